@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .forms import UserChangeAdminForm, UserCreationAdminForm
+from .models import Consultation, Region, User
+
+admin.site.site_header = _("Trajectoires ESS — administration")
+admin.site.site_title = _("Trajectoires ESS")
+admin.site.index_title = _("Curation et modération")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    ordering = ["email"]
+    list_display = ["email", "organisation", "organisation_type", "region", "is_staff"]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "organisation_type",
+        "region",
+    ]
+    search_fields = ["email", "organisation"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Organisation"),
+            {
+                "fields": [
+                    "organisation",
+                    "organisation_type",
+                    "region",
+                    "legal_identifier",
+                ]
+            },
+        ),
+        (
+            _("Droits"),
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    ordering = ["code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["title", "phase", "start_date", "end_date"]
+    list_filter = ["phase"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "phase", "start_date", "end_date", "introduction"]

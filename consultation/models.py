@@ -1,0 +1,225 @@
+"""The consultation-wide models: who takes part, where, and in which consultation."""
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A French region, identified by its INSEE code (a string: "01" keeps its zero)."""
+
+    code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationType(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    COOPERATIVE = "cooperative", _("Coopérative")
+    MUTUAL = "mutual", _("Mutuelle")
+    FOUNDATION = "foundation", _("Fondation")
+    ESS_COMPANY = "ess_company", _("Société commerciale de l'ESS")
+    LOCAL_AUTHORITY = "local_authority", _("Collectivité territoriale")
+    PUBLIC_BODY = "public_body", _("Acteur public (État, services déconcentrés)")
+    COMPANY = "company", _("Entreprise (hors ESS)")
+    RESEARCH = "research", _("Enseignement supérieur / recherche")
+    NETWORK = "network", _("Réseau ou fédération (CRESS, têtes de réseau)")
+    CITIZEN = "citizen", _("Citoyen·ne")
+
+
+class UserManager(BaseUserManager):
+    """Creates users whose login is their email address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not (extra_fields["is_staff"] and extra_fields["is_superuser"]):
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+    @classmethod
+    def normalize_email(cls, email):
+        # The whole address is lower-cased so that the unique constraint on `email`
+        # also refuses "Anne@X.fr" next to "anne@x.fr".
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email=self.normalize_email(username))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """
+    A person with an account: a participant speaking for an organisation, or staff.
+
+    Moderators have no organisation, so the profile fields may be blank in the database;
+    the sign-up form is what requires them.
+    """
+
+    email = models.EmailField(
+        _("adresse e-mail"),
+        max_length=254,
+        unique=True,
+        error_messages={
+            "unique": _("Un compte existe déjà avec cette adresse e-mail.")
+        },
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_type = models.CharField(
+        _("type d'organisation"),
+        max_length=20,
+        choices=OrganisationType.choices,
+        blank=True,
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    legal_identifier = models.CharField(
+        _("SIREN, SIRET ou RNA"),
+        max_length=14,
+        blank=True,
+        help_text=_(
+            "Numéro SIREN (9 chiffres), SIRET (14 chiffres) "
+            "ou RNA (W suivi de 9 chiffres)."
+        ),
+    )
+    is_staff = models.BooleanField(
+        _("équipe"),
+        default=False,
+        help_text=_("Peut se connecter à l'administration du site."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation_type="")
+                | models.Q(organisation_type__in=OrganisationType.values),
+                name="user_organisation_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+
+class Phase(models.TextChoices):
+    PREPARATION = "preparation", _("En préparation")
+    CONTRIBUTIONS = "contributions", _("Contributions ouvertes")
+    VOTES = "votes", _("Votes ouverts")
+    CLOSED = "closed", _("Clôturée")
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(phase=Phase.PREPARATION)
+
+    def current(self):
+        """The consultation the site shows: the latest not in preparation, or None."""
+        return self.public().order_by("-start_date", "-pk").first()
+
+
+class Consultation(models.Model):
+    """A consultation, organised in themes, and the phase it is in."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    start_date = models.DateField(_("date d'ouverture"), default=timezone.localdate)
+    end_date = models.DateField(_("date de clôture"), null=True, blank=True)
+    phase = models.CharField(
+        _("phase"),
+        max_length=20,
+        choices=Phase.choices,
+        default=Phase.PREPARATION,
+        help_text=_(
+            "En préparation : invisible du public. "
+            "Contributions : propositions et votes. "
+            "Votes : votes seulement. Clôturée : lecture seule, résultats définitifs."
+        ),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phase__in=Phase.values),
+                name="consultation_phase_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="consultation_end_after_start",
+                violation_error_message=_(
+                    "La date de clôture ne peut pas précéder la date d'ouverture."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("home")
+
+    @property
+    def is_public(self):
+        return self.phase != Phase.PREPARATION
+
+    @property
+    def accepts_proposals(self):
+        return self.phase == Phase.CONTRIBUTIONS
+
+    @property
+    def accepts_votes(self):
+        return self.phase in {Phase.CONTRIBUTIONS, Phase.VOTES}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from proposals.views import HomeView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", HomeView.as_view(), name="home"),
+    path("", include("trajectories.urls")),
+    path("", include("proposals.urls")),
+]

@@ -1,0 +1,372 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from trajectories.models import Trajectory
+
+from . import services
+from .forms import RejectionForm, WorkshopConfirmForm, WorkshopUploadForm
+from .models import ModerationEvent, Proposal, Status, Vote
+from .workshop import WorkshopSyntaxError, parse_workshop
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status filter whose default is the moderation queue: pending proposals."""
+
+    title = _("statut")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (self.ALL, _("Tous"))]
+
+    def value(self):
+        return super().value() or Status.PENDING
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+
+class TrajectoryFilter(admin.SimpleListFilter):
+    title = _("trajectoire")
+    parameter_name = "trajectory"
+
+    def lookups(self, request, model_admin):
+        return [
+            (t.pk, str(t))
+            for t in Trajectory.objects.order_by("consultation", "number")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(question__trajectory_id=self.value())
+        return queryset
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    fields = ["created_at", "action", "previous_status", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_text",
+        "trajectory_number",
+        "status",
+        "source",
+        "region",
+        "organisation",
+        "organisation_type",
+        "agree_count",
+        "mixed_count",
+        "disagree_count",
+        "created_at",
+    ]
+    list_filter = [
+        StatusFilter,
+        "source",
+        "region",
+        TrajectoryFilter,
+        "organisation_type",
+    ]
+    list_select_related = ["question__trajectory", "region", "author"]
+    search_fields = ["text", "author__organisation"]
+    date_hierarchy = "created_at"
+    ordering = ["created_at", "pk"]
+    actions = ["publish_selected", "reject_selected"]
+    fields = [
+        "question",
+        "text",
+        "status",
+        "moderation_reason",
+        "source",
+        "author",
+        "organisation",
+        "organisation_type",
+        "region",
+        ("agree_count", "mixed_count", "disagree_count"),
+        ("created_at", "published_at", "updated_at"),
+    ]
+    readonly_fields = [
+        "status",
+        "moderation_reason",
+        "source",
+        "author",
+        "organisation",
+        "organisation_type",
+        "agree_count",
+        "mixed_count",
+        "disagree_count",
+        "created_at",
+        "published_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["question"]
+    inlines = [ModerationEventInline]
+    change_form_template = "admin/proposals/proposal/change_form.html"
+    change_list_template = "admin/proposals/proposal/change_list.html"
+
+    @admin.display(description=_("texte"))
+    def short_text(self, proposal):
+        return str(proposal)
+
+    @admin.display(description=_("traj."), ordering="question__trajectory__number")
+    def trajectory_number(self, proposal):
+        return proposal.question.trajectory.number
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, proposal):
+        return proposal.author.organisation if proposal.author else "—"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import-workshop/",
+                self.admin_site.admin_view(self.import_workshop_view),
+                name="{}_{}_import_workshop".format(*info),
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="{}_{}_publish".format(*info),
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="{}_{}_reject".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- Moderation ---------------------------------------------------------------
+
+    def _moderate(self, request, proposals, action, **kwargs):
+        """Apply a moderation service to each proposal; report what it did."""
+        done = 0
+        for proposal in proposals:
+            try:
+                action(proposal=proposal, moderator=request.user, **kwargs)
+            except services.ProposalActionError as error:
+                self.message_user(
+                    request, f"« {proposal} » : {error}", messages.WARNING
+                )
+            else:
+                done += 1
+        return done
+
+    @admin.action(
+        description=_("Publier les propositions sélectionnées"), permissions=["change"]
+    )
+    def publish_selected(self, request, queryset):
+        done = self._moderate(request, queryset, services.proposal_publish)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d proposition publiée.",
+                    "%(count)d propositions publiées.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Refuser les propositions sélectionnées (avec un motif)"),
+        permissions=["change"],
+    )
+    def reject_selected(self, request, queryset):
+        # An intermediate page asks for the reason; its form posts back to this action.
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            done = self._moderate(
+                request,
+                queryset,
+                services.proposal_reject,
+                reason=form.cleaned_data["reason"],
+            )
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d proposition refusée.",
+                        "%(count)d propositions refusées.",
+                        done,
+                    )
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/proposals/proposal/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Refuser des propositions"),
+                "form": form,
+                "proposals": queryset,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action": "reject_selected",
+            },
+        )
+
+    def _change_url(self, proposal):
+        return reverse("admin:proposals_proposal_change", args=[proposal.pk])
+
+    def publish_view(self, request, pk):
+        proposal = get_object_or_404(Proposal, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(
+            request, proposal
+        ):
+            raise PermissionDenied
+        if self._moderate(request, [proposal], services.proposal_publish):
+            self.message_user(request, _("Proposition publiée."), messages.SUCCESS)
+        return redirect(self._change_url(proposal))
+
+    def reject_view(self, request, pk):
+        proposal = get_object_or_404(Proposal, pk=pk)
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        form = RejectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if self._moderate(
+                request,
+                [proposal],
+                services.proposal_reject,
+                reason=form.cleaned_data["reason"],
+            ):
+                self.message_user(request, _("Proposition refusée."), messages.SUCCESS)
+            return redirect(self._change_url(proposal))
+        return TemplateResponse(
+            request,
+            "admin/proposals/proposal/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Refuser une proposition"),
+                "form": form,
+                "proposals": [proposal],
+                "original": proposal,
+            },
+        )
+
+    # --- Workshop import ----------------------------------------------------------
+
+    def import_workshop_view(self, request):
+        """Upload a workshop document, preview what it creates, then confirm."""
+        if not request.user.has_perm("proposals.import_workshop"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer un document d'atelier"),
+        }
+        if request.method != "POST":
+            context["form"] = WorkshopUploadForm()
+            return TemplateResponse(
+                request, "admin/proposals/proposal/import_workshop.html", context
+            )
+
+        confirming = "confirm" in request.POST
+        form = (WorkshopConfirmForm if confirming else WorkshopUploadForm)(
+            request.POST, request.FILES
+        )
+        if not form.is_valid():
+            context["form"] = form if not confirming else WorkshopUploadForm()
+            return TemplateResponse(
+                request, "admin/proposals/proposal/import_workshop.html", context
+            )
+        data = form.cleaned_data
+        text = data["text"] if confirming else data["document"]
+        try:
+            report = services.workshop_import(
+                themes=parse_workshop(text.encode("utf-8")),
+                consultation=data["consultation"],
+                region=data["region"],
+                dry_run=not confirming,
+            )
+        except (WorkshopSyntaxError, services.ProposalActionError) as error:
+            message = (
+                _("Ligne %(line)s : %(reason)s")
+                % {"line": error.line, "reason": error.reason}
+                if isinstance(error, WorkshopSyntaxError)
+                else str(error)
+            )
+            context["form"] = WorkshopUploadForm()
+            context["import_error"] = message
+            return TemplateResponse(
+                request, "admin/proposals/proposal/import_workshop.html", context
+            )
+
+        if confirming:
+            counts = report.counts
+            self.message_user(
+                request,
+                _(
+                    "Import terminé : %(theme)s thèmes, %(trajectory)s trajectoires, "
+                    "%(question)s questions et %(proposal)s propositions créés."
+                )
+                % counts,
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse("admin:proposals_proposal_changelist")
+                + f"?{StatusFilter.parameter_name}=all"
+            )
+        context["report"] = report
+        context["confirm_form"] = WorkshopConfirmForm(
+            initial={
+                "text": text,
+                "consultation": data["consultation"],
+                "region": data["region"],
+            }
+        )
+        return TemplateResponse(
+            request, "admin/proposals/proposal/import_workshop.html", context
+        )
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "choice", "voter", "created_at"]
+    list_filter = ["choice"]
+    list_select_related = ["proposal", "voter"]
+    raw_id_fields = ["proposal", "voter"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Votes change only through `services.vote_cast`, which keeps the counters true.
+        return False

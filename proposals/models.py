@@ -1,0 +1,232 @@
+"""Proposals answering guiding questions, and the votes cast on them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from consultation.models import OrganisationType, Region
+from trajectories.models import GuidingQuestion
+
+
+class Source(models.TextChoices):
+    WORKSHOP = "workshop", _("Atelier")
+    ONLINE = "online", _("En ligne")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("En attente de modération")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+
+
+class Choice(models.TextChoices):
+    AGREE = "agree", _("D'accord")
+    MIXED = "mixed", _("Mitigé")
+    DISAGREE = "disagree", _("Pas d'accord")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Proposal(models.Model):
+    """
+    An answer to a guiding question.
+
+    The vote counters are denormalised from the votes so that lists, rankings and
+    exports never count rows; `proposals.services` is the only code that moves them.
+    """
+
+    question = models.ForeignKey(
+        GuidingQuestion,
+        verbose_name=_("question directrice"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    text = models.TextField(_("texte"))
+    source = models.CharField(
+        _("origine"), max_length=10, choices=Source.choices, default=Source.ONLINE
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    # Copied from the author when submitted: it stays public (open data) even if the
+    # account is deleted, and exports need no join.
+    organisation_type = models.CharField(
+        _("type d'organisation"),
+        max_length=20,
+        choices=OrganisationType.choices,
+        blank=True,
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    moderation_reason = models.TextField(
+        _("motif de modération"),
+        blank=True,
+        help_text=_("Obligatoire pour un refus ; l'auteur le voit."),
+    )
+    created_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    agree_count = models.PositiveIntegerField(_("d'accord"), default=0, editable=False)
+    mixed_count = models.PositiveIntegerField(_("mitigé"), default=0, editable=False)
+    disagree_count = models.PositiveIntegerField(
+        _("pas d'accord"), default=0, editable=False
+    )
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        permissions = [("import_workshop", _("Peut importer un document d'atelier"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="proposal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=Source.values),
+                name="proposal_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation_type="")
+                | models.Q(organisation_type__in=OrganisationType.values),
+                name="proposal_organisation_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agree_count__gte=0)
+                & models.Q(mixed_count__gte=0)
+                & models.Q(disagree_count__gte=0),
+                name="proposal_counters_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected")
+                | ~models.Q(moderation_reason=""),
+                name="proposal_rejection_has_reason",
+                violation_error_message=_("Un refus doit être motivé."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "question"], name="proposal_status_question"
+            ),
+            models.Index(
+                fields=["status", "created_at"], name="proposal_status_created"
+            ),
+            models.Index(fields=["status", "region"], name="proposal_status_region"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def get_absolute_url(self):
+        return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def vote_count(self):
+        return self.agree_count + self.mixed_count + self.disagree_count
+
+
+class Vote(models.Model):
+    """One voter's opinion on one proposal; the database holds one per pair."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposition"),
+        on_delete=models.CASCADE,
+        related_name="votes",
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("votant"),
+        on_delete=models.CASCADE,
+        related_name="votes",
+    )
+    choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "voter"],
+                name="vote_one_per_voter_and_proposal",
+                violation_error_message=_("Vous avez déjà voté sur cette proposition."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=Choice.values), name="vote_choice_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["voter", "proposal"], name="vote_voter_proposal")
+        ]
+
+    def __str__(self):
+        return f"{self.voter_id} → {self.proposal_id}: {self.choice}"
+
+
+class ModerationAction(models.TextChoices):
+    PUBLISHED = "published", _("Publication")
+    REJECTED = "rejected", _("Refus")
+    WITHDRAWN = "withdrawn", _("Retrait par l'auteur")
+
+
+class ModerationEvent(models.Model):
+    """A record of one moderation decision: who, when, what and why."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposition"),
+        on_delete=models.CASCADE,
+        related_name="moderation_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(
+        _("décision"), max_length=10, choices=ModerationAction.choices
+    )
+    previous_status = models.CharField(
+        _("statut précédent"), max_length=10, choices=Status.choices
+    )
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("décision de modération")
+        verbose_name_plural = _("décisions de modération")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=ModerationAction.values),
+                name="moderation_event_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,345 @@
+"""
+Every change of state of proposals and votes goes through a function of this module:
+one transaction, the rows locked or moved with `F()` expressions, and a
+`ProposalActionError` (with a message for the person) when a rule forbids the change.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consultation.models import Consultation, Phase
+from trajectories.models import GuidingQuestion, Theme, Trajectory
+
+from . import permissions
+from .models import ModerationAction, ModerationEvent, Proposal, Source, Status, Vote
+from .workshop import WorkshopSyntaxError
+
+
+class ProposalActionError(Exception):
+    """A rule forbids the change; the message is meant for the person who asked."""
+
+
+# --- Votes ---------------------------------------------------------------------------
+
+
+def _move_counters(proposal_id, *, add=None, remove=None):
+    """Move the vote counters in the database, never through a value read in Python."""
+    changes = {}
+    if add:
+        changes[f"{add}_count"] = F(f"{add}_count") + 1
+    if remove:
+        changes[f"{remove}_count"] = F(f"{remove}_count") - 1
+    if changes:
+        Proposal.objects.filter(pk=proposal_id).update(**changes)
+
+
+def _locked_proposal(proposal):
+    """Lock the proposal's row until the end of the transaction and read it afresh."""
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("question__trajectory__consultation")
+        .get(pk=proposal.pk)
+    )
+
+
+@transaction.atomic
+def vote_cast(*, proposal, voter, choice):
+    """
+    Set `voter`'s vote on `proposal` to `choice` (a `Choice` value), or remove it when
+    `choice` is None. Returns the vote, or None once removed.
+
+    The proposal's row is locked, so concurrent votes on it (a double click, a second
+    tab) are applied one after the other and the counters always equal the rows.
+    """
+    proposal = _locked_proposal(proposal)
+    if not permissions.can_vote_proposal(voter, proposal):
+        raise ProposalActionError(_vote_refusal_reason(voter, proposal))
+
+    vote = Vote.objects.filter(proposal=proposal, voter=voter).first()
+    previous = vote.choice if vote else None
+    if choice == previous:
+        return vote
+    if choice is None:
+        vote.delete()
+        vote = None
+    elif vote is None:
+        vote = Vote.objects.create(proposal=proposal, voter=voter, choice=choice)
+    else:
+        vote.choice = choice
+        vote.save(update_fields=["choice", "updated_at"])
+    _move_counters(proposal.pk, add=choice, remove=previous)
+    return vote
+
+
+def _vote_refusal_reason(voter, proposal):
+    if not permissions.is_participant(voter):
+        return _("Connectez-vous avec le compte d'une organisation pour voter.")
+    if proposal.status != Status.PUBLISHED:
+        return _("Cette proposition n'est pas ouverte aux votes.")
+    return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
+
+
+# --- Moderation ----------------------------------------------------------------
+
+
+def _record(proposal, *, actor, action, previous_status, reason=""):
+    ModerationEvent.objects.create(
+        proposal=proposal,
+        actor=actor,
+        action=action,
+        previous_status=previous_status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def proposal_publish(*, proposal, moderator):
+    """Publish a pending (or previously rejected) proposal."""
+    proposal = _locked_proposal(proposal)
+    if not permissions.can_moderate_proposals(moderator):
+        raise ProposalActionError(
+            _("Vous n'avez pas le droit de modérer les propositions.")
+        )
+    if proposal.status not in (Status.PENDING, Status.REJECTED):
+        raise ProposalActionError(
+            _("Seule une proposition en attente ou refusée peut être publiée.")
+        )
+    previous_status = proposal.status
+    proposal.status = Status.PUBLISHED
+    proposal.moderation_reason = ""
+    proposal.published_at = proposal.published_at or timezone.now()
+    proposal.save(
+        update_fields=["status", "moderation_reason", "published_at", "updated_at"]
+    )
+    _record(
+        proposal,
+        actor=moderator,
+        action=ModerationAction.PUBLISHED,
+        previous_status=previous_status,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal, moderator, reason):
+    """Reject a pending or published proposal; its author sees the required reason."""
+    reason = (reason or "").strip()
+    proposal = _locked_proposal(proposal)
+    if not permissions.can_moderate_proposals(moderator):
+        raise ProposalActionError(
+            _("Vous n'avez pas le droit de modérer les propositions.")
+        )
+    if not reason:
+        raise ProposalActionError(_("Un refus doit être motivé."))
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        raise ProposalActionError(
+            _("Seule une proposition en attente ou publiée peut être refusée.")
+        )
+    previous_status = proposal.status
+    proposal.status = Status.REJECTED
+    proposal.moderation_reason = reason
+    proposal.save(update_fields=["status", "moderation_reason", "updated_at"])
+    _record(
+        proposal,
+        actor=moderator,
+        action=ModerationAction.REJECTED,
+        previous_status=previous_status,
+        reason=reason,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal, author):
+    """Let an author withdraw their own pending or published proposal."""
+    proposal = _locked_proposal(proposal)
+    if not permissions.can_withdraw_proposal(author, proposal):
+        raise ProposalActionError(_("Vous ne pouvez pas retirer cette proposition."))
+    previous_status = proposal.status
+    proposal.status = Status.WITHDRAWN
+    proposal.save(update_fields=["status", "updated_at"])
+    _record(
+        proposal,
+        actor=author,
+        action=ModerationAction.WITHDRAWN,
+        previous_status=previous_status,
+    )
+    return proposal
+
+
+# --- Workshop documents --------------------------------------------------------
+
+
+@dataclass
+class ImportEntry:
+    """One element of a workshop document, and whether the import creates it."""
+
+    kind: str  # "theme", "trajectory", "question" or "proposal"
+    text: str
+    line: int
+    created: bool
+
+    KIND_LABELS = {
+        "theme": gettext_lazy("Thème"),
+        "trajectory": gettext_lazy("Trajectoire"),
+        "question": gettext_lazy("Question"),
+        "proposal": gettext_lazy("Proposition"),
+    }
+
+    @property
+    def kind_label(self):
+        return self.KIND_LABELS[self.kind]
+
+
+@dataclass
+class WorkshopImportReport:
+    consultation: Consultation
+    consultation_created: bool = False
+    dry_run: bool = False
+    entries: list = field(default_factory=list)
+
+    def created_count(self, kind):
+        return sum(1 for entry in self.entries if entry.kind == kind and entry.created)
+
+    @property
+    def counts(self):
+        return {kind: self.created_count(kind) for kind in ImportEntry.KIND_LABELS}
+
+    @property
+    def created_anything(self):
+        return self.consultation_created or any(entry.created for entry in self.entries)
+
+
+DEFAULT_CONSULTATION = {
+    "title": "Trajectoires ESS",
+    "slug": "trajectoires-ess",
+    "introduction": (
+        "Une consultation collaborative des actrices et acteurs de l'économie "
+        "sociale et solidaire : donnez votre avis sur les propositions issues "
+        "des ateliers régionaux et ajoutez les vôtres."
+    ),
+    "phase": Phase.CONTRIBUTIONS,
+}
+
+
+def _import_target(consultation):
+    """The consultation to import into; the default one is created in an empty base."""
+    if consultation is not None:
+        return consultation, False
+    current = Consultation.objects.current()
+    if current is not None:
+        return current, False
+    if Consultation.objects.exists():
+        raise ProposalActionError(
+            _("Aucune consultation n'est ouverte : indiquez dans laquelle importer.")
+        )
+    return Consultation.objects.create(**DEFAULT_CONSULTATION), True
+
+
+def workshop_import(*, themes, consultation=None, region=None, dry_run=False):
+    """
+    Create the themes, trajectories, questions and published workshop proposals of a
+    parsed document (`workshop.parse_workshop`) that do not exist yet; idempotent.
+
+    All or nothing: a conflict with existing content raises `WorkshopSyntaxError` and
+    writes nothing. A dry run does the same work and rolls it back, so its report is
+    exactly what a real import would create.
+    """
+    with transaction.atomic():
+        target, consultation_created = _import_target(consultation)
+        report = WorkshopImportReport(
+            consultation=target,
+            consultation_created=consultation_created,
+            dry_run=dry_run,
+        )
+        next_theme_position = (
+            target.themes.aggregate(last=Max("position"))["last"] or 0
+        ) + 1
+        for parsed_theme in themes:
+            theme, created = Theme.objects.get_or_create(
+                consultation=target,
+                title=parsed_theme.title,
+                defaults={"position": next_theme_position},
+            )
+            next_theme_position += created
+            report.entries.append(
+                ImportEntry("theme", theme.title, parsed_theme.line, created)
+            )
+            for parsed_trajectory in parsed_theme.trajectories:
+                _import_trajectory(report, theme, parsed_trajectory, region)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_trajectory(report, theme, parsed, region):
+    trajectory = (
+        Trajectory.objects.select_related("theme")
+        .filter(consultation=theme.consultation, number=parsed.number)
+        .first()
+    )
+    if trajectory is None:
+        trajectory = Trajectory.objects.create(
+            theme=theme, number=parsed.number, title=parsed.title
+        )
+        created = True
+    elif trajectory.theme_id != theme.pk:
+        raise WorkshopSyntaxError(
+            parsed.line,
+            _("la trajectoire %(number)s existe déjà dans le thème « %(theme)s ».")
+            % {"number": parsed.number, "theme": trajectory.theme.title},
+        )
+    elif trajectory.title != parsed.title:
+        raise WorkshopSyntaxError(
+            parsed.line,
+            _(
+                "la trajectoire %(number)s existe déjà sous un autre titre : "
+                "« %(title)s »."
+            )
+            % {"number": parsed.number, "title": trajectory.title},
+        )
+    else:
+        created = False
+    report.entries.append(
+        ImportEntry("trajectory", str(trajectory), parsed.line, created)
+    )
+    if not parsed.question:
+        return
+
+    question = trajectory.questions.filter(text=parsed.question).first()
+    created = question is None
+    if created:
+        position = (
+            trajectory.questions.aggregate(last=Max("position"))["last"] or 0
+        ) + 1
+        question = GuidingQuestion.objects.create(
+            trajectory=trajectory, text=parsed.question, position=position
+        )
+    report.entries.append(
+        ImportEntry("question", question.text, parsed.question_line, created)
+    )
+
+    existing = set(
+        question.proposals.filter(source=Source.WORKSHOP, region=region).values_list(
+            "text", flat=True
+        )
+    )
+    now = timezone.now()
+    for line, text in parsed.items:
+        created = text not in existing
+        if created:
+            Proposal.objects.create(
+                question=question,
+                text=text,
+                source=Source.WORKSHOP,
+                region=region,
+                status=Status.PUBLISHED,
+                published_at=now,
+            )
+            existing.add(text)
+        report.entries.append(ImportEntry("proposal", text, line, created))

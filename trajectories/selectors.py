@@ -1,0 +1,23 @@
+"""Reads of the consultation's hierarchy, with the relations each page needs."""
+
+from django.db.models import Prefetch
+
+from consultation.models import Consultation
+
+from .models import Theme, Trajectory
+
+
+def consultation_current():
+    """The consultation that the site shows, or None."""
+    return Consultation.objects.current()
+
+
+def theme_list(*, consultation):
+    """The consultation's themes in order, each with its trajectories by number."""
+    return Theme.objects.filter(consultation=consultation).prefetch_related(
+        Prefetch("trajectories", queryset=Trajectory.objects.order_by("number"))
+    )
+
+
+def trajectory_list(*, consultation):
+    return Trajectory.objects.filter(consultation=consultation).select_related("theme")
