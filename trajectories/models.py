@@ -126,7 +126,9 @@ class GuidingQuestion(models.Model):
             models.UniqueConstraint(
                 fields=["trajectory", "text"],
                 name="question_text_unique_in_trajectory",
-                violation_error_message=_("Cette trajectoire pose déjà cette question."),
+                violation_error_message=_(
+                    "Cette trajectoire pose déjà cette question."
+                ),
             ),
         ]
 

@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import (
+    ConsultationFactory,
+    GuidingQuestionFactory,
+    ProposalFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages are rendered without `collectstatic`: no manifest of hashed names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture
+def consultation(db):
+    return ConsultationFactory()
+
+
+@pytest.fixture
+def question(consultation):
+    return GuidingQuestionFactory(trajectory__theme__consultation=consultation)
+
+
+@pytest.fixture
+def participant(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(
+        email="moderatrice@exemple.fr",
+        organisation="",
+        organisation_type="",
+        region=None,
+        is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name="Modérateurs"))
+    return user
+
+
+@pytest.fixture
+def published_proposal(question):
+    return ProposalFactory(question=question)
+
+
+@pytest.fixture
+def pending_proposal(question):
+    return ProposalFactory(question=question, status="pending")

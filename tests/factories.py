@@ -1,0 +1,81 @@
+"""factory_boy factories for the domain models."""
+
+import factory
+from django.utils import timezone
+
+from consultation.models import Consultation, OrganisationType, Phase, Region, User
+from proposals.models import Proposal, Source, Status
+from trajectories.models import GuidingQuestion, Theme, Trajectory
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")
+    organisation = factory.Sequence(lambda n: f"Coopérative n°{n}")
+    organisation_type = OrganisationType.COOPERATIVE
+    region = factory.LazyFunction(lambda: Region.objects.get(code="76"))
+    password = factory.PostGenerationMethodCall(
+        "set_password", "mot-de-passe-solide-42"
+    )
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+
+    title = factory.Sequence(lambda n: f"Consultation {n}")
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    phase = Phase.CONTRIBUTIONS
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title = factory.Sequence(lambda n: f"UNE ÉCONOMIE N°{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class TrajectoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trajectory
+
+    theme = factory.SubFactory(ThemeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Dans 10 ans, l'ESS aura franchi l'étape {n}")
+
+
+class GuidingQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GuidingQuestion
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    text = factory.Sequence(lambda n: f"Comment y parvenir, question {n} ?")
+    position = 1
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    question = factory.SubFactory(GuidingQuestionFactory)
+    text = factory.Sequence(lambda n: f"Proposition numéro {n}")
+    source = Source.ONLINE
+    author = factory.SubFactory(UserFactory)
+    region = factory.LazyAttribute(
+        lambda proposal: proposal.author.region if proposal.author else None
+    )
+    organisation_type = factory.LazyAttribute(
+        lambda proposal: proposal.author.organisation_type if proposal.author else ""
+    )
+    status = Status.PUBLISHED
