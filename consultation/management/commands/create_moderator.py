@@ -28,7 +28,9 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         password = None
         if user is None:
-            password = os.environ.get("DJANGO_MODERATOR_PASSWORD") or self._ask_password()
+            password = (
+                os.environ.get("DJANGO_MODERATOR_PASSWORD") or self._ask_password()
+            )
             try:
                 validate_password(password, User(email=email))
             except ValidationError as error:
