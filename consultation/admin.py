@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import Consultation, Region, User
+from .models import Consultation, Region, SitePage, User
 
 admin.site.site_header = _("Trajectoires ESS — administration")
 admin.site.site_title = _("Trajectoires ESS")
@@ -83,3 +83,16 @@ class ConsultationAdmin(admin.ModelAdmin):
     list_filter = ["phase"]
     prepopulated_fields = {"slug": ["title"]}
     fields = ["title", "slug", "phase", "start_date", "end_date", "introduction"]
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["title", "body"]
+
+    def has_add_permission(self, request):
+        # The pages are linked from every footer; their set is fixed.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

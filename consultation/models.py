@@ -223,3 +223,26 @@ class Consultation(models.Model):
     @property
     def accepts_votes(self):
         return self.phase in {Phase.CONTRIBUTIONS, Phase.VOTES}
+
+
+class SitePage(models.Model):
+    """An information page that staff edit in the admin (accessibility, legal…)."""
+
+    slug = models.SlugField(_("identifiant d'URL"), max_length=50, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(
+        _("contenu"),
+        help_text=_("Texte brut : une ligne vide sépare deux paragraphes."),
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("page d'information")
+        verbose_name_plural = _("pages d'information")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("site_page", kwargs={"slug": self.slug})

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from consultation.models import OrganisationType, Region
 from trajectories.models import GuidingQuestion
 
+from .ranking import distribution
+
 
 class Source(models.TextChoices):
     WORKSHOP = "workshop", _("Atelier")
@@ -90,6 +92,10 @@ class Proposal(models.Model):
     disagree_count = models.PositiveIntegerField(
         _("pas d'accord"), default=0, editable=False
     )
+    vote_count = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    # The lower bound of the Wilson interval of the approval share (`ranking`), stored
+    # so that "best ranked" is an indexed ORDER BY; `services.vote_cast` keeps it true.
+    score = models.FloatField(_("score"), default=0.0, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -119,6 +125,14 @@ class Proposal(models.Model):
                 name="proposal_counters_non_negative",
             ),
             models.CheckConstraint(
+                condition=models.Q(
+                    vote_count=models.F("agree_count")
+                    + models.F("mixed_count")
+                    + models.F("disagree_count")
+                ),
+                name="proposal_vote_count_is_the_sum",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="rejected")
                 | ~models.Q(moderation_reason=""),
                 name="proposal_rejection_has_reason",
@@ -133,6 +147,15 @@ class Proposal(models.Model):
                 fields=["status", "created_at"], name="proposal_status_created"
             ),
             models.Index(fields=["status", "region"], name="proposal_status_region"),
+            # The trajectory page's orders, within a question's published proposals.
+            models.Index(
+                fields=["question", "status", "-score", "-vote_count"],
+                name="proposal_question_rank",
+            ),
+            models.Index(
+                fields=["question", "status", "-vote_count"],
+                name="proposal_question_debated",
+            ),
         ]
 
     def __str__(self):
@@ -142,8 +165,17 @@ class Proposal(models.Model):
         return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
 
     @property
-    def vote_count(self):
-        return self.agree_count + self.mixed_count + self.disagree_count
+    def approval_percent(self):
+        """Share of approval (agree + ½ mixed) in percent, from the row's counters."""
+        if not self.vote_count:
+            return 0
+        return round(
+            100 * (self.agree_count + 0.5 * self.mixed_count) / self.vote_count
+        )
+
+    def distribution(self):
+        """The vote distribution as bar segments (see `ranking.distribution`)."""
+        return distribution(self.agree_count, self.mixed_count, self.disagree_count)
 
 
 class Vote(models.Model):
@@ -162,6 +194,22 @@ class Vote(models.Model):
         related_name="votes",
     )
     choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
+    # The voter's region and organisation type when they voted, for the breakdowns of
+    # results: a later change of profile does not rewrite past votes.
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation_type = models.CharField(
+        _("type d'organisation"),
+        max_length=20,
+        choices=OrganisationType.choices,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

@@ -17,6 +17,7 @@ from trajectories.models import GuidingQuestion, Theme, Trajectory
 
 from . import permissions
 from .models import ModerationAction, ModerationEvent, Proposal, Source, Status, Vote
+from .ranking import wilson_lower_bound
 from .workshop import WorkshopSyntaxError
 
 
@@ -28,14 +29,20 @@ class ProposalActionError(Exception):
 
 
 def _move_counters(proposal_id, *, add=None, remove=None):
-    """Move the vote counters in the database, never through a value read in Python."""
+    """
+    Move the vote counters in the database, never through a value read in Python, then
+    store the new score. The caller holds the proposal's row lock.
+    """
     changes = {}
     if add:
         changes[f"{add}_count"] = F(f"{add}_count") + 1
     if remove:
         changes[f"{remove}_count"] = F(f"{remove}_count") - 1
-    if changes:
-        Proposal.objects.filter(pk=proposal_id).update(**changes)
+    changes["vote_count"] = F("vote_count") + bool(add) - bool(remove)
+    rows = Proposal.objects.filter(pk=proposal_id)
+    rows.update(**changes)
+    counts = rows.values_list("agree_count", "mixed_count", "disagree_count").get()
+    rows.update(score=wilson_lower_bound(*counts))
 
 
 def _locked_proposal(proposal):
@@ -68,7 +75,13 @@ def vote_cast(*, proposal, voter, choice):
         vote.delete()
         vote = None
     elif vote is None:
-        vote = Vote.objects.create(proposal=proposal, voter=voter, choice=choice)
+        vote = Vote.objects.create(
+            proposal=proposal,
+            voter=voter,
+            choice=choice,
+            region_id=voter.region_id,
+            organisation_type=voter.organisation_type,
+        )
     else:
         vote.choice = choice
         vote.save(update_fields=["choice", "updated_at"])

@@ -14,4 +14,7 @@ urlpatterns = [
         views.ProposalDetailView.as_view(),
         name="proposal_detail",
     ),
+    path("resultats/", views.ResultsView.as_view(), name="results"),
+    path("open-data/consultation.json", views.open_data_json, name="open_data_json"),
+    path("open-data/proposals.csv", views.open_data_csv, name="open_data_csv"),
 ]

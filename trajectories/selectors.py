@@ -12,10 +12,14 @@ def consultation_current():
     return Consultation.objects.current()
 
 
-def theme_list(*, consultation):
-    """The consultation's themes in order, each with its trajectories by number."""
+def theme_list(*, consultation, with_questions=False):
+    """The consultation's themes in order, each with its trajectories by number (and
+    their guiding questions, if asked)."""
+    trajectories = Trajectory.objects.order_by("number")
+    if with_questions:
+        trajectories = trajectories.prefetch_related("questions")
     return Theme.objects.filter(consultation=consultation).prefetch_related(
-        Prefetch("trajectories", queryset=Trajectory.objects.order_by("number"))
+        Prefetch("trajectories", queryset=trajectories)
     )
 
 

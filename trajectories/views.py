@@ -22,4 +22,4 @@ class ThemeDetailView(CurrentConsultationMixin, DetailView):
     context_object_name = "theme"
 
     def get_queryset(self):
-        return selectors.theme_list(consultation=self.consultation)
+        return selectors.theme_list(consultation=self.consultation, with_questions=True)

@@ -38,6 +38,8 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
         ("consultation", "view_consultation"),
         ("consultation", "change_consultation"),
         ("consultation", "view_region"),
+        ("consultation", "view_sitepage"),
+        ("consultation", "change_sitepage"),
         *{
             ("trajectories", f"{verb}_{model}")
             for verb in ("view", "add", "change", "delete")

@@ -1,0 +1,135 @@
+"""
+The open-data exports of the current consultation (formats fixed by DESIGN.md).
+
+Published proposals only. The hierarchy and the proposals are read in a handful of
+queries and assembled in Python, whatever the number of proposals.
+"""
+
+from django.utils import timezone
+
+from trajectories.models import GuidingQuestion, Theme, Trajectory
+
+from .models import Proposal, Status
+
+LICENCE = "Licence Ouverte 2.0"
+CSV_HEADER = [
+    "id",
+    "theme",
+    "trajectory_number",
+    "trajectory",
+    "question",
+    "text",
+    "source",
+    "region",
+    "organisation_type",
+    "agree",
+    "mixed",
+    "disagree",
+]
+
+
+def _published(consultation):
+    return Proposal.objects.filter(
+        status=Status.PUBLISHED, question__trajectory__consultation=consultation
+    )
+
+
+def consultation_document(consultation):
+    """The JSON document: the consultation, its hierarchy, its published proposals."""
+    proposals_by_question = {}
+    rows = (
+        _published(consultation)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "question_id",
+            "text",
+            "source",
+            "region_id",
+            "organisation_type",
+            "agree_count",
+            "mixed_count",
+            "disagree_count",
+        )
+    )
+    for pk, question_id, text, source, region, org_type, agree, mixed, disagree in rows:
+        proposals_by_question.setdefault(question_id, []).append(
+            {
+                "id": pk,
+                "text": text,
+                "source": source,
+                "region": region,
+                "organisation_type": org_type or None,
+                "votes": {"agree": agree, "mixed": mixed, "disagree": disagree},
+            }
+        )
+
+    questions_by_trajectory = {}
+    for question in GuidingQuestion.objects.filter(
+        trajectory__consultation=consultation
+    ).order_by("position", "pk"):
+        questions_by_trajectory.setdefault(question.trajectory_id, []).append(
+            {
+                "text": question.text,
+                "proposals": proposals_by_question.get(question.pk, []),
+            }
+        )
+
+    trajectories_by_theme = {}
+    for trajectory in Trajectory.objects.filter(consultation=consultation).order_by(
+        "number"
+    ):
+        trajectories_by_theme.setdefault(trajectory.theme_id, []).append(
+            {
+                "number": trajectory.number,
+                "title": trajectory.title,
+                "questions": questions_by_trajectory.get(trajectory.pk, []),
+            }
+        )
+
+    return {
+        "consultation": {
+            "title": consultation.title,
+            "slug": consultation.slug,
+            "phase": consultation.phase,
+        },
+        "licence": LICENCE,
+        "generated_at": timezone.now().isoformat(),
+        "themes": [
+            {
+                "title": theme.title,
+                "position": theme.position,
+                "trajectories": trajectories_by_theme.get(theme.pk, []),
+            }
+            for theme in Theme.objects.filter(consultation=consultation).order_by(
+                "position", "pk"
+            )
+        ],
+    }
+
+
+def proposal_rows(consultation):
+    """The CSV rows, header first, streamed from the database in chunks."""
+    yield CSV_HEADER
+    rows = (
+        _published(consultation)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "question__trajectory__theme__title",
+            "question__trajectory__number",
+            "question__trajectory__title",
+            "question__text",
+            "text",
+            "source",
+            "region_id",
+            "organisation_type",
+            "agree_count",
+            "mixed_count",
+            "disagree_count",
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        row = list(row)
+        row[7] = row[7] or ""
+        yield row

@@ -1,0 +1,54 @@
+"""
+The scores that order proposals in lists and results (DESIGN.md, "Ranking").
+
+Pure functions of vote counts, so that they can be tested on their own and computed
+where the counts are: in `services.vote_cast` for the stored score, in `results` for
+the per-region consensus.
+"""
+
+import math
+
+Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
+
+
+def approval_share(agree, mixed, disagree):
+    """Share of approval: a « Mitigé » counts half an « D'accord »."""
+    total = agree + mixed + disagree
+    return (agree + 0.5 * mixed) / total if total else 0.0
+
+
+def wilson_lower_bound(agree, mixed, disagree, z=Z_95):
+    """Lower bound of the 95 % Wilson interval of the approval share (0 if no vote)."""
+    n = agree + mixed + disagree
+    if n == 0:
+        return 0.0
+    p = approval_share(agree, mixed, disagree)
+    z2 = z * z
+    centre = p + z2 / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return (centre - margin) / (1 + z2 / n)
+
+
+def group_consensus(tallies):
+    """
+    Pol.is' group-aware consensus: the product over groups of (agree + 1) / (votes + 2).
+
+    `tallies` holds one (agree, votes) pair per group, including groups that have not
+    voted on the proposal (they count 1/2): a proposal is consensual when every group
+    agrees with it, not when one big group does.
+    """
+    score = 1.0
+    for agree, votes in tallies:
+        score *= (agree + 1) / (votes + 2)
+    return score
+
+
+def distribution(agree, mixed, disagree):
+    """The three choices as segments of a 0–100 bar: key, count, start and width."""
+    total = agree + mixed + disagree
+    segments, start = [], 0.0
+    for key, count in (("agree", agree), ("mixed", mixed), ("disagree", disagree)):
+        width = 100 * count / total if total else 0.0
+        segments.append({"key": key, "count": count, "x": start, "width": width})
+        start += width
+    return segments
