@@ -94,7 +94,7 @@ def trajectory_proposal_counts(*, consultation):
 
 
 def consultation_figures(*, consultation):
-    """Key figures: published proposals, votes, organisations and regions taking part."""
+    """Key figures: published proposals, votes, organisations and regions involved."""
     published = Proposal.objects.filter(
         status=Status.PUBLISHED, question__trajectory__consultation=consultation
     )
