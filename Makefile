@@ -7,8 +7,9 @@ SEED := proposals/seeds/atelier-regional.txt
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret
 PYTEST_ARGS ?=
+TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint format migrate clean
+.PHONY: install run test lint format migrate messages translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-migrate: install
+# Compiled with Babel, so that a machine without GNU gettext can build them.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -D django -d locale -l $*
+
+translations: $(TRANSLATIONS)
+
+# Extract new strings into the .po files (needs GNU gettext's xgettext).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=staticfiles
+
+migrate: install translations
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
@@ -33,7 +45,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint translations
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

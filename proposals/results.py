@@ -34,6 +34,7 @@ def _breakdown(votes, field, labels):
         total = row["agree"] + row["mixed"] + row["disagree"]
         breakdown.append(
             {
+                "key": row[field] or "",
                 "label": labels.get(row[field] or ""),
                 "agree": row["agree"],
                 "mixed": row["mixed"],
@@ -48,15 +49,19 @@ def _breakdown(votes, field, labels):
     return sorted(breakdown, key=lambda row: (-row["total"], str(row["label"])))
 
 
-def vote_breakdowns(votes):
-    """Support by region and by organisation type among the given votes."""
-    regions = {
+def region_names():
+    """{INSEE code: name} of every region, and a label for votes without a region."""
+    return {
         "": _("Région non renseignée"),
         **dict(Region.objects.values_list("code", "name")),
     }
+
+
+def vote_breakdowns(votes, *, regions=None):
+    """Support by region and by organisation type among the given votes."""
     types = {"": _("Type non renseigné"), **dict(OrganisationType.choices)}
     return {
-        "regions": _breakdown(votes, "region", regions),
+        "regions": _breakdown(votes, "region", regions or region_names()),
         "organisation_types": _breakdown(votes, "organisation_type", types),
     }
 
@@ -114,26 +119,49 @@ def proposal_consensus_list(*, consultation, limit):
     return [(proposals[pk], scores[pk]) for pk in best]
 
 
-def participation_coverage(*, consultation):
-    """Regions and organisation types that have not taken part yet (neither voted nor
-    proposed), so that organisers know whom to reach."""
-    votes = consultation_votes(consultation)
-    published = Proposal.objects.filter(
-        status=Status.PUBLISHED, question__trajectory__consultation=consultation
+def participation_coverage(*, consultation, breakdowns, regions):
+    """
+    Regions and organisation types that have neither voted nor proposed yet, so that
+    organisers know whom to reach. `breakdowns` (from `vote_breakdowns`) already says
+    who voted; the published proposals say who proposed.
+    """
+    proposed = (
+        Proposal.objects.filter(
+            status=Status.PUBLISHED, question__trajectory__consultation=consultation
+        )
+        .order_by()
+        .values_list("region", "organisation_type")
+        .distinct()
     )
-    present_regions = set(votes.values_list("region", flat=True).distinct()) | set(
-        published.values_list("region", flat=True).distinct()
-    )
-    present_types = set(
-        votes.values_list("organisation_type", flat=True).distinct()
-    ) | set(published.values_list("organisation_type", flat=True).distinct())
+    present_regions = {row["key"] for row in breakdowns["regions"]}
+    present_types = {row["key"] for row in breakdowns["organisation_types"]}
+    for region, organisation_type in proposed:
+        present_regions.add(region or "")
+        present_types.add(organisation_type)
     return {
-        "missing_regions": list(
-            Region.objects.exclude(code__in=present_regions - {None})
-        ),
+        "missing_regions": [
+            {"code": code, "name": name}
+            for code, name in sorted(regions.items())
+            if code and code not in present_regions
+        ],
         "missing_organisation_types": [
             label
             for value, label in OrganisationType.choices
             if value not in present_types
         ],
+    }
+
+
+def consultation_results(*, consultation, limit):
+    """Everything the results page shows, in a dozen queries whatever the size."""
+    regions = region_names()
+    breakdowns = vote_breakdowns(consultation_votes(consultation), regions=regions)
+    return {
+        "top": proposal_top_per_trajectory(consultation=consultation, limit=limit),
+        "breakdowns": breakdowns,
+        "consensus": proposal_consensus_list(consultation=consultation, limit=limit),
+        "divisive": proposal_divisive_list(consultation=consultation, limit=limit),
+        "coverage": participation_coverage(
+            consultation=consultation, breakdowns=breakdowns, regions=regions
+        ),
     }

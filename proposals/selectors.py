@@ -1,8 +1,9 @@
 """Reads of proposals: what the public may see, with the relations each page needs."""
 
-from django.db.models import Count, F, Prefetch, Sum
+from django.db.models import CharField, Count, F, Prefetch, Q, Sum, Value
+from django.db.models.functions import MD5, Cast, Concat
 
-from .models import Proposal, Status, Vote
+from .models import Choice, Proposal, Status, Vote
 
 
 class Sort:
@@ -17,15 +18,6 @@ ORDERINGS = {
     Sort.RECENT: ["-published_at", "-pk"],
     Sort.DEBATED: ["-vote_count", "pk"],
 }
-
-# A prime modulus for the shuffled order: (pk × a + b) mod p is a different
-# permutation of the pks for each (a, b), computed by the database without random().
-SHUFFLE_MODULUS = 2_147_483_647
-
-
-def shuffle_keys(seed):
-    """The (a, b) pair of a visitor's stable random order, from their session's seed."""
-    return 1 + seed % (SHUFFLE_MODULUS - 1), (seed // SHUFFLE_MODULUS) % SHUFFLE_MODULUS
 
 
 def proposal_public_list(*, consultation):
@@ -61,10 +53,10 @@ def proposal_trajectory_list(
     if search:
         proposals = proposals.filter(text__icontains=search)
     if sort == Sort.RANDOM:
-        a, b = shuffle_keys(seed)
-        return proposals.annotate(shuffle=(F("id") * a + b) % SHUFFLE_MODULUS).order_by(
-            "shuffle", "pk"
-        )
+        # A hash of the id salted with the visitor's seed: a stable, well-mixed order
+        # for each visitor, computed over this trajectory's rows only (no random()).
+        shuffle = MD5(Concat(Cast("id", CharField()), Value(f":{seed}")))
+        return proposals.annotate(shuffle=shuffle).order_by("shuffle", "pk")
     return proposals.order_by(*ORDERINGS[sort])
 
 
@@ -120,3 +112,17 @@ def consultation_figures(*, consultation):
         "organisations": organisations,
         "regions": regions,
     }
+
+
+def proposal_counter_drift():
+    """Proposals whose counters differ from their vote rows, with the true counts."""
+    counted = Proposal.objects.annotate(
+        true_agree=Count("votes", filter=Q(votes__choice=Choice.AGREE)),
+        true_mixed=Count("votes", filter=Q(votes__choice=Choice.MIXED)),
+        true_disagree=Count("votes", filter=Q(votes__choice=Choice.DISAGREE)),
+    )
+    return counted.exclude(
+        agree_count=F("true_agree"),
+        mixed_count=F("true_mixed"),
+        disagree_count=F("true_disagree"),
+    ).order_by("pk")

@@ -7,7 +7,7 @@ one transaction, the rows locked or moved with `F()` expressions, and a
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,15 @@ from consultation.models import Consultation, Phase
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
 from . import permissions
-from .models import ModerationAction, ModerationEvent, Proposal, Source, Status, Vote
+from .models import (
+    Choice,
+    ModerationAction,
+    ModerationEvent,
+    Proposal,
+    Source,
+    Status,
+    Vote,
+)
 from .ranking import wilson_lower_bound
 from .workshop import WorkshopSyntaxError
 
@@ -38,7 +46,7 @@ def _move_counters(proposal_id, *, add=None, remove=None):
         changes[f"{add}_count"] = F(f"{add}_count") + 1
     if remove:
         changes[f"{remove}_count"] = F(f"{remove}_count") - 1
-    changes["vote_count"] = F("vote_count") + bool(add) - bool(remove)
+    changes["vote_count"] = F("vote_count") + int(bool(add)) - int(bool(remove))
     rows = Proposal.objects.filter(pk=proposal_id)
     rows.update(**changes)
     counts = rows.values_list("agree_count", "mixed_count", "disagree_count").get()
@@ -87,6 +95,35 @@ def vote_cast(*, proposal, voter, choice):
         vote.save(update_fields=["choice", "updated_at"])
     _move_counters(proposal.pk, add=choice, remove=previous)
     return vote
+
+
+@transaction.atomic
+def vote_counters_repair(*, proposals):
+    """
+    Set the counters (and score) of `proposals` to what their vote rows say. Each row is
+    locked first, so that no vote moves the counters while they are being recounted.
+    """
+    repaired = 0
+    for proposal in proposals:
+        locked = Proposal.objects.select_for_update().filter(pk=proposal.pk)
+        if not locked.exists():
+            continue
+        choices = dict(
+            Vote.objects.filter(proposal_id=proposal.pk)
+            .values_list("choice")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        agree, mixed, disagree = (choices.get(choice, 0) for choice in Choice.values)
+        locked.update(
+            agree_count=agree,
+            mixed_count=mixed,
+            disagree_count=disagree,
+            vote_count=agree + mixed + disagree,
+            score=wilson_lower_bound(agree, mixed, disagree),
+        )
+        repaired += 1
+    return repaired
 
 
 def _vote_refusal_reason(voter, proposal):

@@ -87,23 +87,12 @@ class ResultsView(CurrentConsultationMixin, TemplateView):
     template_name = "proposals/results.html"
 
     def get_context_data(self, **kwargs):
-        consultation = self.consultation
         return super().get_context_data(
-            figures=selectors.consultation_figures(consultation=consultation),
-            top=results.proposal_top_per_trajectory(
-                consultation=consultation, limit=RESULTS_LIST_LENGTH
-            ),
-            breakdowns=results.vote_breakdowns(
-                results.consultation_votes(consultation)
-            ),
-            consensus=results.proposal_consensus_list(
-                consultation=consultation, limit=RESULTS_LIST_LENGTH
-            ),
-            divisive=results.proposal_divisive_list(
-                consultation=consultation, limit=RESULTS_LIST_LENGTH
-            ),
-            coverage=results.participation_coverage(consultation=consultation),
+            figures=selectors.consultation_figures(consultation=self.consultation),
             list_length=RESULTS_LIST_LENGTH,
+            **results.consultation_results(
+                consultation=self.consultation, limit=RESULTS_LIST_LENGTH
+            ),
             **kwargs,
         )
 

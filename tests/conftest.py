@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import (
     ConsultationFactory,
@@ -19,6 +20,13 @@ def _test_settings(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    # The locale middleware leaves the last request's language active in the thread.
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

@@ -79,3 +79,26 @@ class ProposalFactory(factory.django.DjangoModelFactory):
         lambda proposal: proposal.author.organisation_type if proposal.author else ""
     )
     status = Status.PUBLISHED
+
+
+def cast_votes(votes):
+    """
+    Create many votes at once, then recount the counters of the proposals concerned.
+    `votes` holds (proposal, voter, choice) triples; tests that are not about voting use
+    it to build large data quickly.
+    """
+    from proposals.models import Vote
+    from proposals.services import vote_counters_repair
+
+    votes = list(votes)
+    Vote.objects.bulk_create(
+        Vote(
+            proposal=proposal,
+            voter=voter,
+            choice=choice,
+            region_id=voter.region_id,
+            organisation_type=voter.organisation_type,
+        )
+        for proposal, voter, choice in votes
+    )
+    vote_counters_repair(proposals={proposal for proposal, _, _ in votes})

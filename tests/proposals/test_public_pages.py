@@ -1,0 +1,644 @@
+"""The public site: every page's content, query counts, privacy and hostile input."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from consultation.models import OrganisationType, Phase
+from proposals.models import Status
+from tests.factories import (
+    ConsultationFactory,
+    GuidingQuestionFactory,
+    ProposalFactory,
+    ThemeFactory,
+    TrajectoryFactory,
+    UserFactory,
+    cast_votes,
+)
+
+pytestmark = pytest.mark.django_db
+
+REGIONS = ["11", "53", "76", "84", "93", "01"]
+TYPES = [
+    OrganisationType.ASSOCIATION,
+    OrganisationType.COOPERATIVE,
+    OrganisationType.MUTUAL,
+    OrganisationType.FOUNDATION,
+    OrganisationType.LOCAL_AUTHORITY,
+    OrganisationType.NETWORK,
+]
+CHOICES = ["agree", "agree", "mixed", "disagree", "agree", "disagree"]
+HIDDEN_TEXTS = {
+    Status.PENDING: "TEXTE-CACHÉ-EN-ATTENTE",
+    Status.REJECTED: "TEXTE-CACHÉ-REFUSÉ",
+    Status.WITHDRAWN: "TEXTE-CACHÉ-RETIRÉ",
+}
+
+
+@dataclass
+class Site:
+    consultation: object
+    theme: object
+    trajectory: object
+    questions: list
+    authors: list
+    voters: list
+    proposals: list
+    hidden: list
+
+    def add_proposals(self, count):
+        """Add published proposals, each voted on by every voter."""
+        start = len(self.proposals)
+        new = [
+            ProposalFactory(
+                question=self.questions[i % 2],
+                author=self.authors[i % len(self.authors)],
+                text=f"Proposition publique n°{i}",
+            )
+            for i in range(start, start + count)
+        ]
+        cast_votes(
+            (proposal, voter, CHOICES[(proposal.pk * (j + 1)) % len(CHOICES)])
+            for proposal in new
+            for j, voter in enumerate(self.voters)
+        )
+        self.proposals += new
+
+
+@pytest.fixture
+def site():
+    consultation = ConsultationFactory(
+        title="Consultation des trajectoires", introduction="Une introduction claire."
+    )
+    theme = ThemeFactory(consultation=consultation, title="UNE ÉCONOMIE QUI COOPÈRE")
+    trajectory = TrajectoryFactory(
+        theme=theme, number=4, title="Dans 10 ans, l'ESS coopérera"
+    )
+    questions = [
+        GuidingQuestionFactory(
+            trajectory=trajectory, text="Comment coopérer ?", position=1
+        ),
+        GuidingQuestionFactory(
+            trajectory=trajectory, text="Avec qui coopérer ?", position=2
+        ),
+    ]
+    authors = [
+        UserFactory(
+            region_id=region, organisation_type=kind, organisation=f"Auteur {region}"
+        )
+        for region, kind in zip(REGIONS, TYPES, strict=True)
+    ]
+    voters = [
+        UserFactory(region_id=region, organisation_type=kind)
+        for region, kind in zip(REGIONS, TYPES, strict=True)
+    ]
+    hidden = [
+        ProposalFactory(
+            question=questions[0],
+            author=authors[0],
+            status=status,
+            text=text,
+            moderation_reason="Hors sujet" if status == Status.REJECTED else "",
+        )
+        for status, text in HIDDEN_TEXTS.items()
+    ]
+    site = Site(consultation, theme, trajectory, questions, authors, voters, [], hidden)
+    site.add_proposals(10)
+    # Votes cast on proposals before they were withdrawn or rejected stay as rows.
+    cast_votes((hidden[2], voter, "agree") for voter in voters)
+    return site
+
+
+def public_urls(site):
+    proposal = site.proposals[0]
+    return {
+        "home": reverse("home"),
+        "theme": site.theme.get_absolute_url(),
+        "trajectory": site.trajectory.get_absolute_url(),
+        "trajectory_filtered": site.trajectory.get_absolute_url()
+        + "?sort=best&region=11&source=online&q=publique&page=1",
+        "proposal": proposal.get_absolute_url(),
+        "results": reverse("proposals:results"),
+        "json": reverse("proposals:open_data_json"),
+        "csv": reverse("proposals:open_data_csv"),
+        "accessibility": reverse("site_page", args=["accessibilite"]),
+        "legal": reverse("site_page", args=["mentions-legales"]),
+        "privacy": reverse("site_page", args=["donnees-personnelles"]),
+    }
+
+
+def content(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+PAGE_NAMES = [
+    "home",
+    "theme",
+    "trajectory",
+    "trajectory_filtered",
+    "proposal",
+    "results",
+    "json",
+    "csv",
+    "accessibility",
+    "legal",
+    "privacy",
+]
+MAX_QUERIES = 12
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_query_counts_do_not_grow_from_10_to_200_proposals(
+    client, site, page, django_assert_max_num_queries
+):
+    url = public_urls(site)[page]
+    with django_assert_max_num_queries(MAX_QUERIES) as small:
+        response = client.get(url)
+        content(response)
+    assert response.status_code == 200
+    site.add_proposals(190)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+        content(response)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_pending_rejected_and_withdrawn_proposals_never_appear(client, site, page):
+    page_content = content(client.get(public_urls(site)[page]))
+    for text in HIDDEN_TEXTS.values():
+        assert text not in page_content
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_no_email_address_is_ever_shown(client, site, page):
+    page_content = content(client.get(public_urls(site)[page]))
+    assert "@exemple.fr" not in page_content
+
+
+def test_a_hidden_proposal_has_no_public_page(client, site):
+    for proposal in site.hidden:
+        assert client.get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_nothing_is_public_while_the_consultation_is_in_preparation(client, site):
+    site.consultation.phase = Phase.PREPARATION
+    site.consultation.save()
+    assert "Aucune consultation n'est ouverte" in content(client.get(reverse("home")))
+    for page in ("theme", "trajectory", "proposal", "results", "json", "csv"):
+        assert client.get(public_urls(site)[page]).status_code == 404, page
+
+
+# --- Home -------------------------------------------------------------------------
+
+
+def test_the_home_page_explains_the_phase_dates_figures_and_themes(client, site):
+    site.consultation.end_date = site.consultation.start_date.replace(
+        year=2030, month=3, day=31
+    )
+    site.consultation.save()
+    page = content(client.get(reverse("home")))
+    assert "<h1" in page and page.count("<h1") == 1
+    assert "Consultation des trajectoires" in page
+    assert "Une introduction claire." in page
+    assert "Les contributions sont ouvertes jusqu&#x27;au 31 mars 2030" in page or (
+        "Les contributions sont ouvertes jusqu'au 31 mars 2030" in page
+    )
+    figures = client.get(reverse("home")).context["figures"]
+    # 10 published proposals; 60 votes on them (votes on hidden ones do not count);
+    # 12 organisations (6 authors, 6 voters); 6 regions.
+    assert figures == {"proposals": 10, "votes": 60, "organisations": 12, "regions": 6}
+    assert "UNE ÉCONOMIE QUI COOPÈRE" in page
+    assert site.trajectory.get_absolute_url() in page
+    assert "Lire les propositions et voter" in page
+
+
+@pytest.mark.parametrize(
+    ("phase", "sentence"),
+    [
+        (Phase.VOTES, "Les votes sont ouverts"),
+        (Phase.CLOSED, "La consultation est close"),
+    ],
+)
+def test_the_home_page_says_the_phase_in_plain_words(client, site, phase, sentence):
+    site.consultation.phase = phase
+    site.consultation.save()
+    assert sentence in content(client.get(reverse("home")))
+
+
+# --- Trajectory page ------------------------------------------------------------
+
+
+def listed(response):
+    return [proposal.pk for proposal in response.context["page_obj"]]
+
+
+def test_the_trajectory_page_shows_its_questions_and_proposals_with_counts(
+    client, site
+):
+    response = client.get(site.trajectory.get_absolute_url())
+    page = content(response)
+    assert "Comment coopérer ?" in page and "Avec qui coopérer ?" in page
+    assert "10 propositions" in page
+    proposal = site.proposals[3]
+    proposal.refresh_from_db()
+    assert proposal.text in page
+    assert (
+        f"{proposal.agree_count} d&#x27;accord" in page
+        or f"{proposal.agree_count} d'accord" in page
+    )
+
+
+def test_the_random_order_is_stable_for_a_visitor_and_differs_between_visitors(
+    client, site
+):
+    site.add_proposals(30)
+    url = site.trajectory.get_absolute_url()
+    first = listed(client.get(url))
+    assert listed(client.get(url)) == first
+    assert sorted(first) != first or len(first) < 2  # shuffled, not by id
+
+    session = client.session
+    session["shuffle_seed"] = session["shuffle_seed"] + 1
+    session.save()
+    assert listed(client.get(url)) != first
+
+
+def test_best_ranked_follows_the_wilson_score_then_the_number_of_votes(client, site):
+    response = client.get(site.trajectory.get_absolute_url(), {"sort": "best"})
+    proposals = list(response.context["page_obj"])
+    keys = [(-p.score, -p.vote_count, p.pk) for p in proposals]
+    assert keys == sorted(keys)
+    assert proposals[0].score > proposals[-1].score
+
+
+def test_most_debated_and_most_recent_orders(client, site):
+    favourite = site.proposals[5]
+    cast_votes((favourite, UserFactory(), "disagree") for _ in range(3))
+    response = client.get(site.trajectory.get_absolute_url(), {"sort": "debated"})
+    assert listed(response)[0] == favourite.pk
+    response = client.get(site.trajectory.get_absolute_url(), {"sort": "recent"})
+    assert listed(response)[0] == site.proposals[-1].pk
+
+
+def test_filters_by_region_organisation_type_source_question_and_text(client, site):
+    url = site.trajectory.get_absolute_url()
+    region = client.get(url, {"region": "53"})
+    assert {p.region_id for p in region.context["page_obj"]} == {"53"}
+    kind = client.get(url, {"organisation_type": "mutual"})
+    assert {p.organisation_type for p in kind.context["page_obj"]} == {"mutual"}
+    workshop = ProposalFactory(
+        question=site.questions[0],
+        author=None,
+        source="workshop",
+        text="Idée d'atelier",
+    )
+    source = client.get(url, {"source": "workshop"})
+    assert listed(source) == [workshop.pk]
+    question = client.get(url, {"question": site.questions[1].pk})
+    assert {p.question_id for p in question.context["page_obj"]} == {
+        site.questions[1].pk
+    }
+    search = client.get(url, {"q": "n°7"})
+    assert listed(search) == [site.proposals[7].pk]
+    assert "1 proposition" in content(search)
+
+
+def test_pagination_keeps_the_filters_and_handles_bad_page_numbers(client, site):
+    site.add_proposals(40)  # 50 proposals: 3 pages of 20
+    url = site.trajectory.get_absolute_url()
+    response = client.get(url, {"sort": "best", "page": 2})
+    assert response.context["page_obj"].number == 2
+    page = content(response)
+    assert "sort=best&amp;page=3" in page
+    for bad in ("abc", "-1", "0", "99999", "1e9", "2.5"):
+        response = client.get(url, {"page": bad})
+        assert response.status_code == 200, bad
+        assert response.context["page_obj"].number in (1, 3)
+
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+@pytest.mark.parametrize(
+    "parameter",
+    ["q", "sort", "region", "organisation_type", "source", "question", "page"],
+)
+def test_hostile_parameters_give_a_normal_page_and_are_never_reflected_raw(
+    client, site, parameter
+):
+    response = client.get(site.trajectory.get_absolute_url(), {parameter: HOSTILE})
+    assert response.status_code == 200
+    assert HOSTILE not in content(response)
+    assert "<script>" not in content(response)
+
+
+def test_hostile_values_on_other_pages_never_cause_a_500(client, site):
+    for url in (
+        reverse("home") + "?q=" + HOSTILE,
+        reverse("proposals:results") + "?sort=" + HOSTILE,
+        "/propositions/" + "9" * 30 + "/",
+        "/trajectoires/" + "9" * 30 + "/",
+        "/themes/%3Cscript%3E/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        assert HOSTILE not in content(response)
+
+
+# --- Proposal page --------------------------------------------------------------
+
+
+def test_the_proposal_page_shows_its_context_distribution_and_support(client, site):
+    proposal = site.proposals[2]
+    response = client.get(proposal.get_absolute_url())
+    page = content(response)
+    assert proposal.text in page
+    assert "Dans 10 ans, l&#x27;ESS coopérera" in page
+    assert proposal.question.text in page
+    assert proposal.author.organisation in page
+    assert proposal.region.name in page
+    assert "En ligne" in page
+    assert f"http://testserver{proposal.get_absolute_url()}" in page
+    regions = response.context["breakdowns"]["regions"]
+    assert sum(row["total"] for row in regions) == 6
+    assert {row["label"] for row in regions} == {
+        "Île-de-France", "Bretagne", "Occitanie", "Auvergne-Rhône-Alpes",
+        "Provence-Alpes-Côte d'Azur", "Guadeloupe",
+    }  # fmt: skip
+    types = response.context["breakdowns"]["organisation_types"]
+    assert {row["label"] for row in types} == {
+        label for _, label in OrganisationType.choices if _ in TYPES
+    }
+
+
+def test_a_workshop_proposal_shows_its_workshop_and_no_person(client, site):
+    workshop = ProposalFactory(
+        question=site.questions[0], author=None, source="workshop", region_id="76"
+    )
+    page = content(client.get(workshop.get_absolute_url()))
+    assert "Atelier régional" in page and "Atelier" in page and "Occitanie" in page
+
+
+# --- Results --------------------------------------------------------------------
+
+
+def test_results_rank_each_trajectory_and_show_the_counts(client, site):
+    response = client.get(reverse("proposals:results"))
+    top = list(response.context["top"])
+    assert [p.rank for p in top] == list(range(1, 11))
+    keys = [(-p.score, -p.vote_count) for p in top]
+    assert keys == sorted(keys)
+    page = content(response)
+    assert top[0].text in page
+    assert "Licence Ouverte 2.0" in page
+    assert reverse("proposals:open_data_json") in page
+    assert reverse("proposals:open_data_csv") in page
+
+
+def test_results_rank_at_most_ten_per_trajectory(client, site):
+    site.add_proposals(15)
+    other = TrajectoryFactory(theme=site.theme, number=9)
+    question = GuidingQuestionFactory(trajectory=other)
+    ProposalFactory(question=question, text="Seule dans la neuf")
+    top = list(client.get(reverse("proposals:results")).context["top"])
+    assert [p.question.trajectory.number for p in top] == [4] * 10 + [9]
+
+
+def test_results_break_support_down_by_region_and_type(client, site):
+    breakdowns = client.get(reverse("proposals:results")).context["breakdowns"]
+    regions = {row["label"]: row for row in breakdowns["regions"]}
+    assert sum(row["total"] for row in regions.values()) == 60
+    assert len(regions) == 6
+    for row in regions.values():
+        assert row["agree"] + row["mixed"] + row["disagree"] == row["total"] == 10
+
+
+def test_the_consensus_list_prefers_what_every_region_approves(client, site):
+    everyone = site.proposals[0]
+    split = site.proposals[1]
+    # Reset two proposals' votes to controlled patterns.
+    everyone.votes.all().delete()
+    split.votes.all().delete()
+    cast_votes((everyone, voter, "agree") for voter in site.voters)
+    cast_votes(
+        (split, voter, "agree" if i < 3 else "disagree")
+        for i, voter in enumerate(site.voters)
+    )
+    consensus = client.get(reverse("proposals:results")).context["consensus"]
+    ranked = [proposal.pk for proposal, _ in consensus]
+    assert ranked[0] == everyone.pk
+    score = {p.pk: s for p, s in consensus}[everyone.pk]
+    assert score == pytest.approx((2 / 3) ** 6)
+    assert ranked.index(split.pk) > 0 if split.pk in ranked else True
+
+
+def test_the_divisive_list_ranks_by_the_smaller_side(client, site):
+    divisive = list(client.get(reverse("proposals:results")).context["divisive"])
+    splits = [min(p.agree_count, p.disagree_count) for p in divisive]
+    assert splits == sorted(splits, reverse=True)
+    assert all(p.agree_count and p.disagree_count for p in divisive)
+
+
+def test_the_coverage_lists_who_has_not_taken_part(client, site):
+    coverage = client.get(reverse("proposals:results")).context["coverage"]
+    missing = {region["code"] for region in coverage["missing_regions"]}
+    assert missing == {
+        "02", "03", "04", "06", "24", "27", "28", "32", "44", "52", "75", "94",
+    }  # fmt: skip
+    assert "Citoyen·ne" in coverage["missing_organisation_types"]
+    assert "Coopérative" not in coverage["missing_organisation_types"]
+    page = content(client.get(reverse("proposals:results")))
+    assert (
+        "12 régions n&#x27;ont ni proposé ni voté" in page
+        or "12 régions n'ont ni proposé ni voté" in page
+    )
+
+
+def test_the_results_page_has_a_print_stylesheet_and_text_alternatives(client, site):
+    page = content(client.get(reverse("proposals:results")))
+    assert "<caption>" in page and '<th scope="col">' in page
+    css = (reverse("home") + "static/css/site.css").replace("//", "/")
+    assert css in page
+    from pathlib import Path
+
+    stylesheet = (
+        Path(__file__).resolve().parents[2] / "static/css/site.css"
+    ).read_text()
+    assert "@media print" in stylesheet
+
+
+# --- Open data -------------------------------------------------------------------
+
+
+def test_the_json_export_follows_the_contract(client, site):
+    workshop = ProposalFactory(
+        question=site.questions[1], author=None, source="workshop", region=None
+    )
+    response = client.get(reverse("proposals:open_data_json"))
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(content(response))
+    assert set(data) == {"consultation", "licence", "generated_at", "themes"}
+    assert data["consultation"] == {
+        "title": "Consultation des trajectoires",
+        "slug": site.consultation.slug,
+        "phase": "contributions",
+    }
+    assert data["licence"] == "Licence Ouverte 2.0"
+    [theme] = data["themes"]
+    assert set(theme) == {"title", "position", "trajectories"}
+    [trajectory] = theme["trajectories"]
+    assert (trajectory["number"], trajectory["title"]) == (
+        4,
+        "Dans 10 ans, l'ESS coopérera",
+    )
+    assert [q["text"] for q in trajectory["questions"]] == [
+        "Comment coopérer ?",
+        "Avec qui coopérer ?",
+    ]
+    proposals = [p for q in trajectory["questions"] for p in q["proposals"]]
+    assert len(proposals) == 11
+    for question in trajectory["questions"]:
+        ids = [p["id"] for p in question["proposals"]]
+        assert ids == sorted(ids)
+    first = next(p for p in proposals if p["id"] == site.proposals[0].pk)
+    site.proposals[0].refresh_from_db()
+    assert first == {
+        "id": site.proposals[0].pk,
+        "text": "Proposition publique n°0",
+        "source": "online",
+        "region": "11",
+        "organisation_type": "association",
+        "votes": {
+            "agree": site.proposals[0].agree_count,
+            "mixed": site.proposals[0].mixed_count,
+            "disagree": site.proposals[0].disagree_count,
+        },
+    }
+    from_workshop = next(p for p in proposals if p["id"] == workshop.pk)
+    assert (from_workshop["region"], from_workshop["organisation_type"]) == (None, None)
+
+
+def test_the_csv_export_follows_the_contract(client, site):
+    response = client.get(reverse("proposals:open_data_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(content(response))))
+    assert rows[0] == [
+        "id", "theme", "trajectory_number", "trajectory", "question", "text", "source",
+        "region", "organisation_type", "agree", "mixed", "disagree",
+    ]  # fmt: skip
+    assert len(rows) == 11
+    ids = [int(row[0]) for row in rows[1:]]
+    assert ids == sorted(ids)
+    proposal = site.proposals[0]
+    proposal.refresh_from_db()
+    assert rows[1] == [
+        str(proposal.pk),
+        "UNE ÉCONOMIE QUI COOPÈRE",
+        "4",
+        "Dans 10 ans, l'ESS coopérera",
+        proposal.question.text,
+        "Proposition publique n°0",
+        "online",
+        "11",
+        "association",
+        str(proposal.agree_count),
+        str(proposal.mixed_count),
+        str(proposal.disagree_count),
+    ]
+
+
+# --- Information pages -------------------------------------------------------------
+
+
+def test_the_information_pages_have_default_content_editable_by_staff(
+    client, site, moderator
+):
+    page = content(client.get(reverse("site_page", args=["accessibilite"])))
+    assert "RGAA" in page
+    client.force_login(moderator)
+    from consultation.models import SitePage
+
+    accessibility = SitePage.objects.get(slug="accessibilite")
+    response = client.post(
+        reverse("admin:consultation_sitepage_change", args=[accessibility.pk]),
+        {"title": "Accessibilité", "body": "Audit prévu en <b>mars</b>."},
+    )
+    assert response.status_code == 302
+    page = content(client.get(reverse("site_page", args=["accessibilite"])))
+    assert "Audit prévu en &lt;b&gt;mars&lt;/b&gt;." in page
+
+
+def test_an_unknown_page_is_a_french_404(client, site):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in content(response)
+
+
+def test_every_page_has_one_h1_a_skip_link_landmarks_and_the_language(client, site):
+    for name in ("home", "theme", "trajectory", "proposal", "results", "accessibility"):
+        page = content(client.get(public_urls(site)[name]))
+        assert page.count("<h1") == 1, name
+        assert 'href="#contenu"' in page and '<main id="contenu"' in page
+        assert "<header" in page and "<footer" in page and "<nav" in page
+        assert '<html lang="fr">' in page
+
+
+# --- Languages -------------------------------------------------------------------
+
+ENGLISH = {
+    "home": "The consultation in figures",
+    "theme": "This theme's trajectories",
+    "trajectory": "Filter the proposals",
+    "trajectory_filtered": "Best ranked",
+    "proposal": "Vote distribution",
+    "results": "What brings every region together",
+    "accessibility": "Skip to content",
+    "legal": "Legal notice",
+    "privacy": "Personal data",
+}
+FRENCH = {
+    "home": "La consultation en chiffres",
+    "theme": "Trajectoires de ce thème",
+    "trajectory": "Filtrer les propositions",
+    "trajectory_filtered": "Les mieux classées",
+    "proposal": "Répartition des votes",
+    "results": "Ce qui rassemble toutes les régions",
+    "accessibility": "Aller au contenu",
+    "legal": "Mentions légales",
+    "privacy": "Données personnelles",
+}
+
+
+@pytest.mark.parametrize("page", list(FRENCH))
+def test_every_page_renders_in_french_by_default(client, site, page):
+    html = content(client.get(public_urls(site)[page]))
+    assert '<html lang="fr">' in html
+    assert FRENCH[page] in html
+
+
+@pytest.mark.parametrize("page", list(ENGLISH))
+def test_every_page_renders_in_english_when_chosen(client, site, page):
+    client.cookies["django_language"] = "en"
+    html = content(client.get(public_urls(site)[page]))
+    assert '<html lang="en">' in html
+    assert ENGLISH[page] in html
+    assert FRENCH[page] not in html or page in ("legal", "privacy")
+
+
+def test_the_language_switcher_sets_english_and_returns_to_the_page(client, site):
+    url = site.trajectory.get_absolute_url()
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302 and response.url == url
+    assert "Filter the proposals" in content(client.get(url))
+
+
+def test_english_is_chosen_from_the_browser_language(client, site):
+    html = content(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))
+    assert "The consultation in figures" in html
