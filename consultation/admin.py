@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import Consultation, Region, SitePage, User
+from .models import Consultation, Organisation, Region, SitePage, User
 
 admin.site.site_header = _("Trajectoires ESS — administration")
 admin.site.site_title = _("Trajectoires ESS")
@@ -51,6 +52,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    readonly_fields = ["organisation_key", "last_login", "date_joined"]
     add_fieldsets = [
         (
             None,
@@ -96,3 +98,67 @@ class SitePageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Moderators verify organisations here; accounts themselves stay out of reach."""
+
+    list_display = [
+        "organisation",
+        "organisation_type",
+        "region",
+        "legal_identifier",
+        "organisation_verified",
+        "date_joined",
+    ]
+    list_filter = ["organisation_verified", "organisation_type", "region"]
+    list_select_related = ["region"]
+    search_fields = ["organisation", "legal_identifier"]
+    ordering = ["organisation"]
+    fields = [
+        "organisation",
+        "organisation_type",
+        "region",
+        "legal_identifier",
+        "organisation_verified",
+        "date_joined",
+    ]
+    readonly_fields = [
+        "organisation",
+        "organisation_type",
+        "region",
+        "legal_identifier",
+        "date_joined",
+    ]
+    actions = ["mark_verified", "mark_unverified"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(organisation="")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _set_verified(self, request, queryset, verified):
+        count = queryset.update(organisation_verified=verified)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation mise à jour.",
+                "%(count)d organisations mises à jour.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Marquer comme vérifiées"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        self._set_verified(request, queryset, True)
+
+    @admin.action(description=_("Retirer la vérification"), permissions=["change"])
+    def mark_unverified(self, request, queryset):
+        self._set_verified(request, queryset, False)

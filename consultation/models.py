@@ -115,6 +115,25 @@ class User(AbstractBaseUser, PermissionsMixin):
             "ou RNA (W suivi de 9 chiffres)."
         ),
     )
+    # The SIREN (or RNA number) that the legal identifier designates: one account per
+    # organisation, held by a unique constraint.
+    organisation_key = models.CharField(
+        _("identifiant de l'organisation"),
+        max_length=10,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    organisation_verified = models.BooleanField(
+        _("organisation vérifiée"),
+        default=False,
+        help_text=_(
+            "Vérifiée par l'équipe : un badge l'indique à côté de ses propositions."
+        ),
+    )
+    email_confirmed_at = models.DateTimeField(
+        _("adresse confirmée le"), null=True, blank=True
+    )
     is_staff = models.BooleanField(
         _("équipe"),
         default=False,
@@ -138,6 +157,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | models.Q(organisation_type__in=OrganisationType.values),
                 name="user_organisation_type_valid",
             ),
+            models.UniqueConstraint(
+                fields=["organisation_key"],
+                condition=~models.Q(organisation_key=""),
+                name="user_one_account_per_organisation",
+                violation_error_message=_("Cette organisation a déjà un compte."),
+            ),
         ]
 
     def __str__(self):
@@ -146,6 +171,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def email_confirmed(self):
+        return self.email_confirmed_at is not None
+
+
+class Organisation(User):
+    """
+    The organisation side of a participant account, for moderators: they verify
+    organisations without any access to the accounts' passwords or permissions.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
 
 class Phase(models.TextChoices):

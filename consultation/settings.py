@@ -6,6 +6,7 @@ development only: outside debug mode, a secret key must be given.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as its documentation asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "consultation.urls"
@@ -106,6 +111,52 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "consultation.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "proposals:my_space"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): 5 failures for one email from one address lock them
+# out for 15 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "consultation.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "consultation/lockout.html"
+
+# Rate limits (django-ratelimit) of the state-changing forms, per account and per IP.
+RATELIMIT_VIEW = "consultation.views.ratelimited"
+RATE_LIMITS = {
+    "signup_ip": os.environ.get("RATE_LIMIT_SIGNUP_IP", "10/h"),
+    "proposal_user": os.environ.get("RATE_LIMIT_PROPOSAL_USER", "20/h"),
+    "proposal_ip": os.environ.get("RATE_LIMIT_PROPOSAL_IP", "60/h"),
+    "vote_user": os.environ.get("RATE_LIMIT_VOTE_USER", "120/m"),
+    "vote_ip": os.environ.get("RATE_LIMIT_VOTE_IP", "600/m"),
+}
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit only knows of django-redis; Django's own Redis backend has the
+    # atomic increment it needs. Without REDIS_URL (development, tests) each process
+    # counts on its own, which is what a single process needs.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -143,11 +194,18 @@ WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_FROM_FINDERS", default=DEBUG)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
-
+# Mail goes to the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Trajectoires ESS <ne-pas-repondre@localhost>"
 )

@@ -1,15 +1,52 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from proposals.views import HomeView
 
-from .views import SitePageDetailView
+from . import views
+
+account_patterns = [
+    path("inscription/", views.SignupView.as_view(), name="signup"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "confirmer/<uidb64>/<token>/",
+        views.EmailConfirmView.as_view(),
+        name="email_confirm",
+    ),
+    path(
+        "confirmation/renvoyer/", views.confirmation_resend, name="confirmation_resend"
+    ),
+    path("profil/", views.ProfileUpdateView.as_view(), name="profile"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        TemplateView.as_view(template_name="consultation/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        TemplateView.as_view(template_name="consultation/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
-    path("pages/<slug:slug>/", SitePageDetailView.as_view(), name="site_page"),
+    path("compte/", include(account_patterns)),
+    path("pages/<slug:slug>/", views.SitePageDetailView.as_view(), name="site_page"),
     path("", include("trajectories.urls")),
     path("", include("proposals.urls")),
 ]

@@ -1,9 +1,181 @@
-from django.views.generic import DetailView
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView
+from django_ratelimit.decorators import ratelimit
 
-from .models import SitePage
+from . import services
+from .forms import (
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+    StyledPasswordChangeForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+)
+from .models import SitePage, User
 
 
 class SitePageDetailView(DetailView):
     model = SitePage
     template_name = "consultation/sitepage_detail.html"
     context_object_name = "page"
+
+
+def ratelimited(request, exception):
+    """The answer to a request over a rate limit (django-ratelimit's RATELIMIT_VIEW)."""
+    return render(request, "429.html", status=429)
+
+
+def site_url(request):
+    """This site's address as the request reached it (its host is ALLOWED_HOSTS')."""
+    return request.build_absolute_uri("/")
+
+
+@method_decorator(
+    ratelimit(
+        key="ip", rate=settings.RATE_LIMITS["signup_ip"], method="POST", block=True
+    ),
+    name="post",
+)
+class SignupView(FormView):
+    template_name = "consultation/user_signup.html"
+    form_class = SignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("proposals:my_space")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.user_signup(
+                email=data["email"],
+                password=data["password1"],
+                organisation=data["organisation"],
+                organisation_type=data["organisation_type"],
+                region=data["region"],
+                legal_identifier=data["legal_identifier"],
+                site_url=site_url(self.request),
+            )
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            _(
+                "Bienvenue ! Un e-mail de confirmation a été envoyé à %(email)s : "
+                "ouvrez son lien pour pouvoir proposer et voter."
+            )
+            % {"email": user.email},
+        )
+        return redirect("proposals:my_space")
+
+
+class EmailConfirmView(FormView):
+    """The link of the confirmation email shows a button; the POST confirms."""
+
+    template_name = "consultation/user_email_confirm.html"
+    form_class = forms.Form
+
+    def get_user(self):
+        try:
+            pk = force_str(urlsafe_base64_decode(self.kwargs["uidb64"]))
+            return User.objects.get(pk=pk)
+        except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+            return None
+
+    def get_context_data(self, **kwargs):
+        user = self.get_user()
+        valid = user is not None and (
+            user.email_confirmed
+            or services.email_confirmation_token.check_token(user, self.kwargs["token"])
+        )
+        return super().get_context_data(valid=valid, **kwargs)
+
+    def form_valid(self, form):
+        user = self.get_user()
+        if user is None or not services.user_email_confirm(
+            user=user, token=self.kwargs["token"]
+        ):
+            messages.error(
+                self.request, _("Ce lien de confirmation n'est plus valide.")
+            )
+            return redirect("home")
+        messages.success(self.request, _("Votre adresse e-mail est confirmée. Merci !"))
+        return redirect(
+            "proposals:my_space" if self.request.user.is_authenticated else "login"
+        )
+
+
+@require_POST
+@login_required
+def confirmation_resend(request):
+    if not request.user.email_confirmed:
+        services.user_confirmation_send(user=request.user, site_url=site_url(request))
+        messages.success(
+            request,
+            _("Un nouveau lien a été envoyé à %(email)s.")
+            % {"email": request.user.email},
+        )
+    return redirect("proposals:my_space")
+
+
+@method_decorator(login_required, name="dispatch")
+class ProfileUpdateView(FormView):
+    template_name = "consultation/user_profile_form.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("proposals:my_space")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            services.user_profile_update(user=self.request.user, **form.cleaned_data)
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Votre profil est enregistré."))
+        return super().form_valid(form)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "consultation/user_login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "consultation/password_reset_form.html"
+    form_class = StyledPasswordResetForm
+    email_template_name = "consultation/email/password_reset_body.txt"
+    subject_template_name = "consultation/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "consultation/password_reset_confirm.html"
+    form_class = StyledSetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "consultation/password_change_form.html"
+    form_class = StyledPasswordChangeForm
+
+    def get_success_url(self):
+        messages.success(self.request, _("Votre mot de passe est changé."))
+        return reverse("proposals:my_space")

@@ -1,11 +1,15 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from consultation.models import Consultation, OrganisationType, Region
 from trajectories.models import GuidingQuestion
 
-from .models import Source
+from .models import Choice, Source
 from .selectors import Sort
+from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 from .workshop import WorkshopSyntaxError, decode_document
 
 WORKSHOP_DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
@@ -131,3 +135,70 @@ class ProposalFilterForm(forms.Form):
             "organisation_type": data.get("organisation_type") or None,
             "source": data.get("source") or None,
         }
+
+
+class ProposalForm(forms.Form):
+    """A participant's new proposal, answering one of the trajectory's questions."""
+
+    question = forms.ModelChoiceField(
+        label=_("Question à laquelle vous répondez"),
+        queryset=GuidingQuestion.objects.none(),
+        empty_label=None,
+    )
+    text = forms.CharField(
+        label=_("Votre proposition"),
+        min_length=PROPOSAL_MIN_LENGTH,
+        max_length=PROPOSAL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": PROPOSAL_MAX_LENGTH}),
+        help_text=_(
+            "Une idée concrète, en une ou quelques phrases "
+            "(%(max)s caractères au plus). "
+            "Elle sera publiée après relecture par l'équipe de modération."
+        )
+        % {"max": PROPOSAL_MAX_LENGTH},
+    )
+
+    def __init__(self, *args, trajectory, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = trajectory.questions.order_by("position", "pk")
+        self.fields["question"].queryset = questions
+        if len(questions) == 1:
+            self.fields["question"].initial = questions[0]
+            self.fields["question"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.form_action = reverse(
+            "proposals:proposal_create", kwargs={"number": trajectory.number}
+        )
+        self.helper.add_input(Submit("submit", _("Envoyer ma proposition")))
+
+
+class VoteForm(forms.Form):
+    """A vote as the buttons post it: a choice, or nothing to remove the vote."""
+
+    choice = forms.ChoiceField(choices=[("", ""), *Choice.choices], required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(
+            Submit(
+                "submit",
+                _("Supprimer définitivement mon compte"),
+                css_class="btn-danger",
+            )
+        )
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return self.cleaned_data["password"]

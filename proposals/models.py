@@ -9,6 +9,7 @@ from consultation.models import OrganisationType, Region
 from trajectories.models import GuidingQuestion
 
 from .ranking import distribution
+from .text import text_fingerprint
 
 
 class Source(models.TextChoices):
@@ -49,6 +50,9 @@ class Proposal(models.Model):
         related_name="proposals",
     )
     text = models.TextField(_("texte"))
+    # A hash of the normalised text (`normalise_text`): duplicates under one question
+    # are found by an index, not by comparing texts.
+    fingerprint = models.CharField(max_length=64, default="", editable=False)
     source = models.CharField(
         _("origine"), max_length=10, choices=Source.choices, default=Source.ONLINE
     )
@@ -132,6 +136,18 @@ class Proposal(models.Model):
                 ),
                 name="proposal_vote_count_is_the_sum",
             ),
+            # The last line of defence against a double submission; the service
+            # also compares with workshop proposals and says which one is the same.
+            models.UniqueConstraint(
+                fields=["question", "fingerprint"],
+                condition=models.Q(
+                    source="online", status__in=["pending", "published"]
+                ),
+                name="proposal_online_text_unique_in_question",
+                violation_error_message=_(
+                    "Cette proposition existe déjà pour cette question."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected")
                 | ~models.Q(moderation_reason=""),
@@ -142,6 +158,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "question"], name="proposal_status_question"
+            ),
+            models.Index(
+                fields=["question", "fingerprint"], name="proposal_question_text"
             ),
             models.Index(
                 fields=["status", "created_at"], name="proposal_status_created"
@@ -160,6 +179,15 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = text_fingerprint(self.text)
+        if (
+            kwargs.get("update_fields") is not None
+            and "text" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
@@ -187,10 +215,13 @@ class Vote(models.Model):
         on_delete=models.CASCADE,
         related_name="votes",
     )
+    # Emptied when the voter deletes their account: the vote stays, anonymous, so that
+    # the counters and the published results do not change behind the public's back.
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("votant"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="votes",
     )
     choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)

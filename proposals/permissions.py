@@ -9,8 +9,13 @@ from .models import Status
 
 
 def is_participant(user):
-    """An active account that speaks for an organisation (staff accounts have none)."""
-    return bool(user.is_authenticated and user.is_active and user.organisation)
+    """An active account with a confirmed email that speaks for an organisation."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation
+        and user.email_confirmed_at is not None
+    )
 
 
 def can_view_proposal(user, proposal):

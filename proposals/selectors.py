@@ -1,6 +1,16 @@
 """Reads of proposals: what the public may see, with the relations each page needs."""
 
-from django.db.models import CharField, Count, F, Prefetch, Q, Sum, Value
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import MD5, Cast, Concat
 
 from .models import Choice, Proposal, Status, Vote
@@ -20,11 +30,28 @@ ORDERINGS = {
 }
 
 
+def proposal_list(*, consultation):
+    """Every proposal of a consultation, whatever its status (check who may see it)."""
+    return Proposal.objects.filter(
+        question__trajectory__consultation=consultation
+    ).select_related("question__trajectory__theme", "region", "author")
+
+
 def proposal_public_list(*, consultation):
     """Published proposals of a consultation, with what a page shows of each."""
     return Proposal.objects.filter(
         status=Status.PUBLISHED, question__trajectory__consultation=consultation
     ).select_related("question__trajectory__theme", "region", "author")
+
+
+def with_voter_choice(proposals, voter):
+    """Annotate each proposal with `voter`'s choice (`my_vote`), in the same query."""
+    if not voter.is_authenticated:
+        return proposals
+    mine = Vote.objects.filter(proposal=OuterRef("pk"), voter=voter).values("choice")[
+        :1
+    ]
+    return proposals.annotate(my_vote=Subquery(mine))
 
 
 def proposal_trajectory_list(
@@ -126,3 +153,73 @@ def proposal_counter_drift():
         mixed_count=F("true_mixed"),
         disagree_count=F("true_disagree"),
     ).order_by("pk")
+
+
+def proposal_list_by_author(*, author):
+    """An author's proposals, whatever their status, newest first."""
+    return (
+        Proposal.objects.filter(author=author)
+        .select_related("question__trajectory")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def vote_list_by_voter(*, voter):
+    """A voter's votes with their proposals, most recently changed first."""
+    return (
+        Vote.objects.filter(voter=voter)
+        .select_related("proposal__question__trajectory")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def account_data(*, user):
+    """Everything the platform holds about an account, as data it can download."""
+    return {
+        "account": {
+            "email": user.email,
+            "organisation": user.organisation,
+            "organisation_type": user.organisation_type or None,
+            "region": user.region_id,
+            "legal_identifier": user.legal_identifier or None,
+            "organisation_verified": user.organisation_verified,
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "proposals": [
+            {
+                "id": proposal.pk,
+                "trajectory_number": proposal.question.trajectory.number,
+                "question": proposal.question.text,
+                "text": proposal.text,
+                "status": proposal.status,
+                "moderation_reason": proposal.moderation_reason or None,
+                "created_at": _iso(proposal.created_at),
+                "votes": {
+                    "agree": proposal.agree_count,
+                    "mixed": proposal.mixed_count,
+                    "disagree": proposal.disagree_count,
+                },
+            }
+            for proposal in Proposal.objects.filter(author=user)
+            .select_related("question__trajectory")
+            .order_by("pk")
+        ],
+        "votes": [
+            {
+                "proposal_id": vote.proposal_id,
+                "proposal_text": vote.proposal.text,
+                "choice": vote.choice,
+                "created_at": _iso(vote.created_at),
+                "updated_at": _iso(vote.updated_at),
+            }
+            for vote in Vote.objects.filter(voter=user)
+            .select_related("proposal")
+            .order_by("pk")
+        ],
+    }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

@@ -6,9 +6,12 @@ one transaction, the rows locked or moved with `F()` expressions, and a
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +29,7 @@ from .models import (
     Vote,
 )
 from .ranking import wilson_lower_bound
+from .text import text_fingerprint
 from .workshop import WorkshopSyntaxError
 
 
@@ -126,12 +130,119 @@ def vote_counters_repair(*, proposals):
     return repaired
 
 
+def participation_refusal_reason(user):
+    """Why `user` may not take part, or None if they may (the phase aside)."""
+    if not user.is_authenticated:
+        return _("Connectez-vous avec le compte de votre organisation pour participer.")
+    if not user.organisation:
+        return _("Seuls les comptes d'organisations peuvent proposer et voter.")
+    if user.email_confirmed_at is None:
+        return _(
+            "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
+        )
+    return None
+
+
 def _vote_refusal_reason(voter, proposal):
-    if not permissions.is_participant(voter):
-        return _("Connectez-vous avec le compte d'une organisation pour voter.")
+    if reason := participation_refusal_reason(voter):
+        return reason
     if proposal.status != Status.PUBLISHED:
         return _("Cette proposition n'est pas ouverte aux votes.")
     return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
+
+
+# --- Submission and accounts -------------------------------------------------------
+
+PROPOSAL_MIN_LENGTH = 15
+PROPOSAL_MAX_LENGTH = 1000
+
+
+class DuplicateProposal(ProposalActionError):
+    """The same text (case, accents and punctuation aside) exists under the question."""
+
+    def __init__(self, message, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
+def _duplicate_error(existing, author):
+    if existing.status == Status.PUBLISHED:
+        return DuplicateProposal(
+            _("Cette proposition existe déjà pour cette question : votez pour elle !"),
+            existing,
+        )
+    if existing.author_id == author.pk:
+        return DuplicateProposal(
+            _("Vous avez déjà déposé cette proposition."), existing
+        )
+    return DuplicateProposal(
+        _("Une proposition identique attend déjà la modération pour cette question."),
+        existing,
+    )
+
+
+@transaction.atomic
+def proposal_submit(*, author, question, text):
+    """Submit an online proposal; it waits for moderation (status `pending`)."""
+    text = " ".join(text.split())
+    consultation = question.trajectory.consultation
+    if reason := participation_refusal_reason(author):
+        raise ProposalActionError(reason)
+    if not consultation.accepts_proposals:
+        raise ProposalActionError(
+            _(
+                "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
+                "consultation."
+            )
+        )
+    if not PROPOSAL_MIN_LENGTH <= len(text) <= PROPOSAL_MAX_LENGTH:
+        raise ProposalActionError(
+            _("Une proposition compte entre %(min)s et %(max)s caractères.")
+            % {"min": PROPOSAL_MIN_LENGTH, "max": PROPOSAL_MAX_LENGTH}
+        )
+    existing = (
+        Proposal.objects.filter(
+            question=question,
+            fingerprint=text_fingerprint(text),
+            status__in=[Status.PENDING, Status.PUBLISHED],
+        )
+        .order_by("-status", "pk")  # a published one first: it is the one to link to
+        .first()
+    )
+    if existing is not None:
+        raise _duplicate_error(existing, author)
+    try:
+        with transaction.atomic():
+            return Proposal.objects.create(
+                question=question,
+                text=text,
+                source=Source.ONLINE,
+                author=author,
+                region_id=author.region_id,
+                organisation_type=author.organisation_type,
+                status=Status.PENDING,
+            )
+    except IntegrityError:
+        # A concurrent submission of the same text (a double click) got there first.
+        existing = Proposal.objects.get(
+            question=question,
+            fingerprint=text_fingerprint(text),
+            source=Source.ONLINE,
+            status__in=[Status.PENDING, Status.PUBLISHED],
+        )
+        raise _duplicate_error(existing, author) from None
+
+
+@transaction.atomic
+def account_delete(*, user):
+    """
+    Delete an account and what only it could see: its pending, rejected and withdrawn
+    proposals. Its published proposals stay, without author; its votes stay, without
+    voter, so that no published count changes (the database empties both links).
+    """
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
+    user.delete()
 
 
 # --- Moderation ----------------------------------------------------------------
@@ -145,6 +256,26 @@ def _record(proposal, *, actor, action, previous_status, reason=""):
         previous_status=previous_status,
         reason=reason,
     )
+
+
+def _notify_author(proposal):
+    """Mail the author of an online proposal its moderation decision, after commit."""
+    author = proposal.author
+    if author is None or not author.email:
+        return
+    context = {"proposal": proposal, "author": author}
+    template = f"proposals/email/proposal_{proposal.status}"
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=render_to_string(f"{template}_subject.txt", context).strip(),
+                message=render_to_string(f"{template}_body.txt", context),
+                from_email=None,
+                recipient_list=[author.email],
+            )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -172,6 +303,7 @@ def proposal_publish(*, proposal, moderator):
         action=ModerationAction.PUBLISHED,
         previous_status=previous_status,
     )
+    _notify_author(proposal)
     return proposal
 
 
@@ -201,6 +333,7 @@ def proposal_reject(*, proposal, moderator, reason):
         previous_status=previous_status,
         reason=reason,
     )
+    _notify_author(proposal)
     return proposal
 
 

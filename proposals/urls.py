@@ -10,9 +10,27 @@ urlpatterns = [
         name="trajectory_detail",
     ),
     path(
+        "trajectoires/<int:number>/proposer/",
+        views.ProposalCreateView.as_view(),
+        name="proposal_create",
+    ),
+    path(
         "propositions/<int:pk>/",
         views.ProposalDetailView.as_view(),
         name="proposal_detail",
+    ),
+    path("propositions/<int:pk>/voter/", views.vote, name="vote"),
+    path(
+        "propositions/<int:pk>/retirer/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
+    path("mon-espace/", views.MySpaceView.as_view(), name="my_space"),
+    path("mon-espace/mes-donnees.json", views.my_data, name="my_data"),
+    path(
+        "mon-espace/supprimer-mon-compte/",
+        views.AccountDeleteView.as_view(),
+        name="account_delete",
     ),
     path("resultats/", views.ResultsView.as_view(), name="results"),
     path("open-data/consultation.json", views.open_data_json, name="open_data_json"),

@@ -1,19 +1,47 @@
 import csv
 import secrets
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, TemplateView
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, FormView, TemplateView
+from django_ratelimit.decorators import ratelimit
 
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
 
-from . import opendata, results, selectors
-from .forms import ProposalFilterForm
+from . import opendata, results, selectors, services
+from .forms import AccountDeleteForm, ProposalFilterForm, ProposalForm, VoteForm
+from .models import Proposal, Status
 
 PROPOSALS_PER_PAGE = 20
+
+RATE_LIMIT_PROPOSAL_USER = ratelimit(
+    key="user", rate=settings.RATE_LIMITS["proposal_user"], method="POST", block=True
+)
+RATE_LIMIT_PROPOSAL_IP = ratelimit(
+    key="ip", rate=settings.RATE_LIMITS["proposal_ip"], method="POST", block=True
+)
+RATE_LIMIT_VOTE_USER = ratelimit(
+    key="user", rate=settings.RATE_LIMITS["vote_user"], method="POST", block=True
+)
+RATE_LIMIT_VOTE_IP = ratelimit(
+    key="ip", rate=settings.RATE_LIMITS["vote_ip"], method="POST", block=True
+)
 RESULTS_LIST_LENGTH = 10
 
 
@@ -50,11 +78,29 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
             number=self.kwargs["number"],
         )
 
-    def get_context_data(self, **kwargs):
+    def participation_context(self, proposal_form=None):
+        """What the visitor may do here: propose (with which form), vote, or why not."""
+        user = self.request.user
+        refusal = services.participation_refusal_reason(user)
+        can_propose = refusal is None and self.consultation.accepts_proposals
+        if can_propose and proposal_form is None:
+            proposal_form = ProposalForm(trajectory=self.object)
+        return {
+            "participation_refusal": refusal,
+            "proposal_form": proposal_form if can_propose else None,
+            "can_vote": refusal is None and self.consultation.accepts_votes,
+        }
+
+    def get_context_data(self, proposal_form=None, **kwargs):
         form = ProposalFilterForm(self.request.GET or None, trajectory=self.object)
         filters = form.filters()
-        proposals = selectors.proposal_trajectory_list(
-            trajectory=self.object, seed=shuffle_seed(self.request.session), **filters
+        proposals = selectors.with_voter_choice(
+            selectors.proposal_trajectory_list(
+                trajectory=self.object,
+                seed=shuffle_seed(self.request.session),
+                **filters,
+            ),
+            self.request.user,
         )
         page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(
             self.request.GET.get("page")
@@ -65,8 +111,157 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
             questions=list(self.object.questions.order_by("position", "pk")),
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),
+            **self.participation_context(proposal_form),
             **kwargs,
         )
+
+
+@method_decorator(login_required, name="post")
+@method_decorator(RATE_LIMIT_PROPOSAL_USER, name="post")
+@method_decorator(RATE_LIMIT_PROPOSAL_IP, name="post")
+class ProposalCreateView(TrajectoryDetailView):
+    """The trajectory page's proposal form, posted: on error the page shows it again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ProposalForm(request.POST, trajectory=self.object)
+        if form.is_valid():
+            try:
+                services.proposal_submit(
+                    author=request.user,
+                    question=form.cleaned_data["question"],
+                    text=form.cleaned_data["text"],
+                )
+            except services.DuplicateProposal as error:
+                form.add_error("text", str(error))
+                if error.existing.status == Status.PUBLISHED:
+                    kwargs["duplicate"] = error.existing
+            except services.ProposalActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Merci ! Votre proposition sera publiée après relecture par "
+                        "l'équipe de modération. Vous la suivez dans « Mon espace »."
+                    ),
+                )
+                return redirect(self.object.get_absolute_url())
+        context = self.get_context_data(proposal_form=form, **kwargs)
+        return self.render_to_response(context, status=400)
+
+
+def _return_url(request, proposal, posted):
+    """Where a vote goes back to: a page of this site, or else the proposal."""
+    if posted and url_has_allowed_host_and_scheme(
+        posted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return posted
+    return proposal.get_absolute_url()
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@login_required
+@RATE_LIMIT_VOTE_USER
+@RATE_LIMIT_VOTE_IP
+def vote(request, pk):
+    """Cast, change or remove the visitor's vote; JSON for scripts, else redirect."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("question__trajectory__consultation"), pk=pk
+    )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choix de vote inconnu."))
+    back = _return_url(request, proposal, form.cleaned_data["next"])
+    try:
+        services.vote_cast(
+            proposal=proposal,
+            voter=request.user,
+            choice=form.cleaned_data["choice"] or None,
+        )
+    except services.ProposalActionError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=403)
+        messages.error(request, str(error))
+        return redirect(back)
+    if _wants_json(request):
+        proposal = selectors.with_voter_choice(
+            Proposal.objects.filter(pk=pk), request.user
+        ).get()
+        html = render_to_string(
+            "proposals/includes/vote_block.html",
+            {"proposal": proposal, "can_vote": True, "next_url": back},
+            request=request,
+        )
+        return JsonResponse({"choice": proposal.my_vote, "html": html})
+    return redirect(f"{back}#proposal-{proposal.pk}")
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk, author=request.user)
+    try:
+        services.proposal_withdraw(proposal=proposal, author=request.user)
+    except services.ProposalActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Votre proposition est retirée."))
+    return redirect("proposals:my_space")
+
+
+@method_decorator(login_required, name="dispatch")
+class MySpaceView(TemplateView):
+    template_name = "proposals/my_space.html"
+    VOTES_PER_PAGE = 50
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        votes = Paginator(selectors.vote_list_by_voter(voter=user), self.VOTES_PER_PAGE)
+        page = votes.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            proposals=selectors.proposal_list_by_author(author=user),
+            votes_page=page,
+            page_obj=page,
+            page_range=votes.get_elided_page_range(page.number),
+            participation_refusal=services.participation_refusal_reason(user),
+            **kwargs,
+        )
+
+
+@require_GET
+@login_required
+def my_data(request):
+    """Everything the platform holds about the account, as a JSON download."""
+    response = JsonResponse(
+        selectors.account_data(user=request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        'attachment; filename="mes-donnees-trajectoires-ess.json"'
+    )
+    return response
+
+
+@method_decorator(login_required, name="dispatch")
+class AccountDeleteView(FormView):
+    template_name = "proposals/account_delete.html"
+    form_class = AccountDeleteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        services.account_delete(user=self.request.user)
+        logout(self.request)
+        messages.success(self.request, _("Votre compte est supprimé."))
+        return redirect("home")
 
 
 class ProposalDetailView(CurrentConsultationMixin, DetailView):

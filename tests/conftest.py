@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -20,6 +21,14 @@ def _test_settings(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation = factory.Sequence(lambda n: f"Coopérative n°{n}")
     organisation_type = OrganisationType.COOPERATIVE
     region = factory.LazyFunction(lambda: Region.objects.get(code="76"))
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall(
         "set_password", "mot-de-passe-solide-42"
     )

@@ -40,6 +40,8 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
         ("consultation", "view_region"),
         ("consultation", "view_sitepage"),
         ("consultation", "change_sitepage"),
+        ("consultation", "view_organisation"),
+        ("consultation", "change_organisation"),
         *{
             ("trajectories", f"{verb}_{model}")
             for verb in ("view", "add", "change", "delete")

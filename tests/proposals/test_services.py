@@ -116,7 +116,7 @@ def test_vote_cast_follows_the_consultation_phase(
 def test_vote_cast_refuses_an_account_without_organisation(
     published_proposal, moderator
 ):
-    with pytest.raises(services.ProposalActionError, match="Connectez-vous"):
+    with pytest.raises(services.ProposalActionError, match="comptes d.organisations"):
         services.vote_cast(
             proposal=published_proposal, voter=moderator, choice=Choice.AGREE
         )

@@ -1,0 +1,129 @@
+"""
+Writes of accounts: sign-up, email confirmation, profile. Each is one transaction; mail
+is sent once the transaction has committed, so nobody is told of an account that the
+database does not hold.
+"""
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from .identifiers import parse_legal_identifier
+from .models import User
+
+
+class AccountError(Exception):
+    """A rule forbids the change; the message is meant for the person who asked."""
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens of confirmation links: they expire once the address is confirmed."""
+
+    key_salt = "consultation.services.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.email}{user.email_confirmed_at}{timestamp}"
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+def _organisation_identity(legal_identifier):
+    if not legal_identifier:
+        return "", ""
+    return parse_legal_identifier(legal_identifier)
+
+
+@transaction.atomic
+def user_signup(
+    *,
+    email,
+    password,
+    organisation,
+    organisation_type,
+    region,
+    legal_identifier="",
+    site_url,
+):
+    """Create a participant account and send the link that confirms its email."""
+    identifier, key = _organisation_identity(legal_identifier)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                password,
+                organisation=organisation.strip(),
+                organisation_type=organisation_type,
+                region=region,
+                legal_identifier=identifier,
+                organisation_key=key,
+            )
+    except IntegrityError:
+        # The form checked both; a concurrent sign-up got there first.
+        raise AccountError(
+            _("Un compte existe déjà pour cette adresse e-mail ou cette organisation.")
+        ) from None
+    transaction.on_commit(lambda: user_confirmation_send(user=user, site_url=site_url))
+    return user
+
+
+def user_confirmation_send(*, user, site_url):
+    """Mail `user` the link that confirms their email address."""
+    path = reverse(
+        "email_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_confirmation_token.make_token(user),
+        },
+    )
+    context = {"user": user, "link": site_url.rstrip("/") + path}
+    send_mail(
+        subject=render_to_string(
+            "consultation/email/confirm_subject.txt", context
+        ).strip(),
+        message=render_to_string("consultation/email/confirm_body.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def user_email_confirm(*, user, token):
+    """Confirm `user`'s address if `token` is valid; return whether it was."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_confirmed:
+        return True
+    if not email_confirmation_token.check_token(user, token):
+        return False
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["email_confirmed_at"])
+    return True
+
+
+@transaction.atomic
+def user_profile_update(
+    *, user, organisation, organisation_type, region, legal_identifier
+):
+    """Change the organisation that an account speaks for."""
+    identifier, key = _organisation_identity(legal_identifier)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if key != user.organisation_key:
+        # A verified organisation that changes its identity is no longer verified.
+        user.organisation_verified = False
+    user.organisation = organisation.strip()
+    user.organisation_type = organisation_type
+    user.region = region
+    user.legal_identifier = identifier
+    user.organisation_key = key
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise AccountError(_("Cette organisation a déjà un compte.")) from None
+    return user
