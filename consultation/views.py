@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -24,6 +23,7 @@ from .forms import (
     StyledSetPasswordForm,
 )
 from .models import SitePage, User
+from .security import rate
 
 
 class SitePageDetailView(DetailView):
@@ -43,9 +43,7 @@ def site_url(request):
 
 
 @method_decorator(
-    ratelimit(
-        key="ip", rate=settings.RATE_LIMITS["signup_ip"], method="POST", block=True
-    ),
+    ratelimit(key="ip", rate=rate("signup_ip"), method="POST", block=True),
     name="post",
 )
 class SignupView(FormView):

@@ -7,6 +7,7 @@ one transaction, the rows locked or moved with `F()` expressions, and a
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
@@ -240,7 +241,7 @@ def account_delete(*, user):
     proposals. Its published proposals stay, without author; its votes stay, without
     voter, so that no published count changes (the database empties both links).
     """
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
     user.delete()
 

@@ -1,7 +1,6 @@
 import csv
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -21,28 +20,29 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
 
-from . import opendata, results, selectors, services
+from . import opendata, permissions, results, selectors, services
 from .forms import AccountDeleteForm, ProposalFilterForm, ProposalForm, VoteForm
 from .models import Proposal, Status
 
 PROPOSALS_PER_PAGE = 20
+RESULTS_LIST_LENGTH = 10
 
 RATE_LIMIT_PROPOSAL_USER = ratelimit(
-    key="user", rate=settings.RATE_LIMITS["proposal_user"], method="POST", block=True
+    key="user", rate=rate("proposal_user"), method="POST", block=True
 )
 RATE_LIMIT_PROPOSAL_IP = ratelimit(
-    key="ip", rate=settings.RATE_LIMITS["proposal_ip"], method="POST", block=True
+    key="ip", rate=rate("proposal_ip"), method="POST", block=True
 )
 RATE_LIMIT_VOTE_USER = ratelimit(
-    key="user", rate=settings.RATE_LIMITS["vote_user"], method="POST", block=True
+    key="user", rate=rate("vote_user"), method="POST", block=True
 )
 RATE_LIMIT_VOTE_IP = ratelimit(
-    key="ip", rate=settings.RATE_LIMITS["vote_ip"], method="POST", block=True
+    key="ip", rate=rate("vote_ip"), method="POST", block=True
 )
-RESULTS_LIST_LENGTH = 10
 
 
 def shuffle_seed(session):
@@ -140,6 +140,7 @@ class ProposalCreateView(TrajectoryDetailView):
                     kwargs["duplicate"] = error.existing
             except services.ProposalActionError as error:
                 form.add_error(None, str(error))
+                messages.error(request, str(error))
             else:
                 messages.success(
                     request,
@@ -265,16 +266,30 @@ class AccountDeleteView(FormView):
 
 
 class ProposalDetailView(CurrentConsultationMixin, DetailView):
+    """A proposal's page: public once published, always to its author and moderators."""
+
     template_name = "proposals/proposal_detail.html"
     context_object_name = "proposal"
 
     def get_queryset(self):
-        return selectors.proposal_public_list(consultation=self.consultation)
+        return selectors.with_voter_choice(
+            selectors.proposal_list(consultation=self.consultation), self.request.user
+        )
+
+    def get_object(self, queryset=None):
+        proposal = super().get_object(queryset)
+        if not permissions.can_view_proposal(self.request.user, proposal):
+            raise Http404
+        return proposal
 
     def get_context_data(self, **kwargs):
-        votes = self.object.votes.all()
+        user = self.request.user
         return super().get_context_data(
-            breakdowns=results.vote_breakdowns(votes), **kwargs
+            breakdowns=results.vote_breakdowns(self.object.votes.all()),
+            can_vote=permissions.can_vote_proposal(user, self.object),
+            participation_refusal=services.participation_refusal_reason(user),
+            can_withdraw=permissions.can_withdraw_proposal(user, self.object),
+            **kwargs,
         )
 
 
