@@ -312,3 +312,32 @@ def test_the_admin_import_refuses_a_file_that_is_not_text(moderator_client):
     )
     assert "pas du texte" in response.content.decode()
     assert not Theme.objects.exists()
+
+
+def test_a_moderator_verifies_organisations_and_the_badge_appears(
+    moderator_client, question
+):
+    author = UserFactory(organisation="Coopérative vérifiable")
+    proposal = ProposalFactory(question=question, author=author)
+    url = reverse("admin:consultation_organisation_changelist")
+    response = moderator_client.get(url)
+    assert response.status_code == 200
+    assert "Coopérative vérifiable" in response.content.decode()
+    listed = set(response.context["cl"].queryset.values_list("organisation", flat=True))
+    assert "" not in listed  # staff accounts have no organisation: not listed
+    response = moderator_client.post(
+        url, {"action": "mark_verified", "_selected_action": [author.pk]}, follow=True
+    )
+    assert "1 organisation mise à jour." in response.content.decode()
+    author.refresh_from_db()
+    assert author.organisation_verified
+    page = moderator_client.get(proposal.get_absolute_url()).content.decode()
+    assert "verified-badge" in page
+
+
+def test_the_organisation_admin_exposes_no_password_or_permission(
+    moderator_client, participant
+):
+    url = reverse("admin:consultation_organisation_change", args=[participant.pk])
+    form = moderator_client.get(url).context["adminform"].form
+    assert set(form.fields) == {"organisation_verified"}

@@ -1,0 +1,120 @@
+"""
+Votes under real concurrency, on PostgreSQL: threads with their own connections hit the
+same rows at once; afterwards the counters must equal the vote rows exactly.
+
+SQLite serialises every write, so there is nothing to race there: these tests run in the
+PostgreSQL pass of CI (`.ci/run`).
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from proposals import services
+from proposals.models import Proposal, Vote
+from proposals.selectors import proposal_counter_drift
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrency tests need PostgreSQL (CI runs them in its PostgreSQL pass)",
+    ),
+]
+
+THREADS = 16
+
+
+def run_at_once(calls):
+    """Run the callables in THREADS threads released together; return their outcomes."""
+    barrier = threading.Barrier(min(THREADS, len(calls)))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            call()
+            return "ok"
+        except Exception as error:  # noqa: BLE001 - the outcome is what is asserted
+            return repr(error)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(run, calls))
+
+
+def counters(proposal):
+    proposal.refresh_from_db()
+    return proposal.agree_count, proposal.mixed_count, proposal.disagree_count
+
+
+def test_many_accounts_voting_on_one_proposal_at_once_are_all_counted():
+    assert connection.vendor == "postgresql"
+    proposal = ProposalFactory()
+    voters = UserFactory.create_batch(64)
+    choices = ["agree", "mixed", "disagree", "agree"]
+    calls = [
+        (lambda voter=voter, choice=choices[i % 4]: services.vote_cast(
+            proposal=proposal, voter=voter, choice=choice
+        ))
+        for i, voter in enumerate(voters)
+    ]  # fmt: skip
+    outcomes = run_at_once(calls)
+    assert outcomes == ["ok"] * 64
+    assert counters(proposal) == (32, 16, 16)
+    assert Vote.objects.filter(proposal=proposal).count() == 64
+    assert not proposal_counter_drift().exists()
+
+
+def test_one_account_sending_the_same_vote_many_times_at_once_counts_once():
+    proposal = ProposalFactory()
+    voter = UserFactory()
+    calls = [
+        lambda: services.vote_cast(proposal=proposal, voter=voter, choice="agree")
+    ] * 48
+    outcomes = run_at_once(calls)
+    assert outcomes == ["ok"] * 48
+    assert counters(proposal) == (1, 0, 0)
+    assert Vote.objects.filter(proposal=proposal).count() == 1
+
+
+def test_one_account_changing_and_removing_its_vote_at_once_never_drifts():
+    proposal = ProposalFactory()
+    voter = UserFactory()
+    sequence = ["agree", "mixed", None, "disagree", "agree", None] * 8
+    calls = [
+        (lambda choice=choice: services.vote_cast(
+            proposal=proposal, voter=voter, choice=choice
+        ))
+        for choice in sequence
+    ]  # fmt: skip
+    assert run_at_once(calls) == ["ok"] * len(sequence)
+    rows = Vote.objects.filter(proposal=proposal).count()
+    assert rows in (0, 1)
+    assert sum(counters(proposal)) == rows
+    assert Proposal.objects.get(pk=proposal.pk).vote_count == rows
+    assert not proposal_counter_drift().exists()
+
+
+def test_concurrent_votes_on_many_proposals_by_many_accounts_leave_no_drift():
+    proposals = ProposalFactory.create_batch(4)
+    voters = UserFactory.create_batch(12)
+    calls = [
+        (
+            lambda p=p, v=v, c=("agree", "mixed", "disagree")[(i + j) % 3]: (
+                services.vote_cast(proposal=p, voter=v, choice=c)
+            )
+        )
+        for i, p in enumerate(proposals)
+        for j, v in enumerate(voters)
+    ] * 2  # every vote sent twice, as by a double click
+    assert run_at_once(calls) == ["ok"] * len(calls)
+    assert Vote.objects.count() == 48
+    assert not proposal_counter_drift().exists()

@@ -1,0 +1,211 @@
+"""
+Who may do what: anonymous visitor, another participant, the author and a moderator,
+against pending, rejected, withdrawn and published proposals, on every page, action and
+export; then each predicate against every phase.
+"""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from consultation.models import Consultation, Phase
+from proposals import permissions
+from proposals.models import Proposal, Status, Vote
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "other", "author", "moderator"]
+STATUSES = [Status.PENDING, Status.REJECTED, Status.WITHDRAWN, Status.PUBLISHED]
+TEXT = "La proposition de la matrice"
+
+
+@pytest.fixture
+def proposal(question):
+    return ProposalFactory(
+        question=question,
+        text=TEXT,
+        status=Status.PENDING,
+        author=UserFactory(organisation="Auteur de la matrice"),
+    )
+
+
+def act_as(client, role, proposal, moderator):
+    users = {
+        "anonymous": None,
+        "other": UserFactory(),
+        "author": proposal.author,
+        "moderator": moderator,
+    }
+    if users[role] is not None:
+        client.force_login(users[role])
+    return users[role]
+
+
+def set_status(proposal, status):
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=status, moderation_reason="Motif" if status == Status.REJECTED else ""
+    )
+    proposal.refresh_from_db()
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+PAGE_ALLOWED = {
+    # status: roles that see the proposal's own page
+    Status.PENDING: {"author", "moderator"},
+    Status.REJECTED: {"author", "moderator"},
+    Status.WITHDRAWN: {"author", "moderator"},
+    Status.PUBLISHED: set(ROLES),
+}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_proposal_page(client, proposal, moderator, role, status):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    response = client.get(proposal.get_absolute_url())
+    assert response.status_code == (200 if role in PAGE_ALLOWED[status] else 404)
+    if response.status_code == 200:
+        assert TEXT in body(response)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_results_and_exports_show_only_published_proposals(
+    client, proposal, moderator, role, status
+):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    visible = status == Status.PUBLISHED
+    trajectory = proposal.question.trajectory
+    for url in (
+        trajectory.get_absolute_url(),
+        trajectory.get_absolute_url() + "?sort=best",
+        reverse("proposals:results"),
+    ):
+        assert (TEXT in body(client.get(url))) is visible, url
+    exported = json.loads(body(client.get(reverse("proposals:open_data_json"))))
+    texts = [
+        p["text"]
+        for theme in exported["themes"]
+        for t in theme["trajectories"]
+        for q in t["questions"]
+        for p in q["proposals"]
+    ]
+    assert (TEXT in texts) is visible
+    rows = list(
+        csv.reader(io.StringIO(body(client.get(reverse("proposals:open_data_csv")))))
+    )
+    assert (TEXT in [row[5] for row in rows]) is visible
+
+
+VOTE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_voting(client, proposal, moderator, role, status):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    response = client.post(
+        reverse("proposals:vote", args=[proposal.pk]), {"choice": "agree"}
+    )
+    assert response.status_code == 302
+    allowed = (role, status) in VOTE_ALLOWED
+    assert Vote.objects.filter(proposal=proposal).exists() is allowed
+    proposal.refresh_from_db()
+    assert proposal.agree_count == int(allowed)
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+
+
+WITHDRAW_ALLOWED = {("author", Status.PENDING), ("author", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_withdrawing(client, proposal, moderator, role, status):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    client.post(reverse("proposals:proposal_withdraw", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    expected = Status.WITHDRAWN if (role, status) in WITHDRAW_ALLOWED else status
+    assert proposal.status == expected
+
+
+PUBLISH_ALLOWED = {("moderator", Status.PENDING), ("moderator", Status.REJECTED)}
+REJECT_ALLOWED = {("moderator", Status.PENDING), ("moderator", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_publishing_in_the_admin(client, proposal, moderator, role, status):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    client.post(reverse("admin:proposals_proposal_publish", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    expected = Status.PUBLISHED if (role, status) in PUBLISH_ALLOWED else status
+    assert proposal.status == expected
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_rejecting_in_the_admin(client, proposal, moderator, role, status):
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    client.post(
+        reverse("admin:proposals_proposal_reject", args=[proposal.pk]),
+        {"reason": "Doublon"},
+    )
+    proposal.refresh_from_db()
+    expected = Status.REJECTED if (role, status) in REJECT_ALLOWED else status
+    assert proposal.status == expected
+
+
+# --- Predicates against phases --------------------------------------------------------
+
+
+@pytest.fixture
+def people(moderator):
+    from django.contrib.auth.models import AnonymousUser
+
+    return {
+        "anonymous": AnonymousUser(),
+        "unconfirmed": UserFactory(email_confirmed_at=None),
+        "participant": UserFactory(),
+        "moderator": moderator,
+    }
+
+
+@pytest.mark.parametrize("phase", Phase.values)
+@pytest.mark.parametrize(
+    "who", ["anonymous", "unconfirmed", "participant", "moderator"]
+)
+def test_can_vote_proposal_by_phase_and_person(people, published_proposal, phase, who):
+    Consultation.objects.update(phase=phase)
+    published_proposal.refresh_from_db()
+    expected = who == "participant" and phase in (Phase.CONTRIBUTIONS, Phase.VOTES)
+    proposal = Proposal.objects.select_related(
+        "question__trajectory__consultation"
+    ).get()
+    assert permissions.can_vote_proposal(people[who], proposal) is expected
+
+
+@pytest.mark.parametrize("phase", Phase.values)
+@pytest.mark.parametrize(
+    "who", ["anonymous", "unconfirmed", "participant", "moderator"]
+)
+def test_can_submit_proposal_by_phase_and_person(people, question, phase, who):
+    Consultation.objects.update(phase=phase)
+    question.trajectory.consultation.refresh_from_db()
+    expected = who == "participant" and phase == Phase.CONTRIBUTIONS
+    assert permissions.can_submit_proposal(people[who], question) is expected
