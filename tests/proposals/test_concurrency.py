@@ -6,6 +6,7 @@ SQLite serialises every write, so there is nothing to race there: these tests ru
 PostgreSQL pass of CI (`.ci/run`).
 """
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,10 +35,8 @@ def run_at_once(calls):
     barrier = threading.Barrier(min(THREADS, len(calls)))
 
     def run(call):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=10)
-        except threading.BrokenBarrierError:
-            pass
         try:
             call()
             return "ok"
