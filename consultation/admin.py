@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_mixins import ContentChangeAdminMixin
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Consultation, Organisation, Region, SitePage, User
 
@@ -80,11 +81,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_display = ["title", "phase", "start_date", "end_date"]
     list_filter = ["phase"]
     prepopulated_fields = {"slug": ["title"]}
     fields = ["title", "slug", "phase", "start_date", "end_date", "introduction"]
+
+    def consultation_id_of(self, obj):
+        return obj.pk
 
 
 @admin.register(SitePage)

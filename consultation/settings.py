@@ -150,6 +150,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long results, key figures and open data may lag behind the votes, in seconds.
+RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))
+
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit only knows of django-redis; Django's own Redis backend has the
     # atomic increment it needs. Without REDIS_URL (development, tests) each process

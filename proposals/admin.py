@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consultation.admin_mixins import ContentChangeAdminMixin
 from trajectories.models import Trajectory
 
 from . import services
@@ -74,7 +75,7 @@ class ModerationEventInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_display = [
         "short_text",
         "trajectory_number",
@@ -131,6 +132,9 @@ class ProposalAdmin(admin.ModelAdmin):
     inlines = [ModerationEventInline]
     change_form_template = "admin/proposals/proposal/change_form.html"
     change_list_template = "admin/proposals/proposal/change_list.html"
+
+    def consultation_id_of(self, obj):
+        return obj.question.trajectory.consultation_id
 
     @admin.display(description=_("texte"))
     def short_text(self, proposal):

@@ -309,3 +309,78 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class TallyDimension(models.TextChoices):
+    REGION = "region", _("Région")
+    ORGANISATION_TYPE = "organisation_type", _("Type d'organisation")
+
+
+class VoteTally(models.Model):
+    """
+    A proposal's votes counted for one region or one organisation type: breakdowns of
+    results read these few rows instead of grouping millions of votes. `services` keeps
+    them equal to the votes' snapshots (`Vote.region`, `Vote.organisation_type`).
+    """
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposition"),
+        on_delete=models.CASCADE,
+        related_name="tallies",
+    )
+    dimension = models.CharField(
+        _("dimension"), max_length=20, choices=TallyDimension.choices
+    )
+    key = models.CharField(_("groupe"), max_length=20, blank=True)  # "" when not known
+    agree_count = models.PositiveIntegerField(default=0)
+    mixed_count = models.PositiveIntegerField(default=0)
+    disagree_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("décompte par groupe")
+        verbose_name_plural = _("décomptes par groupe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "dimension", "key"], name="vote_tally_one_per_group"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agree_count__gte=0)
+                & models.Q(mixed_count__gte=0)
+                & models.Q(disagree_count__gte=0),
+                name="vote_tally_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} {self.dimension}={self.key}"
+
+
+class Participation(models.Model):
+    """An account that has voted or proposed in a consultation: its key figures count
+    these rows rather than scanning the votes for distinct voters."""
+
+    consultation = models.ForeignKey(
+        "consultation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "user"],
+                name="participation_once_per_consultation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.consultation_id}"

@@ -5,6 +5,9 @@ Published proposals only. The hierarchy and the proposals are read in a handful 
 queries and assembled in Python, whatever the number of proposals.
 """
 
+import csv
+import io
+
 from django.utils import timezone
 
 from trajectories.models import GuidingQuestion, Theme, Trajectory
@@ -108,8 +111,15 @@ def consultation_document(consultation):
     }
 
 
+def proposals_csv(consultation):
+    """The CSV export as text: a header row, then one row per published proposal."""
+    output = io.StringIO()
+    csv.writer(output).writerows(proposal_rows(consultation))
+    return output.getvalue()
+
+
 def proposal_rows(consultation):
-    """The CSV rows, header first, streamed from the database in chunks."""
+    """The CSV rows, header first, read from the database in chunks."""
     yield CSV_HEADER
     rows = (
         _published(consultation)

@@ -1,52 +1,30 @@
 """
-The results of a consultation, read from the vote counters and the vote rows: rankings,
-support by region and organisation type, consensus, divisive proposals, coverage.
+The results of a consultation: rankings, support by region and organisation type,
+consensus, divisive proposals, coverage. They read the vote counters and the per-group
+tallies (never the vote rows), so their cost grows with the proposals, not the votes;
+`consultation_results` caches them (see `consultation.cache`).
 """
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import Least, RowNumber
+import math
+
+from django.db.models import Count, F, FloatField, Sum, Value, Window
+from django.db.models.functions import Cast, Least, Ln, RowNumber
 from django.utils.translation import gettext as _
 
+from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
-from .models import Choice, Proposal, Status, Vote
-from .ranking import distribution, group_consensus
-from .selectors import proposal_public_list
+from .models import Proposal, Status, TallyDimension, VoteTally
+from .ranking import distribution
+from .selectors import consultation_figures, proposal_public_list
 
 
-def consultation_votes(consultation):
-    """The votes on a consultation's published proposals."""
-    return Vote.objects.filter(
+def consultation_tallies(consultation):
+    """The per-group tallies of a consultation's published proposals."""
+    return VoteTally.objects.filter(
         proposal__status=Status.PUBLISHED,
         proposal__question__trajectory__consultation=consultation,
     )
-
-
-def _breakdown(votes, field, labels):
-    """Votes counted per group (a region or an organisation type) and choice."""
-    rows = votes.values(field).annotate(
-        agree=Count("id", filter=Q(choice=Choice.AGREE)),
-        mixed=Count("id", filter=Q(choice=Choice.MIXED)),
-        disagree=Count("id", filter=Q(choice=Choice.DISAGREE)),
-    )
-    breakdown = []
-    for row in rows:
-        total = row["agree"] + row["mixed"] + row["disagree"]
-        breakdown.append(
-            {
-                "key": row[field] or "",
-                "label": labels.get(row[field] or ""),
-                "agree": row["agree"],
-                "mixed": row["mixed"],
-                "disagree": row["disagree"],
-                "total": total,
-                "approval": round(100 * (row["agree"] + 0.5 * row["mixed"]) / total),
-                "distribution": distribution(
-                    row["agree"], row["mixed"], row["disagree"]
-                ),
-            }
-        )
-    return sorted(breakdown, key=lambda row: (-row["total"], str(row["label"])))
 
 
 def region_names():
@@ -57,12 +35,50 @@ def region_names():
     }
 
 
-def vote_breakdowns(votes, *, regions=None):
-    """Support by region and by organisation type among the given votes."""
-    types = {"": _("Type non renseigné"), **dict(OrganisationType.choices)}
+def _row(key, label, agree, mixed, disagree):
+    total = agree + mixed + disagree
     return {
-        "regions": _breakdown(votes, "region", regions or region_names()),
-        "organisation_types": _breakdown(votes, "organisation_type", types),
+        "key": key,
+        "label": label,
+        "agree": agree,
+        "mixed": mixed,
+        "disagree": disagree,
+        "total": total,
+        "approval": round(100 * (agree + 0.5 * mixed) / total),
+        "distribution": distribution(agree, mixed, disagree),
+    }
+
+
+def tally_breakdowns(tallies, *, regions=None):
+    """Support by region and by organisation type, summed over the given tallies."""
+    labels = {
+        TallyDimension.REGION: regions or region_names(),
+        TallyDimension.ORGANISATION_TYPE: {
+            "": _("Type non renseigné"),
+            **dict(OrganisationType.choices),
+        },
+    }
+    sums = (
+        tallies.order_by()
+        .values("dimension", "key")
+        .annotate(
+            agree=Sum("agree_count"),
+            mixed=Sum("mixed_count"),
+            disagree=Sum("disagree_count"),
+        )
+    )
+    breakdowns = {TallyDimension.REGION: [], TallyDimension.ORGANISATION_TYPE: []}
+    for row in sums:
+        if row["agree"] + row["mixed"] + row["disagree"]:
+            label = labels[row["dimension"]].get(row["key"], row["key"])
+            breakdowns[row["dimension"]].append(
+                _row(row["key"], label, row["agree"], row["mixed"], row["disagree"])
+            )
+    for rows in breakdowns.values():
+        rows.sort(key=lambda row: (-row["total"], str(row["label"])))
+    return {
+        "regions": breakdowns[TallyDimension.REGION],
+        "organisation_types": breakdowns[TallyDimension.ORGANISATION_TYPE],
     }
 
 
@@ -91,39 +107,47 @@ def proposal_divisive_list(*, consultation, limit):
     )
 
 
-def proposal_consensus_list(*, consultation, limit):
+def proposal_consensus_list(*, consultation, limit, voting_regions):
     """
     The proposals with the highest group-aware consensus (`ranking.group_consensus`),
     the groups being the regions whose participants have voted in the consultation.
+
+    Computed by the database as a sum of logarithms: the regions that have not voted on
+    a proposal each count ln(1/2), which is the same product.
     """
-    tallies = (
-        consultation_votes(consultation)
-        .values("proposal", "region")
-        .annotate(agree=Count("id", filter=Q(choice=Choice.AGREE)), votes=Count("id"))
+    region_tallies = consultation_tallies(consultation).filter(
+        dimension=TallyDimension.REGION, key__in=voting_regions
     )
-    per_proposal, regions = {}, set()
-    for row in tallies:
-        per_proposal.setdefault(row["proposal"], {})[row["region"]] = (
-            row["agree"],
-            row["votes"],
+    log_agree = Ln(
+        Cast(F("agree_count") + 1, FloatField())
+        / Cast(
+            F("agree_count") + F("mixed_count") + F("disagree_count") + 2, FloatField()
         )
-        regions.add(row["region"])
-    scores = {
-        proposal_id: group_consensus(
-            by_region.get(region, (0, 0)) for region in regions
+    )
+    # A group without a row, like a row without votes, counts ln((0 + 1) / (0 + 2)).
+    scores = (
+        region_tallies.order_by()
+        .values("proposal")
+        .annotate(log_score=Sum(log_agree), groups=Count("id"))
+        .annotate(
+            total=F("log_score")
+            + (Value(float(len(voting_regions))) - Cast(F("groups"), FloatField()))
+            * Value(math.log(0.5))
         )
-        for proposal_id, by_region in per_proposal.items()
-    }
-    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:limit]
-    proposals = proposal_public_list(consultation=consultation).in_bulk(best)
-    return [(proposals[pk], scores[pk]) for pk in best]
+        .order_by("-total", "proposal")[:limit]
+    )
+    ranked = [(row["proposal"], math.exp(row["total"])) for row in scores]
+    proposals = proposal_public_list(consultation=consultation).in_bulk(
+        [pk for pk, _ in ranked]
+    )
+    return [(proposals[pk], score) for pk, score in ranked if pk in proposals]
 
 
 def participation_coverage(*, consultation, breakdowns, regions):
     """
     Regions and organisation types that have neither voted nor proposed yet, so that
-    organisers know whom to reach. `breakdowns` (from `vote_breakdowns`) already says
-    who voted; the published proposals say who proposed.
+    organisers know whom to reach. `breakdowns` already says who voted; the published
+    proposals say who proposed.
     """
     proposed = (
         Proposal.objects.filter(
@@ -153,15 +177,29 @@ def participation_coverage(*, consultation, breakdowns, regions):
 
 
 def consultation_results(*, consultation, limit):
-    """Everything the results page shows, in a dozen queries whatever the size."""
-    regions = region_names()
-    breakdowns = vote_breakdowns(consultation_votes(consultation), regions=regions)
-    return {
-        "top": proposal_top_per_trajectory(consultation=consultation, limit=limit),
-        "breakdowns": breakdowns,
-        "consensus": proposal_consensus_list(consultation=consultation, limit=limit),
-        "divisive": proposal_divisive_list(consultation=consultation, limit=limit),
-        "coverage": participation_coverage(
-            consultation=consultation, breakdowns=breakdowns, regions=regions
-        ),
-    }
+    """Everything the results page shows, cached (see `consultation.cache`)."""
+
+    def compute():
+        regions = region_names()
+        breakdowns = tally_breakdowns(
+            consultation_tallies(consultation), regions=regions
+        )
+        voting_regions = [row["key"] for row in breakdowns["regions"]]
+        return {
+            "figures": consultation_figures(consultation=consultation),
+            "top": list(
+                proposal_top_per_trajectory(consultation=consultation, limit=limit)
+            ),
+            "breakdowns": breakdowns,
+            "consensus": proposal_consensus_list(
+                consultation=consultation, limit=limit, voting_regions=voting_regions
+            ),
+            "divisive": list(
+                proposal_divisive_list(consultation=consultation, limit=limit)
+            ),
+            "coverage": participation_coverage(
+                consultation=consultation, breakdowns=breakdowns, regions=regions
+            ),
+        }
+
+    return cached("results", consultation.pk, compute)

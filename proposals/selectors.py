@@ -13,7 +13,15 @@ from django.db.models import (
 )
 from django.db.models.functions import MD5, Cast, Concat
 
-from .models import Choice, Proposal, Status, Vote
+from .models import (
+    Choice,
+    Participation,
+    Proposal,
+    Status,
+    TallyDimension,
+    Vote,
+    VoteTally,
+)
 
 
 class Sort:
@@ -118,41 +126,29 @@ def consultation_figures(*, consultation):
         status=Status.PUBLISHED, question__trajectory__consultation=consultation
     )
     totals = published.aggregate(proposals=Count("id"), votes=Sum("vote_count"))
-    votes = Vote.objects.filter(proposal__in=published)
-    # A union (not UNION ALL) counts an organisation that both voted and proposed once.
-    organisations = (
-        votes.order_by()
-        .values("voter")
-        .union(published.exclude(author=None).order_by().values("author"))
-        .count()
-    )
-    regions = (
-        votes.exclude(region=None)
+    voting_regions = (
+        VoteTally.objects.filter(
+            proposal__in=published, dimension=TallyDimension.REGION, key__gt=""
+        )
+        .filter(Q(agree_count__gt=0) | Q(mixed_count__gt=0) | Q(disagree_count__gt=0))
         .order_by()
-        .values("region")
-        .union(published.exclude(region=None).order_by().values("region"))
-        .count()
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    proposing_regions = (
+        published.exclude(region=None)
+        .order_by()
+        .values_list("region", flat=True)
+        .distinct()
     )
     return {
         "proposals": totals["proposals"],
         "votes": totals["votes"] or 0,
-        "organisations": organisations,
-        "regions": regions,
+        "organisations": Participation.objects.filter(
+            consultation=consultation
+        ).count(),
+        "regions": len(set(voting_regions) | set(proposing_regions)),
     }
-
-
-def proposal_counter_drift():
-    """Proposals whose counters differ from their vote rows, with the true counts."""
-    counted = Proposal.objects.annotate(
-        true_agree=Count("votes", filter=Q(votes__choice=Choice.AGREE)),
-        true_mixed=Count("votes", filter=Q(votes__choice=Choice.MIXED)),
-        true_disagree=Count("votes", filter=Q(votes__choice=Choice.DISAGREE)),
-    )
-    return counted.exclude(
-        agree_count=F("true_agree"),
-        mixed_count=F("true_mixed"),
-        disagree_count=F("true_disagree"),
-    ).order_by("pk")
 
 
 def proposal_list_by_author(*, author):
@@ -223,3 +219,52 @@ def account_data(*, user):
 
 def _iso(moment):
     return moment.isoformat() if moment else None
+
+
+def proposal_counter_drift():
+    """Proposals whose counters differ from their vote rows, with the true counts."""
+    counted = Proposal.objects.annotate(
+        true_agree=Count("votes", filter=Q(votes__choice=Choice.AGREE)),
+        true_mixed=Count("votes", filter=Q(votes__choice=Choice.MIXED)),
+        true_disagree=Count("votes", filter=Q(votes__choice=Choice.DISAGREE)),
+    )
+    return counted.exclude(
+        agree_count=F("true_agree"),
+        mixed_count=F("true_mixed"),
+        disagree_count=F("true_disagree"),
+    ).order_by("pk")
+
+
+def vote_tally_drift():
+    """Ids of the proposals whose per-group tallies differ from their vote rows."""
+    drifting = set()
+    for dimension, field in (
+        (TallyDimension.REGION, "region"),
+        (TallyDimension.ORGANISATION_TYPE, "organisation_type"),
+    ):
+        true_counts = {
+            (row["proposal"], row[field] or ""): (
+                row["agree"],
+                row["mixed"],
+                row["disagree"],
+            )
+            for row in Vote.objects.order_by()
+            .values("proposal", field)
+            .annotate(
+                agree=Count("id", filter=Q(choice=Choice.AGREE)),
+                mixed=Count("id", filter=Q(choice=Choice.MIXED)),
+                disagree=Count("id", filter=Q(choice=Choice.DISAGREE)),
+            )
+        }
+        stored = {
+            (proposal, key): counts
+            for proposal, key, *counts in VoteTally.objects.filter(
+                dimension=dimension
+            ).values_list(
+                "proposal", "key", "agree_count", "mixed_count", "disagree_count"
+            )
+        }
+        for group in true_counts.keys() | stored.keys():
+            if tuple(stored.get(group, (0, 0, 0))) != true_counts.get(group, (0, 0, 0)):
+                drifting.add(group[0])
+    return drifting

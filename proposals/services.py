@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consultation.cache import content_changed
 from consultation.models import Consultation, Phase
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
@@ -24,10 +25,13 @@ from .models import (
     Choice,
     ModerationAction,
     ModerationEvent,
+    Participation,
     Proposal,
     Source,
     Status,
+    TallyDimension,
     Vote,
+    VoteTally,
 )
 from .ranking import wilson_lower_bound
 from .text import text_fingerprint
@@ -67,6 +71,45 @@ def _locked_proposal(proposal):
     )
 
 
+def _move_tallies(vote, *, add=None, remove=None):
+    """
+    Move the per-region and per-organisation-type tallies of `vote`'s proposal, in one
+    upsert (the same SQL on PostgreSQL and SQLite). The caller holds the row lock.
+    """
+    deltas = [int(choice == add) - int(choice == remove) for choice in Choice.values]
+    # A new group's row can only come with an added vote: it is inserted with the
+    # additions, and an existing row takes the deltas. (SQLite checks the inserted
+    # values against the non-negative constraint before it looks for a conflict.)
+    inserted = [max(delta, 0) for delta in deltas]
+    table = VoteTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (proposal_id, dimension, key, agree_count, mixed_count, disagree_count)
+            VALUES (%s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
+                agree_count = {table}.agree_count + %s,
+                mixed_count = {table}.mixed_count + %s,
+                disagree_count = {table}.disagree_count + %s
+            """,  # noqa: S608 - the table name is the model's, values are parameters
+            [
+                *(vote.proposal_id, TallyDimension.REGION, vote.region_id or ""),
+                *inserted,
+                *(vote.proposal_id, TallyDimension.ORGANISATION_TYPE),
+                *(vote.organisation_type, *inserted),
+                *deltas,
+            ],
+        )  # fmt: skip
+
+
+def participation_record(*, consultation, user):
+    """Count `user` among the consultation's participants (once)."""
+    Participation.objects.bulk_create(
+        [Participation(consultation=consultation, user=user)], ignore_conflicts=True
+    )
+
+
 @transaction.atomic
 def vote_cast(*, proposal, voter, choice):
     """
@@ -74,7 +117,8 @@ def vote_cast(*, proposal, voter, choice):
     `choice` is None. Returns the vote, or None once removed.
 
     The proposal's row is locked, so concurrent votes on it (a double click, a second
-    tab) are applied one after the other and the counters always equal the rows.
+    tab) are applied one after the other, and the counters and tallies always equal the
+    vote rows.
     """
     proposal = _locked_proposal(proposal)
     if not permissions.can_vote_proposal(voter, proposal):
@@ -84,10 +128,7 @@ def vote_cast(*, proposal, voter, choice):
     previous = vote.choice if vote else None
     if choice == previous:
         return vote
-    if choice is None:
-        vote.delete()
-        vote = None
-    elif vote is None:
+    if vote is None:
         vote = Vote.objects.create(
             proposal=proposal,
             voter=voter,
@@ -95,30 +136,32 @@ def vote_cast(*, proposal, voter, choice):
             region_id=voter.region_id,
             organisation_type=voter.organisation_type,
         )
+        participation_record(
+            consultation=proposal.question.trajectory.consultation, user=voter
+        )
+    elif choice is None:
+        vote.delete()
     else:
         vote.choice = choice
         vote.save(update_fields=["choice", "updated_at"])
     _move_counters(proposal.pk, add=choice, remove=previous)
-    return vote
+    _move_tallies(vote, add=choice, remove=previous)
+    return vote if choice is not None else None
 
 
 @transaction.atomic
 def vote_counters_repair(*, proposals):
     """
-    Set the counters (and score) of `proposals` to what their vote rows say. Each row is
-    locked first, so that no vote moves the counters while they are being recounted.
+    Set the counters, score and tallies of `proposals` to what their vote rows say. Each
+    row is locked first, so that no vote moves them while they are being recounted.
     """
     repaired = 0
     for proposal in proposals:
         locked = Proposal.objects.select_for_update().filter(pk=proposal.pk)
         if not locked.exists():
             continue
-        choices = dict(
-            Vote.objects.filter(proposal_id=proposal.pk)
-            .values_list("choice")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
+        votes = Vote.objects.filter(proposal_id=proposal.pk).order_by()
+        choices = dict(votes.values_list("choice").annotate(count=Count("id")))
         agree, mixed, disagree = (choices.get(choice, 0) for choice in Choice.values)
         locked.update(
             agree_count=agree,
@@ -126,6 +169,26 @@ def vote_counters_repair(*, proposals):
             disagree_count=disagree,
             vote_count=agree + mixed + disagree,
             score=wilson_lower_bound(agree, mixed, disagree),
+        )
+        VoteTally.objects.filter(proposal_id=proposal.pk).delete()
+        VoteTally.objects.bulk_create(
+            VoteTally(
+                proposal_id=proposal.pk,
+                dimension=dimension,
+                key=row[field] or "",
+                agree_count=row["agree"],
+                mixed_count=row["mixed"],
+                disagree_count=row["disagree"],
+            )
+            for dimension, field in (
+                (TallyDimension.REGION, "region"),
+                (TallyDimension.ORGANISATION_TYPE, "organisation_type"),
+            )
+            for row in votes.values(field).annotate(
+                agree=Count("id", filter=Q(choice=Choice.AGREE)),
+                mixed=Count("id", filter=Q(choice=Choice.MIXED)),
+                disagree=Count("id", filter=Q(choice=Choice.DISAGREE)),
+            )
         )
         repaired += 1
     return repaired
@@ -214,7 +277,7 @@ def proposal_submit(*, author, question, text):
         raise _duplicate_error(existing, author)
     try:
         with transaction.atomic():
-            return Proposal.objects.create(
+            proposal = Proposal.objects.create(
                 question=question,
                 text=text,
                 source=Source.ONLINE,
@@ -232,6 +295,8 @@ def proposal_submit(*, author, question, text):
             status__in=[Status.PENDING, Status.PUBLISHED],
         )
         raise _duplicate_error(existing, author) from None
+    participation_record(consultation=consultation, user=author)
+    return proposal
 
 
 @transaction.atomic
@@ -243,6 +308,9 @@ def account_delete(*, user):
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
+    # Its published proposals lose their organisation's name: public pages change.
+    for consultation_id in user.participations.values_list("consultation", flat=True):
+        content_changed(consultation_id)
     user.delete()
 
 
@@ -250,6 +318,8 @@ def account_delete(*, user):
 
 
 def _record(proposal, *, actor, action, previous_status, reason=""):
+    """Record a moderation decision; what the public sees changes with it."""
+    content_changed(proposal.question.trajectory.consultation_id)
     ModerationEvent.objects.create(
         proposal=proposal,
         actor=actor,
@@ -458,6 +528,8 @@ def workshop_import(*, themes, consultation=None, region=None, dry_run=False):
                 _import_trajectory(report, theme, parsed_trajectory, region)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.created_anything:
+            content_changed(target.pk)
     return report
 
 

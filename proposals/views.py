@@ -1,16 +1,11 @@
-import csv
+import json
 import secrets
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import (
-    Http404,
-    HttpResponseBadRequest,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
@@ -20,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from consultation.cache import cached
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
@@ -285,7 +281,7 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            breakdowns=results.vote_breakdowns(self.object.votes.all()),
+            breakdowns=results.tally_breakdowns(self.object.tallies.all()),
             can_vote=permissions.can_vote_proposal(user, self.object),
             participation_refusal=services.participation_refusal_reason(user),
             can_withdraw=permissions.can_withdraw_proposal(user, self.object),
@@ -298,20 +294,12 @@ class ResultsView(CurrentConsultationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            figures=selectors.consultation_figures(consultation=self.consultation),
             list_length=RESULTS_LIST_LENGTH,
             **results.consultation_results(
                 consultation=self.consultation, limit=RESULTS_LIST_LENGTH
             ),
             **kwargs,
         )
-
-
-class Echo:
-    """A file-like object whose `write` returns the line, for streaming CSV rows."""
-
-    def write(self, value):
-        return value
 
 
 def _current_consultation_or_404():
@@ -321,21 +309,30 @@ def _current_consultation_or_404():
     return consultation
 
 
-@require_GET
-def open_data_json(request):
-    document = opendata.consultation_document(_current_consultation_or_404())
-    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+def _open_data_response(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+def open_data_json(request):
+    consultation = _current_consultation_or_404()
+    content = cached(
+        "open-data-json",
+        consultation.pk,
+        lambda: json.dumps(
+            opendata.consultation_document(consultation), ensure_ascii=False
+        ),
+    )
+    return _open_data_response(content, "application/json", "consultation.json")
 
 
 @require_GET
 def open_data_csv(request):
-    writer = csv.writer(Echo())
-    rows = opendata.proposal_rows(_current_consultation_or_404())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    consultation = _current_consultation_or_404()
+    content = cached(
+        "open-data-csv", consultation.pk, lambda: opendata.proposals_csv(consultation)
     )
-    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _open_data_response(content, "text/csv; charset=utf-8", "proposals.csv")

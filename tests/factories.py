@@ -88,10 +88,19 @@ def cast_votes(votes):
     `votes` holds (proposal, voter, choice) triples; tests that are not about voting use
     it to build large data quickly.
     """
-    from proposals.models import Vote
+    from proposals.models import Participation, Vote
     from proposals.services import vote_counters_repair
 
     votes = list(votes)
+    Participation.objects.bulk_create(
+        {
+            (proposal.question.trajectory.consultation_id, voter.pk): Participation(
+                consultation_id=proposal.question.trajectory.consultation_id, user=voter
+            )
+            for proposal, voter, _ in votes
+        }.values(),
+        ignore_conflicts=True,
+    )
     Vote.objects.bulk_create(
         Vote(
             proposal=proposal,

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consultation.admin_mixins import ContentChangeAdminMixin
+
 from .models import GuidingQuestion, Theme, Trajectory
 
 
@@ -28,7 +30,7 @@ class TrajectoryInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_display = ["title", "position", "consultation"]
     list_editable = ["position"]
     list_filter = ["consultation"]
@@ -50,7 +52,7 @@ class GuidingQuestionInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(admin.ModelAdmin):
+class TrajectoryAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "theme"]
     list_display_links = ["number", "title"]
     list_filter = ["consultation", "theme"]

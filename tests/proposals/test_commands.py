@@ -43,3 +43,23 @@ def test_check_vote_counters_reports_drift_and_fix_repairs_it(question):
     out = StringIO()
     call_command("check_vote_counters", stdout=out)
     assert "No drift" in out.getvalue()
+
+
+def test_check_vote_counters_finds_and_repairs_tally_drift(question):
+    from proposals.models import VoteTally
+
+    proposal = ProposalFactory(question=question)
+    services.vote_cast(
+        proposal=proposal, voter=UserFactory(region_id="53"), choice="mixed"
+    )
+    assert VoteTally.objects.get(proposal=proposal, dimension="region").key == "53"
+    VoteTally.objects.filter(proposal=proposal, dimension="region").update(
+        mixed_count=5
+    )
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_vote_counters", stdout=out, stderr=StringIO())
+    assert f"proposal {proposal.pk}: tallies" in out.getvalue()
+    call_command("check_vote_counters", "--fix", stdout=StringIO())
+    tally = VoteTally.objects.get(proposal=proposal, dimension="region")
+    assert (tally.key, tally.mixed_count) == ("53", 1)

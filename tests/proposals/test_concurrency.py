@@ -16,7 +16,7 @@ from django.db import connection, connections
 
 from proposals import services
 from proposals.models import Proposal, Vote
-from proposals.selectors import proposal_counter_drift
+from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from tests.factories import ProposalFactory, UserFactory
 
 pytestmark = [
@@ -70,6 +70,7 @@ def test_many_accounts_voting_on_one_proposal_at_once_are_all_counted():
     assert counters(proposal) == (32, 16, 16)
     assert Vote.objects.filter(proposal=proposal).count() == 64
     assert not proposal_counter_drift().exists()
+    assert not vote_tally_drift()
 
 
 def test_one_account_sending_the_same_vote_many_times_at_once_counts_once():
@@ -100,6 +101,7 @@ def test_one_account_changing_and_removing_its_vote_at_once_never_drifts():
     assert sum(counters(proposal)) == rows
     assert Proposal.objects.get(pk=proposal.pk).vote_count == rows
     assert not proposal_counter_drift().exists()
+    assert not vote_tally_drift()
 
 
 def test_concurrent_votes_on_many_proposals_by_many_accounts_leave_no_drift():
@@ -117,3 +119,4 @@ def test_concurrent_votes_on_many_proposals_by_many_accounts_leave_no_drift():
     assert run_at_once(calls) == ["ok"] * len(calls)
     assert Vote.objects.count() == 48
     assert not proposal_counter_drift().exists()
+    assert not vote_tally_drift()

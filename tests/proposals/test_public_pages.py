@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from consultation.models import OrganisationType, Phase
@@ -106,6 +107,11 @@ def site():
         )
         for status, text in HIDDEN_TEXTS.items()
     ]
+    from proposals.models import Participation
+
+    Participation.objects.bulk_create(
+        Participation(consultation=consultation, user=author) for author in authors
+    )
     site = Site(consultation, theme, trajectory, questions, authors, voters, [], hidden)
     site.add_proposals(10)
     # Votes cast on proposals before they were withdrawn or rejected stay as rows.
@@ -158,11 +164,13 @@ def test_query_counts_do_not_grow_from_10_to_200_proposals(
     client, site, page, django_assert_max_num_queries
 ):
     url = public_urls(site)[page]
+    cache.clear()  # measure the pages as computed, not as cached
     with django_assert_max_num_queries(MAX_QUERIES) as small:
         response = client.get(url)
         content(response)
     assert response.status_code == 200
     site.add_proposals(190)
+    cache.clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
         content(response)
@@ -642,3 +650,64 @@ def test_the_language_switcher_sets_english_and_returns_to_the_page(client, site
 def test_english_is_chosen_from_the_browser_language(client, site):
     html = content(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))
     assert "The consultation in figures" in html
+
+
+# --- Caching --------------------------------------------------------------------------
+
+
+def test_cached_pages_serve_without_queries_to_the_results(
+    client, site, django_assert_max_num_queries
+):
+    url = reverse("proposals:results")
+    client.get(url)
+    with django_assert_max_num_queries(3):  # session and consultation only
+        assert client.get(url).status_code == 200
+
+
+def test_a_vote_shows_in_results_and_exports_within_the_stated_freshness(
+    client, site, settings
+):
+    import time
+
+    from proposals import services
+
+    settings.RESULTS_CACHE_SECONDS = 1
+    proposal = site.proposals[0]
+    proposal.refresh_from_db()
+    before = proposal.agree_count
+    exported = lambda: next(  # noqa: E731
+        p["votes"]["agree"]
+        for t in json.loads(content(client.get(reverse("proposals:open_data_json"))))[
+            "themes"
+        ]
+        for tr in t["trajectories"]
+        for q in tr["questions"]
+        for p in q["proposals"]
+        if p["id"] == proposal.pk
+    )
+    assert exported() == before
+    services.vote_cast(proposal=proposal, voter=UserFactory(), choice="agree")
+    assert exported() == before  # still the cached copy
+    time.sleep(1.1)
+    assert exported() == before + 1
+
+
+def test_a_rejected_proposal_leaves_every_cached_page_at_once(
+    client, site, moderator, django_capture_on_commit_callbacks
+):
+    from proposals import services
+
+    proposal = site.proposals[0]
+    urls = [
+        reverse("proposals:results"),
+        reverse("proposals:open_data_json"),
+        reverse("proposals:open_data_csv"),
+    ]
+    for url in urls:
+        assert proposal.text in content(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(
+            proposal=proposal, moderator=moderator, reason="Propos injurieux"
+        )
+    for url in urls:
+        assert proposal.text not in content(client.get(url)), url

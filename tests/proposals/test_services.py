@@ -183,3 +183,43 @@ def test_nobody_else_withdraws_a_proposal(pending_proposal, participant):
     with pytest.raises(services.ProposalActionError):
         services.proposal_withdraw(proposal=pending_proposal, author=participant)
     assert Proposal.objects.get().status == Status.PENDING
+
+
+def test_tallies_follow_every_change_of_vote(published_proposal):
+    from proposals.models import VoteTally
+    from proposals.selectors import vote_tally_drift
+
+    brittany = UserFactory(region_id="53", organisation_type="mutual")
+    occitanie = UserFactory(region_id="76", organisation_type="mutual")
+    services.vote_cast(proposal=published_proposal, voter=brittany, choice=Choice.AGREE)
+    services.vote_cast(
+        proposal=published_proposal, voter=occitanie, choice=Choice.AGREE
+    )
+    services.vote_cast(
+        proposal=published_proposal, voter=brittany, choice=Choice.DISAGREE
+    )
+    services.vote_cast(proposal=published_proposal, voter=occitanie, choice=None)
+    tallies = {
+        (t.dimension, t.key): (t.agree_count, t.mixed_count, t.disagree_count)
+        for t in VoteTally.objects.filter(proposal=published_proposal)
+    }
+    assert tallies == {
+        ("region", "53"): (0, 0, 1),
+        ("region", "76"): (0, 0, 0),
+        ("organisation_type", "mutual"): (0, 0, 1),
+    }
+    assert vote_tally_drift() == set()
+
+
+def test_a_first_vote_or_proposal_counts_the_account_as_participant_once(
+    published_proposal, question
+):
+    from proposals.models import Participation
+
+    voter = UserFactory()
+    services.vote_cast(proposal=published_proposal, voter=voter, choice=Choice.AGREE)
+    services.vote_cast(proposal=published_proposal, voter=voter, choice=Choice.MIXED)
+    services.proposal_submit(
+        author=voter, question=question, text="Une proposition de plus ici"
+    )
+    assert Participation.objects.filter(user=voter).count() == 1
