@@ -150,6 +150,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# A constant view at /bench/ceiling/, for `manage.py bench` only.
+BENCH_CEILING = env_bool("DJANGO_BENCH_CEILING", default=False)
+
 # How long results, key figures and open data may lag behind the votes, in seconds.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -50,3 +51,8 @@ urlpatterns = [
     path("", include("trajectories.urls")),
     path("", include("proposals.urls")),
 ]
+
+if settings.BENCH_CEILING:
+    urlpatterns.append(
+        path("bench/ceiling/", views.bench_ceiling, name="bench_ceiling")
+    )

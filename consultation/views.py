@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -30,6 +31,11 @@ class SitePageDetailView(DetailView):
     model = SitePage
     template_name = "consultation/sitepage_detail.html"
     context_object_name = "page"
+
+
+def bench_ceiling(request):
+    """A constant answer: the most the server can serve (`manage.py bench`)."""
+    return HttpResponse(b"ok", content_type="text/plain")
 
 
 def ratelimited(request, exception):

@@ -84,7 +84,7 @@ class ProposalFilterForm(forms.Form):
     """The trajectory page's filters and order: plain GET parameters, all optional.
 
     Invalid values are ignored (the page still renders); `filters()` returns the valid
-    ones only.
+    ones only. Choices are plain lists, so that rendering the form runs no query.
     """
 
     SORT_CHOICES = [
@@ -96,16 +96,8 @@ class ProposalFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Trier"), choices=SORT_CHOICES, required=False)
-    question = forms.ModelChoiceField(
-        label=_("Question"), queryset=GuidingQuestion.objects.none(), required=False
-    )
-    region = forms.ModelChoiceField(
-        label=_("Région"),
-        queryset=Region.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Toutes les régions"),
-    )
+    question = forms.TypedChoiceField(label=_("Question"), coerce=int, required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False)
     organisation_type = forms.ChoiceField(
         label=_("Type d'organisation"),
         choices=[("", _("Tous les types")), *OrganisationType.choices],
@@ -117,11 +109,17 @@ class ProposalFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, trajectory, **kwargs):
+    def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
-        questions = trajectory.questions.order_by("position", "pk")
-        self.fields["question"].queryset = questions
-        self.fields["question"].empty_label = _("Toutes les questions")
+        self.questions = {question.pk: question for question in questions}
+        self.fields["question"].choices = [
+            ("", _("Toutes les questions")),
+            *((question.pk, question.text) for question in questions),
+        ]
+        self.fields["region"].choices = [
+            ("", _("Toutes les régions")),
+            *Region.objects.order_by("name").values_list("code", "name"),
+        ]
 
     def filters(self):
         """The valid filters, as arguments of `selectors.proposal_trajectory_list`."""
@@ -130,8 +128,8 @@ class ProposalFilterForm(forms.Form):
         return {
             "sort": data.get("sort") or Sort.RANDOM,
             "search": (data.get("q") or "").strip(),
-            "question": data.get("question"),
-            "region": data.get("region"),
+            "question": self.questions.get(data.get("question")),
+            "region": data.get("region") or None,
             "organisation_type": data.get("organisation_type") or None,
             "source": data.get("source") or None,
         }

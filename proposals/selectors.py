@@ -79,8 +79,8 @@ def proposal_trajectory_list(
     ).select_related("question", "region", "author")
     if question is not None:
         proposals = proposals.filter(question=question)
-    if region is not None:
-        proposals = proposals.filter(region=region)
+    if region:
+        proposals = proposals.filter(region_id=region)
     if organisation_type:
         proposals = proposals.filter(organisation_type=organisation_type)
     if source:

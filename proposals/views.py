@@ -1,6 +1,7 @@
 import json
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,13 +10,14 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from consultation.cache import cached
+from consultation.cache import cached, content_version
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
@@ -58,8 +60,10 @@ class HomeView(TemplateView):
             context["themes"] = trajectory_selectors.theme_list(
                 consultation=consultation
             )
-            context["figures"] = selectors.consultation_figures(
-                consultation=consultation
+            context["figures"] = cached(
+                "figures",
+                consultation.pk,
+                lambda: selectors.consultation_figures(consultation=consultation),
             )
         return super().get_context_data(**context, **kwargs)
 
@@ -88,7 +92,8 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
         }
 
     def get_context_data(self, proposal_form=None, **kwargs):
-        form = ProposalFilterForm(self.request.GET or None, trajectory=self.object)
+        questions = list(self.object.questions.order_by("position", "pk"))
+        form = ProposalFilterForm(self.request.GET or None, questions=questions)
         filters = form.filters()
         proposals = selectors.with_voter_choice(
             selectors.proposal_trajectory_list(
@@ -104,7 +109,7 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
         return super().get_context_data(
             form=form,
             filters=filters,
-            questions=list(self.object.questions.order_by("position", "pk")),
+            questions=questions,
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),
             **self.participation_context(proposal_form),
@@ -290,13 +295,20 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
 
 
 class ResultsView(CurrentConsultationMixin, TemplateView):
+    """The results; their rendered body is cached, so their data is read lazily."""
+
     template_name = "proposals/results.html"
 
     def get_context_data(self, **kwargs):
+        consultation = self.consultation
         return super().get_context_data(
             list_length=RESULTS_LIST_LENGTH,
-            **results.consultation_results(
-                consultation=self.consultation, limit=RESULTS_LIST_LENGTH
+            cache_seconds=settings.RESULTS_CACHE_SECONDS,
+            content_version=content_version(consultation.pk),
+            results=SimpleLazyObject(
+                lambda: results.consultation_results(
+                    consultation=consultation, limit=RESULTS_LIST_LENGTH
+                )
             ),
             **kwargs,
         )
