@@ -186,7 +186,9 @@ def consultation_results(*, consultation, limit):
         )
         voting_regions = [row["key"] for row in breakdowns["regions"]]
         return {
-            "figures": consultation_figures(consultation=consultation),
+            "figures": consultation_figures(
+                consultation=consultation, voting_regions=voting_regions
+            ),
             "top": list(
                 proposal_top_per_trajectory(consultation=consultation, limit=limit)
             ),

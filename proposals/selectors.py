@@ -120,21 +120,27 @@ def trajectory_proposal_counts(*, consultation):
     return {row["question__trajectory"]: row["count"] for row in rows}
 
 
-def consultation_figures(*, consultation):
-    """Key figures: published proposals, votes, organisations and regions involved."""
+def consultation_figures(*, consultation, voting_regions=None):
+    """
+    Key figures: published proposals, votes, organisations and regions involved.
+    `voting_regions`, when the caller has them (from the tallies), saves a query.
+    """
     published = Proposal.objects.filter(
         status=Status.PUBLISHED, question__trajectory__consultation=consultation
     )
     totals = published.aggregate(proposals=Count("id"), votes=Sum("vote_count"))
-    voting_regions = (
-        VoteTally.objects.filter(
-            proposal__in=published, dimension=TallyDimension.REGION, key__gt=""
+    if voting_regions is None:
+        voting_regions = (
+            VoteTally.objects.filter(
+                proposal__in=published, dimension=TallyDimension.REGION, key__gt=""
+            )
+            .filter(
+                Q(agree_count__gt=0) | Q(mixed_count__gt=0) | Q(disagree_count__gt=0)
+            )
+            .order_by()
+            .values_list("key", flat=True)
+            .distinct()
         )
-        .filter(Q(agree_count__gt=0) | Q(mixed_count__gt=0) | Q(disagree_count__gt=0))
-        .order_by()
-        .values_list("key", flat=True)
-        .distinct()
-    )
     proposing_regions = (
         published.exclude(region=None)
         .order_by()
@@ -147,7 +153,7 @@ def consultation_figures(*, consultation):
         "organisations": Participation.objects.filter(
             consultation=consultation
         ).count(),
-        "regions": len(set(voting_regions) | set(proposing_regions)),
+        "regions": len(set(voting_regions) - {""} | set(proposing_regions)),
     }
 
 

@@ -1,0 +1,108 @@
+"""The benchmark tools on small data: `seed_bench` and the pieces of `bench`."""
+
+import re
+from io import StringIO
+from pathlib import Path
+from statistics import median
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.test import Client
+
+from consultation.models import Consultation, User
+from proposals.management.commands.bench import Command as Bench
+from proposals.models import Participation, Proposal, Vote
+from proposals.selectors import proposal_counter_drift, vote_tally_drift
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_bench", "--tier", "small", "--scale", "0.2", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_bench_builds_a_consultation_whose_counters_equal_its_rows():
+    output = seed()
+    assert "200 participants, 200 proposals, 10,000 votes" in output
+    consultation = Consultation.objects.get(slug="banc-d-essai-small")
+    assert Consultation.objects.current() == consultation
+    assert Vote.objects.count() == 10000
+    assert not proposal_counter_drift().exists()
+    assert vote_tally_drift() == set()
+    voters = set(Vote.objects.values_list("voter", flat=True))
+    authors = set(
+        Proposal.objects.exclude(author=None).values_list("author", flat=True)
+    )
+    assert Participation.objects.filter(consultation=consultation).count() == len(
+        voters | authors
+    )
+
+
+def test_seed_bench_spreads_participants_and_skews_popularity():
+    seed()
+    assert User.objects.values("region").distinct().count() >= 10
+    assert User.objects.values("organisation_type").distinct().count() >= 6
+    counts = sorted(Proposal.objects.values_list("vote_count", flat=True), reverse=True)
+    assert counts[0] >= 3 * median(counts)  # a few proposals get most votes
+    assert Proposal.objects.filter(source="workshop").exists()
+    per_choice = dict(Vote.objects.values_list("choice").annotate(n=Count("id")))
+    assert set(per_choice) == {"agree", "mixed", "disagree"}
+
+
+def test_seed_bench_replaces_its_previous_run():
+    seed()
+    seed()
+    assert Consultation.objects.filter(slug__startswith="banc-d-essai").count() == 1
+    assert Vote.objects.count() == 10000
+
+
+def test_seed_bench_refuses_a_database_with_real_participants():
+    UserFactory(email="vraie@exemple.fr")
+    with pytest.raises(CommandError, match="real participant"):
+        seed()
+    assert not Consultation.objects.exists()
+    seed("--force")
+    assert User.objects.filter(email="vraie@exemple.fr").exists()
+
+
+def test_bench_measures_every_page_and_its_queries():
+    seed()
+    bench = Bench()
+    pages = bench._pages(Consultation.objects.current())
+    assert set(pages) == {
+        "ceiling", "home", "theme", "trajectory", "trajectory_filtered", "proposal",
+        "results", "open_data_json", "open_data_csv",
+    }  # fmt: skip
+    counts = bench._query_counts(pages)
+    for name, figures in counts.items():
+        if name not in ("ceiling", "vote"):
+            assert 0 < figures["cold"] <= 12, name
+            assert figures["warm"] <= figures["cold"], name
+    assert counts["results"]["warm"] < counts["results"]["cold"]
+
+
+def test_the_vote_script_sessions_and_csrf_tokens_really_vote(tmp_path):
+    seed()
+    bench = Bench()
+    targets = bench._vote_targets(Consultation.objects.current())
+    script = Path(bench._vote_script(tmp_path, 3, targets)).read_text()
+    sessions = re.findall(r'\{"(\w+)", "(\w+)"\}', script)
+    assert len(sessions) == 3
+    assert str(targets[0]) in script
+    session, token = sessions[0]
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = session
+    client.cookies["csrftoken"] = token
+    proposal = Proposal.objects.get(pk=targets[0])
+    response = client.post(
+        f"/propositions/{proposal.pk}/voter/",
+        {"choice": "mixed"},
+        HTTP_X_CSRFTOKEN=token,
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["choice"] == "mixed"
