@@ -9,7 +9,10 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret
 PYTEST_ARGS ?=
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint format migrate messages translations clean
+TIER ?= small
+BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret
+
+.PHONY: install run test lint format migrate messages translations seed-bench bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +51,14 @@ format: install
 test: lint translations
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (docs/performance.md): set DATABASE_URL (and REDIS_URL) first.
+seed-bench: install translations
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --tier $(TIER)
+
+bench: install translations
+	$(BENCH_ENV) $(BIN)/python manage.py bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

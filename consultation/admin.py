@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.admin import OTPAdminSite
 
 from .admin_mixins import ContentChangeAdminMixin
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Consultation, Organisation, Region, SitePage, User
+
+if settings.ADMIN_REQUIRE_OTP:
+    # Staff log into the admin with their password and a one-time code (django-otp).
+    admin.site.__class__ = OTPAdminSite
 
 admin.site.site_header = _("Trajectoires ESS — administration")
 admin.site.site_title = _("Trajectoires ESS")

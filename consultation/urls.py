@@ -43,8 +43,9 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", HomeView.as_view(), name="home"),
     path("compte/", include(account_patterns)),
     path("pages/<slug:slug>/", views.SitePageDetailView.as_view(), name="site_page"),
@@ -56,3 +57,5 @@ if settings.BENCH_CEILING:
     urlpatterns.append(
         path("bench/ceiling/", views.bench_ceiling, name="bench_ceiling")
     )
+
+handler500 = "consultation.views.server_error"

@@ -1,15 +1,22 @@
+import secrets
+import sys
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 from django_ratelimit.decorators import ratelimit
@@ -31,6 +38,43 @@ class SitePageDetailView(DetailView):
     model = SitePage
     template_name = "consultation/sitepage_detail.html"
     context_object_name = "page"
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: are the database and the cache reachable? No secrets."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        probe = f"healthz:{secrets.token_hex(4)}"
+        cache.set(probe, 1, 5)
+        checks["cache"] = "ok" if cache.get(probe) == 1 else "unavailable"
+        cache.delete(probe)
+    except Exception:  # noqa: BLE001 - any cache failure means "unavailable"
+        checks["cache"] = "unavailable"
+    healthy = checks["database"] == "ok"  # the site works without its cache
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+    )
+
+
+def server_error(request):
+    """The 500 handler: a French page, and a 503 when the database is unreachable.
+
+    Rendered without the request's context, which may need the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def bench_ceiling(request):

@@ -14,6 +14,8 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; tests/test_hardening.py covers the redirect.
+    settings.SECURE_SSL_REDIRECT = False
     # Pages are rendered without `collectstatic`: no manifest of hashed names.
     settings.STORAGES = {
         **settings.STORAGES,

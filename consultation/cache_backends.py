@@ -1,0 +1,75 @@
+"""
+A Redis cache that fails open: when Redis is unreachable, reads miss and writes are
+skipped, so the site keeps working from the database (slower, never broken). After a
+failure Redis is left alone for a few seconds instead of being retried on every call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+
+
+class _Unavailable(Exception):
+    pass
+
+
+class FailSafeRedisCacheClient(RedisCacheClient):
+    _down_until = 0.0
+
+    def _call(self, method, *args, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback()
+        try:
+            return getattr(super(), method)(*args)
+        except RedisError as error:
+            logger.warning("Cache unavailable (%s): serving without it.", error)
+            type(self)._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            return fallback()
+
+    def add(self, key, value, timeout):
+        return self._call("add", key, value, timeout, fallback=lambda: False)
+
+    def get(self, key, default):
+        return self._call("get", key, default, fallback=lambda: default)
+
+    def set(self, key, value, timeout):
+        return self._call("set", key, value, timeout, fallback=lambda: None)
+
+    def touch(self, key, timeout):
+        return self._call("touch", key, timeout, fallback=lambda: False)
+
+    def delete(self, key):
+        return self._call("delete", key, fallback=lambda: False)
+
+    def get_many(self, keys):
+        return self._call("get_many", keys, fallback=dict)
+
+    def has_key(self, key):
+        return self._call("has_key", key, fallback=lambda: False)
+
+    def incr(self, key, delta):
+        def missing():
+            # What a missing key answers: callers (rate limits) start counting afresh.
+            raise ValueError(f"Key {key!r} not found.")
+
+        return self._call("incr", key, delta, fallback=missing)
+
+    def set_many(self, data, timeout):
+        return self._call("set_many", data, timeout, fallback=list)
+
+    def delete_many(self, keys):
+        return self._call("delete_many", keys, fallback=lambda: None)
+
+    def clear(self):
+        return self._call("clear", fallback=lambda: False)
+
+
+class FailSafeRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailSafeRedisCacheClient

@@ -1,0 +1,26 @@
+"""Logs as one JSON object a line, for the log collectors of a production machine."""
+
+import json
+import logging
+from datetime import UTC, datetime
+
+
+class JsonFormatter(logging.Formatter):
+    """Time, level, logger, message, and the request's path and status when known."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request = getattr(record, "request", None)
+        if request is not None:
+            entry["method"] = getattr(request, "method", None)
+            entry["path"] = getattr(request, "path", None)
+        if hasattr(record, "status_code"):
+            entry["status"] = record.status_code
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

@@ -1,0 +1,181 @@
+"""Production hardening: headers, cookies, HTTPS, deploy checks, admin path, 2FA,
+health checks and failures that must not reach visitors as tracebacks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION_ENV = {
+    **os.environ,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3Jd9-vQ2x_Lw8ZpR7mT4nYb6cHs1fGa5uEo0iWqNtVyXrMjBhCzDlKgPeSuOaIn",
+    "DJANGO_ALLOWED_HOSTS": "trajectoires.example.org",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+def manage(*args, env=None):
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env or PRODUCTION_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV}
+    del env["DJANGO_SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_admin_lives_where_the_environment_says():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.urls import reverse; print(reverse('admin:index'))",
+        env={**PRODUCTION_ENV, "DJANGO_ADMIN_PATH": "/gestion-7f3a/"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "/gestion-7f3a/"
+
+
+@pytest.mark.parametrize("url_name", ["home", "login", "proposals:results"])
+def test_security_headers_on_every_page(client, consultation, url_name):
+    response = client.get(reverse(url_name), secure=True)
+    policy = response["Content-Security-Policy"]
+    directives = dict(
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in policy.split(";")
+        if part.strip()
+    )
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in directives["script-src"]
+    assert "unsafe-eval" not in policy
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_script(
+    client, consultation, question, published_proposal
+):
+    import re
+
+    for url in (
+        reverse("home"),
+        question.trajectory.get_absolute_url(),
+        reverse("signup"),
+    ):
+        html = client.get(url).content.decode()
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (url, tag)
+        assert " on" + "click=" not in html
+
+
+def test_cookies_are_secure_httponly_and_samesite(client, participant):
+    response = client.post(
+        reverse("login"),
+        {"username": participant.email, "password": "mot-de-passe-solide-42"},
+        secure=True,
+    )
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    page = client.get(reverse("signup"), secure=True)
+    if "csrftoken" in page.cookies:
+        csrf = page.cookies["csrftoken"]
+        assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+def test_plain_http_is_redirected_to_https(settings, consultation):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get(reverse("home"))
+    assert response.status_code == 301
+    assert response.url.startswith("https://")
+
+
+def test_the_admin_can_require_a_second_factor(client, moderator, monkeypatch):
+    monkeypatch.setattr(admin.site, "__class__", OTPAdminSite)
+    client.force_login(moderator)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302  # a password alone is not enough
+    device = StaticDevice.objects.create(user=moderator, name="Codes de secours")
+    device.token_set.create(token="87654321")
+    client.logout()
+    response = client.post(
+        reverse("admin:login"),
+        {
+            "username": moderator.email,
+            "password": "mot-de-passe-solide-42",
+            "otp_device": device.persistent_id,
+            "otp_token": "87654321",
+            "next": reverse("admin:index"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_healthz_reports_the_database_and_the_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "SECRET" not in response.content.decode()
+
+
+def test_an_unreachable_database_gives_a_french_503_and_a_failing_healthz(
+    consultation, monkeypatch
+):
+    from django.db.backends.utils import CursorWrapper
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    client = Client(raise_request_exception=False)
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["database"] == "unavailable"
+    page = client.get(reverse("home"))
+    assert page.status_code == 503
+    html = page.content.decode()
+    assert "Service momentanément indisponible" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    monkeypatch.undo()  # the database is back: no restart needed
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_an_unexpected_error_shows_the_french_500_page_without_traceback(
+    consultation, monkeypatch
+):
+    from proposals import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", broken)
+    response = Client(raise_request_exception=False).get(reverse("home"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Une erreur est survenue" in html and "secret internal detail" not in html
