@@ -12,7 +12,9 @@ TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 TIER ?= small
 BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret
 
-.PHONY: install run test lint format migrate messages translations seed-bench bench clean
+GUNICORN_WORKERS ?= 4
+
+.PHONY: install run serve test lint format migrate messages translations seed-bench bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,14 @@ migrate: install translations
 run: migrate
 	$(DEV_ENV) $(BIN)/python manage.py import_workshop $(SEED) --if-no-consultation
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production-like: gunicorn + whitenoise; DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS come from the environment (docs/deploy.md).
+serve: install translations
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn consultation.wsgi --workers $(GUNICORN_WORKERS) --bind 127.0.0.1:8000 \
+		--max-requests 2000 --max-requests-jitter 200 --graceful-timeout 30
 
 lint: install
 	$(BIN)/ruff format --check .

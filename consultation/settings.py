@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "consultation.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -157,6 +158,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# A read replica (docs/deploy.md): anonymous read-only requests read from it.
+DATABASE_REPLICA_ENABLED = bool(os.environ.get("DATABASE_REPLICA_URL"))
+DATABASES["replica"] = {
+    **(
+        dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+        )
+        if DATABASE_REPLICA_ENABLED
+        else DATABASES["default"]
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["consultation.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -43,11 +43,36 @@ RATE_LIMIT_VOTE_IP = ratelimit(
 )
 
 
-def shuffle_seed(session):
-    """The visitor's seed of the stable random order, drawn on their first visit."""
-    if "shuffle_seed" not in session:
-        session["shuffle_seed"] = secrets.randbits(62)
-    return session["shuffle_seed"]
+SHUFFLE_COOKIE = "ordre"
+SHUFFLE_COOKIE_SALT = "proposals.shuffle"
+
+
+def shuffle_seed(request):
+    """
+    The visitor's seed of the stable random order, drawn on their first visit and kept
+    in a signed cookie (no session row for every anonymous reader).
+    """
+    seed = request.get_signed_cookie(
+        SHUFFLE_COOKIE, default=None, salt=SHUFFLE_COOKIE_SALT
+    )
+    if seed is None or not seed.isdigit():
+        seed = str(secrets.randbits(62))
+        request.new_shuffle_seed = seed
+    return int(seed)
+
+
+def remember_shuffle_seed(request, response):
+    if seed := getattr(request, "new_shuffle_seed", None):
+        response.set_signed_cookie(
+            SHUFFLE_COOKIE,
+            seed,
+            salt=SHUFFLE_COOKIE_SALT,
+            max_age=60 * 60 * 24 * 180,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 class HomeView(TemplateView):
@@ -78,6 +103,11 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
             number=self.kwargs["number"],
         )
 
+    def render_to_response(self, context, **kwargs):
+        return remember_shuffle_seed(
+            self.request, super().render_to_response(context, **kwargs)
+        )
+
     def participation_context(self, proposal_form=None):
         """What the visitor may do here: propose (with which form), vote, or why not."""
         user = self.request.user
@@ -98,7 +128,7 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
         proposals = selectors.with_voter_choice(
             selectors.proposal_trajectory_list(
                 trajectory=self.object,
-                seed=shuffle_seed(self.request.session),
+                seed=shuffle_seed(self.request),
                 **filters,
             ),
             self.request.user,

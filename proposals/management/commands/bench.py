@@ -119,7 +119,12 @@ class Command(BaseCommand):
     def _query_counts(self, pages):
         """SQL queries of each page, computed afresh (cache cleared), then cached."""
         counts = {}
-        with override_settings(ALLOWED_HOSTS=["*"], BENCH_CEILING=True, DEBUG=False):
+        with override_settings(
+            ALLOWED_HOSTS=["*"],
+            BENCH_CEILING=True,
+            DEBUG=False,
+            SECURE_SSL_REDIRECT=False,
+        ):
             client = Client()
             for name, url in pages.items():
                 if name == "ceiling":
@@ -180,6 +185,8 @@ class Command(BaseCommand):
             or secrets.token_hex(32),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_BENCH_CEILING": "1",
+            # Plain HTTP on the loopback: in production a TLS proxy stands in front.
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
             "RATE_LIMIT_VOTE_USER": "1000000/m",
             "RATE_LIMIT_VOTE_IP": "10000000/m",
         }

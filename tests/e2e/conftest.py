@@ -1,0 +1,106 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live test server."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import (
+    ConsultationFactory,
+    GuidingQuestionFactory,
+    ProposalFactory,
+    ThemeFactory,
+    TrajectoryFactory,
+    UserFactory,
+)
+
+# Playwright's synchronous API runs an event loop in this thread, while the tests use
+# the ORM to prepare data: Django must allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAS_CHROMIUM = os.path.exists(CHROMIUM)
+PASSWORD = "mot-de-passe-solide-42"
+
+
+def pytest_collection_modifyitems(config, items):
+    if HAS_CHROMIUM:
+        return
+    reason = (
+        "Chromium is not installed (apt-get install chromium): browser tests skipped"
+    )
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"{reason} — in CI they must run.")
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's own browser download is not available here: use Debian's Chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR"}
+
+
+@pytest.fixture(autouse=True)
+def _live_settings(settings):
+    # The live server speaks plain HTTP on localhost.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def world(transactional_db):
+    """A consultation with one trajectory, a question and a few published proposals."""
+    consultation = ConsultationFactory(
+        title="Consultation de bout en bout", introduction="Parcours complet."
+    )
+    theme = ThemeFactory(consultation=consultation, title="UNE ÉCONOMIE QUI COOPÈRE")
+    trajectory = TrajectoryFactory(
+        theme=theme, number=4, title="Dans 10 ans, l'ESS s'appuiera sur un écosystème"
+    )
+    question = GuidingQuestionFactory(
+        trajectory=trajectory, text="Comment renforcer l'accompagnement ?"
+    )
+    proposals = [
+        ProposalFactory(question=question, text=f"Proposition déjà publiée numéro {i}")
+        for i in range(3)
+    ]
+    return {
+        "consultation": consultation,
+        "theme": theme,
+        "trajectory": trajectory,
+        "question": question,
+        "proposals": proposals,
+    }
+
+
+def log_in(page, base_url, email, password=PASSWORD):
+    page.goto(f"{base_url}/compte/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+@pytest.fixture
+def participant_factory():
+    return UserFactory

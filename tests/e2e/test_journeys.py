@@ -1,0 +1,154 @@
+"""What people do on the site, in a real browser."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from playwright.sync_api import expect
+
+from proposals.models import Proposal, Status, Vote
+from tests.e2e.conftest import PASSWORD, log_in
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NEW_PROPOSAL = "Créer un guichet unique régional pour les porteurs de projet"
+
+
+def test_the_whole_journey_from_reading_to_results(page, browser, live_server, world):
+    base = live_server.url
+    trajectory_url = f"{base}{world['trajectory'].get_absolute_url()}"
+
+    # A visitor reads a trajectory, then signs up for their organisation.
+    page.goto(trajectory_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("écosystème")
+    expect(page.get_by_text("Proposition déjà publiée numéro 1")).to_be_visible()
+    page.get_by_role("link", name="Créer un compte").first.click()
+    page.locator("#id_email").fill("contact@coop-parcours.fr")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_organisation").fill("Coopérative du Parcours")
+    page.locator("#id_organisation_type").select_option("cooperative")
+    page.locator("#id_region").select_option("53")
+    page.locator("#id_accept_terms").check()
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", name="Mon espace")).to_be_visible()
+
+    # The confirmation link is read from the mail the site sent.
+    [message] = [m for m in mail.outbox if "contact@coop-parcours.fr" in m.to]
+    link = re.search(r"https?://\S+/compte/confirmer/\S+/", message.body).group(0)
+    page.goto(base + link[link.index("/compte/") :])
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    expect(page.get_by_text("Votre adresse e-mail est confirmée")).to_be_visible()
+
+    # The new participant submits a proposal; it waits for moderation.
+    page.goto(trajectory_url)
+    page.locator("#id_text").fill(NEW_PROPOSAL)
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    expect(page.get_by_text("sera publiée après relecture")).to_be_visible()
+    proposal = Proposal.objects.get(text=NEW_PROPOSAL)
+    assert proposal.status == Status.PENDING
+
+    # A moderator publishes it in the admin.
+    moderator = UserFactory(
+        email="moderation@exemple.fr", organisation="", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name="Modérateurs"))
+    admin = browser.new_context(locale="fr-FR").new_page()
+    admin.goto(f"{base}/admin/login/")
+    admin.locator("#id_username").fill(moderator.email)
+    admin.locator("#id_password").fill(PASSWORD)
+    admin.get_by_role("button", name="Connexion").click()
+    admin.goto(f"{base}/admin/proposals/proposal/{proposal.pk}/change/")
+    admin.get_by_role("button", name="Publier").click()
+    expect(admin.get_by_text("Proposition publiée.")).to_be_visible()
+
+    # A second organisation votes « D'accord », then changes to « Mitigé ».
+    second = UserFactory(email="asso@exemple.fr", organisation="Association Seconde")
+    voter = browser.new_context(locale="fr-FR").new_page()
+    log_in(voter, base, second.email)
+    voter.goto(trajectory_url)
+    card = voter.locator(f"#proposal-{proposal.pk}")
+    card.get_by_role("button", name="D'accord").click()
+    expect(card.get_by_role("button", name="D'accord")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    card.get_by_role("button", name="Mitigé").click()
+    expect(card.get_by_role("button", name="Mitigé")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(card.get_by_role("button", name="D'accord")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(card.get_by_text("1 mitigé")).to_be_visible()
+    assert Vote.objects.get(proposal=proposal).choice == "mixed"
+
+    # The results page shows it.
+    page.goto(f"{base}/resultats/")
+    ranked = page.locator(".ranking-item", has_text=NEW_PROPOSAL)
+    expect(ranked).to_contain_text("1 mitigé")
+
+
+def test_voting_with_the_keyboard_only(page, live_server, world):
+    voter = UserFactory(email="clavier@exemple.fr")
+    log_in(page, live_server.url, voter.email)
+    target = world["proposals"][1]
+    page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
+    agree = page.locator(f"#proposal-{target.pk} button[value='agree']")
+
+    # Tab through the page until the button has the focus, then press Enter.
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if agree.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("The vote button cannot be reached with the Tab key.")
+    page.keyboard.press("Enter")
+    expect(agree).to_have_attribute("aria-pressed", "true")
+    # The focus stays on the chosen button after the in-place update.
+    assert page.locator(f"#proposal-{target.pk} button[value='agree']").evaluate(
+        "button => button === document.activeElement"
+    )
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    mixed = page.locator(f"#proposal-{target.pk} button[value='mixed']")
+    expect(mixed).to_have_attribute("aria-pressed", "true")
+    assert Vote.objects.get(proposal=target, voter=voter).choice == "mixed"
+
+
+def test_switching_the_language_to_english(page, live_server, world):
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.locator("#language-select").select_option("en")
+    page.get_by_role("button", name="Changer de langue").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(
+        page.get_by_role("heading", name="The consultation in figures")
+    ).to_be_visible()
+    page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
+    expect(page.get_by_role("heading", name="The proposals")).to_be_visible()
+
+
+def test_a_phone_sized_screen(browser, live_server, world):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, locale="fr-FR"
+    )
+    page = context.new_page()
+    for path in ("/", world["trajectory"].get_absolute_url(), "/resultats/"):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    voter = UserFactory(email="mobile@exemple.fr")
+    log_in(page, live_server.url, voter.email)
+    page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
+    card = page.locator(f"#proposal-{world['proposals'][0].pk}")
+    card.get_by_role("button", name="Pas d'accord").tap()
+    expect(card.get_by_role("button", name="Pas d'accord")).to_have_attribute(
+        "aria-pressed", "true"
+    )

@@ -1,0 +1,59 @@
+"""The database router: anonymous read-only requests read from the replica alias."""
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(databases=["default", "replica"], transaction=True)
+
+
+@pytest.fixture
+def replica_enabled(settings):
+    settings.DATABASE_REPLICA_ENABLED = True
+
+
+def captured(client, method, url, **data):
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
+        response = getattr(client, method)(url, data)
+    return response, primary, replica
+
+
+def test_anonymous_public_pages_read_from_the_replica(
+    client, question, replica_enabled
+):
+    proposal = ProposalFactory(question=question)
+    for url in (
+        reverse("home"),
+        proposal.get_absolute_url(),
+        reverse("proposals:results"),
+    ):
+        response, primary, replica = captured(client, "get", url)
+        assert response.status_code == 200
+        assert len(replica) > 0, url
+        assert not [q for q in primary if "proposals_proposal" in q["sql"]], url
+
+
+def test_logged_in_people_and_writes_use_the_primary(client, question, replica_enabled):
+    proposal = ProposalFactory(question=question)
+    voter = UserFactory()
+    client.force_login(voter)
+    response, primary, replica = captured(client, "get", proposal.get_absolute_url())
+    assert response.status_code == 200 and len(replica) == 0
+    response, primary, replica = captured(
+        client, "post", reverse("proposals:vote", args=[proposal.pk]), choice="agree"
+    )
+    assert response.status_code == 302
+    assert len(replica) == 0
+    assert any("INSERT" in q["sql"] and "proposals_vote" in q["sql"] for q in primary)
+
+
+def test_without_a_replica_everything_uses_the_primary(client, question):
+    proposal = ProposalFactory(question=question)
+    response, primary, replica = captured(client, "get", proposal.get_absolute_url())
+    assert response.status_code == 200 and len(replica) == 0 and len(primary) > 0
