@@ -130,9 +130,9 @@ def test_a_worker_killed_during_a_burst_of_votes_loses_and_doubles_nothing(serve
 
     workers = [
         int(pid)
-        for pid in subprocess.run(  # noqa: S603, S607 - pgrep from procps
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
-        ).stdout.split()
+        for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        .read_text()
+        .split()
     ]
     assert len(workers) == 2
 

@@ -4,6 +4,8 @@ import os
 import shutil
 
 import pytest
+from django.test.utils import override_settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import (
     ConsultationFactory,
@@ -59,13 +61,30 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR"}
 
 
+LIVE_SETTINGS = {
+    # The live server speaks plain HTTP on localhost, and serves the static files.
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "LANGUAGE_COOKIE_SECURE": False,
+    "WHITENOISE_USE_FINDERS": True,
+}
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started with the settings of a plain HTTP site:
+    its middleware reads them once, when the server starts."""
+    with override_settings(**LIVE_SETTINGS):
+        server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+        yield server
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _live_settings(settings):
-    # The live server speaks plain HTTP on localhost.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.LANGUAGE_COOKIE_SECURE = False
-    settings.WHITENOISE_USE_FINDERS = True
+    for name, value in LIVE_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

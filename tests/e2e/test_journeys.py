@@ -49,7 +49,7 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
     page.goto(trajectory_url)
     page.locator("#id_text").fill(NEW_PROPOSAL)
     page.get_by_role("button", name="Envoyer ma proposition").click()
-    expect(page.get_by_text("sera publiée après relecture")).to_be_visible()
+    expect(page.get_by_role("status").get_by_text("Merci !")).to_be_visible()
     proposal = Proposal.objects.get(text=NEW_PROPOSAL)
     assert proposal.status == Status.PENDING
 
@@ -73,15 +73,15 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
     log_in(voter, base, second.email)
     voter.goto(trajectory_url)
     card = voter.locator(f"#proposal-{proposal.pk}")
-    card.get_by_role("button", name="D'accord").click()
-    expect(card.get_by_role("button", name="D'accord")).to_have_attribute(
+    card.get_by_role("button", name="D'accord", exact=True).click()
+    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     card.get_by_role("button", name="Mitigé").click()
     expect(card.get_by_role("button", name="Mitigé")).to_have_attribute(
         "aria-pressed", "true"
     )
-    expect(card.get_by_role("button", name="D'accord")).to_have_attribute(
+    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
         "aria-pressed", "false"
     )
     expect(card.get_by_text("1 mitigé")).to_be_visible()
@@ -89,7 +89,7 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
 
     # The results page shows it.
     page.goto(f"{base}/resultats/")
-    ranked = page.locator(".ranking-item", has_text=NEW_PROPOSAL)
+    ranked = page.locator("#classement .ranking-item", has_text=NEW_PROPOSAL)
     expect(ranked).to_contain_text("1 mitigé")
 
 
@@ -135,7 +135,10 @@ def test_switching_the_language_to_english(page, live_server, world):
 
 def test_a_phone_sized_screen(browser, live_server, world):
     context = browser.new_context(
-        viewport={"width": 375, "height": 740}, is_mobile=True, locale="fr-FR"
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="fr-FR",
     )
     page = context.new_page()
     for path in ("/", world["trajectory"].get_absolute_url(), "/resultats/"):
