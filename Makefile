@@ -6,6 +6,8 @@ SEED := proposals/seeds/atelier-regional.txt
 # Development only: `make run` serves in debug mode with a throwaway key.
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret
+# The browser tests run in a second pytest process: their live server and transactions
+# stay apart from the rest of the suite.
 PYTEST_ARGS ?=
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
@@ -14,7 +16,7 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install run serve test lint format migrate messages translations seed-bench bench clean
+.PHONY: install run serve test lint format migrate messages translations seed-bench bench audit clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +62,8 @@ format: install
 
 test: lint translations
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): set DATABASE_URL (and REDIS_URL) first.
 seed-bench: install translations
@@ -69,6 +72,10 @@ seed-bench: install translations
 
 bench: install translations
 	$(BENCH_ENV) $(BIN)/python manage.py bench
+
+# Known vulnerabilities in the installed packages (needs PyPI's JSON API or OSV).
+audit: install
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

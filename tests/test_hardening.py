@@ -16,7 +16,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
-    **os.environ,
+    **{
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_"))
+    },
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3Jd9-vQ2x_Lw8ZpR7mT4nYb6cHs1fGa5uEo0iWqNtVyXrMjBhCzDlKgPeSuOaIn",
     "DJANGO_ALLOWED_HOSTS": "trajectoires.example.org",

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from tests.factories import ProposalFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"], transaction=True)
+pytestmark = pytest.mark.django_db(
+    databases=["default", "replica"], transaction=True, serialized_rollback=True
+)
 
 
 @pytest.fixture

@@ -16,10 +16,6 @@ from tests.factories import (
     UserFactory,
 )
 
-# Playwright's synchronous API runs an event loop in this thread, while the tests use
-# the ORM to prepare data: Django must allow it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
 PASSWORD = "mot-de-passe-solide-42"
@@ -79,6 +75,19 @@ def live_server(request):
         server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
         yield server
         server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    # Playwright's synchronous API runs an event loop in this thread, while the tests
+    # use the ORM to prepare data: Django must allow it, in these tests only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
