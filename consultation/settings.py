@@ -196,6 +196,8 @@ AXES_LOCKOUT_TEMPLATE = "consultation/lockout.html"
 
 # Rate limits (django-ratelimit) of the state-changing forms, per account and per IP.
 RATELIMIT_VIEW = "consultation.views.ratelimited"
+# If the cache (Redis) is down, let people through rather than refuse every vote.
+RATELIMIT_FAIL_OPEN = True
 RATE_LIMITS = {
     "signup_ip": os.environ.get("RATE_LIMIT_SIGNUP_IP", "10/h"),
     "proposal_user": os.environ.get("RATE_LIMIT_PROPOSAL_USER", "20/h"),

@@ -49,6 +49,16 @@ def distribution(agree, mixed, disagree):
     segments, start = [], 0.0
     for key, count in (("agree", agree), ("mixed", mixed), ("disagree", disagree)):
         width = 100 * count / total if total else 0.0
-        segments.append({"key": key, "count": count, "x": start, "width": width})
+        segments.append(
+            {
+                "key": key,
+                "count": count,
+                "x": start,
+                "width": width,
+                # Ready for SVG attributes: no localised decimal comma, no filter.
+                "svg_x": f"{start:.3f}",
+                "svg_width": f"{width:.3f}",
+            }
+        )
         start += width
     return segments

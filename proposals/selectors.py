@@ -1,5 +1,6 @@
 """Reads of proposals: what the public may see, with the relations each page needs."""
 
+from django.core.paginator import Paginator
 from django.db.models import (
     CharField,
     Count,
@@ -76,7 +77,7 @@ def proposal_trajectory_list(
     """A trajectory's published proposals, filtered, in the visitor's chosen order."""
     proposals = Proposal.objects.filter(
         status=Status.PUBLISHED, question__trajectory=trajectory
-    ).select_related("question", "region", "author")
+    )
     if question is not None:
         proposals = proposals.filter(question=question)
     if region:
@@ -93,6 +94,23 @@ def proposal_trajectory_list(
         shuffle = MD5(Concat(Cast("id", CharField()), Value(f":{seed}")))
         return proposals.annotate(shuffle=shuffle).order_by("shuffle", "pk")
     return proposals.order_by(*ORDERINGS[sort])
+
+
+def proposal_page(proposals, *, number, per_page, voter):
+    """
+    One page of `proposals`: the order and the count are computed on ids alone (a
+    narrow sort), then only the page's rows are read with what a card shows.
+    """
+    page = Paginator(proposals.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = with_voter_choice(
+        Proposal.objects.filter(pk__in=ids).select_related(
+            "question", "region", "author"
+        ),
+        voter,
+    ).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 def question_list_with_proposals(*, trajectory):

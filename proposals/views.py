@@ -125,16 +125,14 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
         questions = list(self.object.questions.order_by("position", "pk"))
         form = ProposalFilterForm(self.request.GET or None, questions=questions)
         filters = form.filters()
-        proposals = selectors.with_voter_choice(
-            selectors.proposal_trajectory_list(
-                trajectory=self.object,
-                seed=shuffle_seed(self.request),
-                **filters,
-            ),
-            self.request.user,
+        proposals = selectors.proposal_trajectory_list(
+            trajectory=self.object, seed=shuffle_seed(self.request), **filters
         )
-        page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(
-            self.request.GET.get("page")
+        page = selectors.proposal_page(
+            proposals,
+            number=self.request.GET.get("page"),
+            per_page=PROPOSALS_PER_PAGE,
+            voter=self.request.user,
         )
         return super().get_context_data(
             form=form,

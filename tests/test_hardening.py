@@ -183,3 +183,45 @@ def test_an_unexpected_error_shows_the_french_500_page_without_traceback(
     assert response.status_code == 500
     html = response.content.decode()
     assert "Une erreur est survenue" in html and "secret internal detail" not in html
+
+
+@pytest.fixture
+def redis_down(settings):
+    # A Redis address where nothing listens: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "consultation.cache_backends.FailSafeRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    from consultation.cache_backends import FailSafeRedisCacheClient
+
+    FailSafeRedisCacheClient._down_until = 0.0
+    yield
+    FailSafeRedisCacheClient._down_until = 0.0
+
+
+def test_an_unreachable_cache_leaves_the_site_working_from_the_database(
+    redis_down, client, question, published_proposal
+):
+    from proposals.models import Vote
+    from tests.factories import UserFactory
+
+    for url in (
+        reverse("home"),
+        question.trajectory.get_absolute_url(),
+        published_proposal.get_absolute_url(),
+        reverse("proposals:results"),
+        reverse("proposals:open_data_json"),
+    ):
+        assert client.get(url).status_code == 200, url
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "database": "ok", "cache": "unavailable"}
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("proposals:vote", args=[published_proposal.pk]), {"choice": "agree"}
+    )
+    assert response.status_code == 302  # rate limits fail open, the vote is counted
+    assert Vote.objects.filter(proposal=published_proposal).count() == 1
