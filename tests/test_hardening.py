@@ -225,3 +225,33 @@ def test_an_unreachable_cache_leaves_the_site_working_from_the_database(
     )
     assert response.status_code == 302  # rate limits fail open, the vote is counted
     assert Vote.objects.filter(proposal=published_proposal).count() == 1
+
+
+def test_logs_are_json_lines_with_the_request():
+    import json
+    import logging
+
+    from django.test import RequestFactory
+
+    from consultation.logging import JsonFormatter
+
+    request = RequestFactory().get("/resultats/")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
+            ("/resultats/",), sys.exc_info(), extra={"request": request, "status_code": 500},
+        )  # fmt: skip
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["level"] == "ERROR" and entry["path"] == "/resultats/"
+    assert entry["status"] == 500 and "ValueError: boom" in entry["exception"]
+
+
+def test_a_forbidden_page_is_the_french_403(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, organisation=""))
+    response = client.get(reverse("admin:proposals_proposal_import_workshop"))
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
