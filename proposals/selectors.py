@@ -6,7 +6,6 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -111,31 +110,6 @@ def proposal_page(proposals, *, number, per_page, voter):
     ).in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]
     return page
-
-
-def question_list_with_proposals(*, trajectory):
-    """A trajectory's guiding questions, each with its published proposals."""
-    return trajectory.questions.prefetch_related(
-        Prefetch(
-            "proposals",
-            queryset=Proposal.objects.filter(status=Status.PUBLISHED)
-            .select_related("region", "author")
-            .order_by("pk"),
-            to_attr="published_proposals",
-        )
-    ).order_by("position", "pk")
-
-
-def trajectory_proposal_counts(*, consultation):
-    """{trajectory id: number of published proposals} for a consultation."""
-    rows = (
-        Proposal.objects.filter(
-            status=Status.PUBLISHED, question__trajectory__consultation=consultation
-        )
-        .values("question__trajectory")
-        .annotate(count=Count("id"))
-    )
-    return {row["question__trajectory"]: row["count"] for row in rows}
 
 
 def consultation_figures(*, consultation, voting_regions=None):
