@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+SITE = "site"  # the version of whole pages (`page_cache`), whatever the consultation
+
 
 def _version_key(consultation_id):
     return f"content-version:{consultation_id}"
@@ -29,7 +31,11 @@ def content_changed(consultation_id):
     """Make the consultation's cached pages stale, once the transaction commits."""
 
     def bump():
-        cache.set(_version_key(consultation_id), time.time_ns(), timeout=None)
+        version = time.time_ns()
+        cache.set_many(
+            {_version_key(consultation_id): version, _version_key(SITE): version},
+            timeout=None,
+        )
 
     transaction.on_commit(bump)
 

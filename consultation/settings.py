@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything that reads the session or the database: a hit returns at once.
+    "consultation.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -107,6 +109,10 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "consultation.wsgi.application"
+
+# Messages live in a cookie, so that reading them never touches the session (and a
+# request carrying none may be served a cached page).
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # The admin's address: set it to something less guessable than "admin/" in production.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from proposals.views import HomeView
 
@@ -44,7 +46,9 @@ account_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Changing one's display language needs no CSRF token (the worst a forged request
+    # can do is switch it), so that the switcher leaves pages cacheable.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", HomeView.as_view(), name="home"),
     path("compte/", include(account_patterns)),

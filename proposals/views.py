@@ -1,5 +1,4 @@
 import json
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from consultation.cache import cached, content_version
+from consultation.page_cache import shuffle_bucket
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
@@ -41,38 +41,6 @@ RATE_LIMIT_VOTE_USER = ratelimit(
 RATE_LIMIT_VOTE_IP = ratelimit(
     key="ip", rate=rate("vote_ip"), method="POST", block=True
 )
-
-
-SHUFFLE_COOKIE = "ordre"
-SHUFFLE_COOKIE_SALT = "proposals.shuffle"
-
-
-def shuffle_seed(request):
-    """
-    The visitor's seed of the stable random order, drawn on their first visit and kept
-    in a signed cookie (no session row for every anonymous reader).
-    """
-    seed = request.get_signed_cookie(
-        SHUFFLE_COOKIE, default=None, salt=SHUFFLE_COOKIE_SALT
-    )
-    if seed is None or not seed.isdigit():
-        seed = str(secrets.randbits(62))
-        request.new_shuffle_seed = seed
-    return int(seed)
-
-
-def remember_shuffle_seed(request, response):
-    if seed := getattr(request, "new_shuffle_seed", None):
-        response.set_signed_cookie(
-            SHUFFLE_COOKIE,
-            seed,
-            salt=SHUFFLE_COOKIE_SALT,
-            max_age=60 * 60 * 24 * 180,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
-    return response
 
 
 class HomeView(TemplateView):
@@ -103,11 +71,6 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
             number=self.kwargs["number"],
         )
 
-    def render_to_response(self, context, **kwargs):
-        return remember_shuffle_seed(
-            self.request, super().render_to_response(context, **kwargs)
-        )
-
     def participation_context(self, proposal_form=None):
         """What the visitor may do here: propose (with which form), vote, or why not."""
         user = self.request.user
@@ -126,7 +89,7 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
         form = ProposalFilterForm(self.request.GET or None, questions=questions)
         filters = form.filters()
         proposals = selectors.proposal_trajectory_list(
-            trajectory=self.object, seed=shuffle_seed(self.request), **filters
+            trajectory=self.object, seed=shuffle_bucket(self.request), **filters
         )
         page = selectors.proposal_page(
             proposals,

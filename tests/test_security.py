@@ -37,7 +37,6 @@ def test_every_state_changing_url_refuses_a_post_without_csrf_token(
             {"organisation": "X", "organisation_type": "association", "region": "53"},
         ),
         (reverse("logout"), {}),
-        (reverse("set_language"), {"language": "en"}),
     ]
     csrf_client.force_login(author)
     for url, data in participant_posts:
@@ -115,3 +114,13 @@ def test_html_in_proposals_and_organisation_names_is_shown_as_text(
     ):
         html = client.get(url).content.decode()
         assert "<img src=x" not in html, url
+
+
+def test_the_language_switch_is_the_one_post_without_a_token(csrf_client):
+    # Exempt on purpose: a forged request can only change the display language, and
+    # without a token in the switcher, anonymous pages stay cacheable.
+    response = csrf_client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"

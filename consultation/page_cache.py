@@ -1,0 +1,119 @@
+"""
+Whole pages for anonymous readers, served from the cache.
+
+A visitor without an account sees the same page as every other such visitor (in their
+language, with their order of proposals, one of `SHUFFLE_BUCKETS`): the rendered page is
+kept for `RESULTS_CACHE_SECONDS` under the site's content version, which every
+moderation decision and admin edit changes (`consultation.cache.content_changed`). A
+request with any other cookie (a session, flash messages) or a page holding a form token
+is never cached.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+from .cache import SITE, content_version
+
+SHUFFLE_COOKIE = "ordre"
+SHUFFLE_SALT = "consultation.page_cache.shuffle"
+SHUFFLE_BUCKETS = 16
+SKIPPED_HEADERS = {"set-cookie", "content-length"}
+
+
+def shuffle_bucket(request):
+    """The visitor's order of proposals: one of SHUFFLE_BUCKETS, kept in a cookie."""
+    if not hasattr(request, "shuffle_bucket"):
+        value = request.get_signed_cookie(
+            SHUFFLE_COOKIE, default=None, salt=SHUFFLE_SALT
+        )
+        if value is not None and value.isdigit() and int(value) < SHUFFLE_BUCKETS:
+            request.shuffle_bucket, request.shuffle_bucket_is_new = int(value), False
+        else:
+            request.shuffle_bucket = secrets.randbelow(SHUFFLE_BUCKETS)
+            request.shuffle_bucket_is_new = True
+    return request.shuffle_bucket
+
+
+def remember_shuffle_bucket(request, response):
+    if getattr(request, "shuffle_bucket_is_new", False):
+        response.set_signed_cookie(
+            SHUFFLE_COOKIE,
+            str(request.shuffle_bucket),
+            salt=SHUFFLE_SALT,
+            max_age=60 * 60 * 24 * 180,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.passing_cookies = {
+            settings.LANGUAGE_COOKIE_NAME,
+            settings.CSRF_COOKIE_NAME,
+            SHUFFLE_COOKIE,
+        }
+
+    def __call__(self, request):
+        if request.method != "GET" or not set(request.COOKIES) <= self.passing_cookies:
+            return remember_shuffle_bucket(request, self.get_response(request))
+        base_key = ":".join(
+            [
+                "page",
+                str(content_version(SITE)),
+                translation.get_language() or settings.LANGUAGE_CODE,
+                request.get_full_path(),
+            ]
+        )
+        # Pages that list proposals in the visitor's order are kept once per order: the
+        # base key then holds a marker, and the page is under the bucket's key.
+        stored = cache.get(base_key)
+        if stored is not None and stored.get("by_bucket"):
+            stored = cache.get(f"{base_key}:{shuffle_bucket(request)}")
+        if stored is not None:
+            response = HttpResponse(stored["content"], status=200)
+            for header, value in stored["headers"]:
+                response[header] = value
+            response["X-Page-Cache"] = "hit"
+            return remember_shuffle_bucket(request, response)
+
+        response = self.get_response(request)
+        if self._cacheable(response):
+            entry = {
+                "content": response.content,
+                "headers": [
+                    (header, value)
+                    for header, value in response.items()
+                    if header.lower() not in SKIPPED_HEADERS
+                ],
+            }
+            timeout = settings.RESULTS_CACHE_SECONDS
+            if hasattr(request, "shuffle_bucket"):
+                cache.set_many(
+                    {
+                        base_key: {"by_bucket": True},
+                        f"{base_key}:{request.shuffle_bucket}": entry,
+                    },
+                    timeout,
+                )
+            else:
+                cache.set(base_key, entry, timeout)
+        return remember_shuffle_bucket(request, response)
+
+    def _cacheable(self, response):
+        control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not (set(response.cookies) - {SHUFFLE_COOKIE})
+            and not any(word in control for word in ("private", "no-cache", "no-store"))
+            # A page with a form token belongs to one visitor.
+            and b"csrfmiddlewaretoken" not in response.content
+        )
