@@ -69,6 +69,7 @@ class AnonymousPageCacheMiddleware:
                 "page",
                 str(content_version(SITE)),
                 translation.get_language() or settings.LANGUAGE_CODE,
+                request.get_host(),  # pages spell out their own address (permalinks)
                 request.get_full_path(),
             ]
         )
