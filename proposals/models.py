@@ -34,6 +34,13 @@ class ProposalQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def in_consultation(self, consultation):
+        return self.filter(question__trajectory__consultation=consultation)
+
+    def public_in(self, consultation):
+        """What the public may see of a consultation: its published proposals."""
+        return self.published().in_consultation(consultation)
+
 
 class Proposal(models.Model):
     """

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-from .models import Proposal, Status
+from .models import Proposal
 
 LICENCE = "Licence Ouverte 2.0"
 CSV_HEADER = [
@@ -31,17 +31,11 @@ CSV_HEADER = [
 ]
 
 
-def _published(consultation):
-    return Proposal.objects.filter(
-        status=Status.PUBLISHED, question__trajectory__consultation=consultation
-    )
-
-
 def consultation_document(consultation):
     """The JSON document: the consultation, its hierarchy, its published proposals."""
     proposals_by_question = {}
     rows = (
-        _published(consultation)
+        Proposal.objects.public_in(consultation)
         .order_by("pk")
         .values_list(
             "pk",
@@ -122,7 +116,7 @@ def proposal_rows(consultation):
     """The CSV rows, header first, read from the database in chunks."""
     yield CSV_HEADER
     rows = (
-        _published(consultation)
+        Proposal.objects.public_in(consultation)
         .order_by("pk")
         .values_list(
             "pk",

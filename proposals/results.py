@@ -150,9 +150,7 @@ def participation_coverage(*, consultation, breakdowns, regions):
     proposals say who proposed.
     """
     proposed = (
-        Proposal.objects.filter(
-            status=Status.PUBLISHED, question__trajectory__consultation=consultation
-        )
+        Proposal.objects.public_in(consultation)
         .order_by()
         .values_list("region", "organisation_type")
         .distinct()

@@ -40,16 +40,16 @@ ORDERINGS = {
 
 def proposal_list(*, consultation):
     """Every proposal of a consultation, whatever its status (check who may see it)."""
-    return Proposal.objects.filter(
-        question__trajectory__consultation=consultation
-    ).select_related("question__trajectory__theme", "region", "author")
+    return Proposal.objects.in_consultation(consultation).select_related(
+        "question__trajectory__theme", "region", "author"
+    )
 
 
 def proposal_public_list(*, consultation):
     """Published proposals of a consultation, with what a page shows of each."""
-    return Proposal.objects.filter(
-        status=Status.PUBLISHED, question__trajectory__consultation=consultation
-    ).select_related("question__trajectory__theme", "region", "author")
+    return Proposal.objects.public_in(consultation).select_related(
+        "question__trajectory__theme", "region", "author"
+    )
 
 
 def with_voter_choice(proposals, voter):
@@ -117,9 +117,7 @@ def consultation_figures(*, consultation, voting_regions=None):
     Key figures: published proposals, votes, organisations and regions involved.
     `voting_regions`, when the caller has them (from the tallies), saves a query.
     """
-    published = Proposal.objects.filter(
-        status=Status.PUBLISHED, question__trajectory__consultation=consultation
-    )
+    published = Proposal.objects.public_in(consultation)
     totals = published.aggregate(proposals=Count("id"), votes=Sum("vote_count"))
     if voting_regions is None:
         voting_regions = (

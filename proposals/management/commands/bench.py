@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from consultation.models import Consultation, User
-from proposals.models import Proposal, Status
+from proposals.models import Proposal
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from trajectories.models import Theme, Trajectory
 
@@ -93,11 +93,7 @@ class Command(BaseCommand):
             .first()
         )
         popular = (
-            Proposal.objects.filter(
-                status=Status.PUBLISHED, question__trajectory__consultation=consultation
-            )
-            .order_by("-vote_count")
-            .first()
+            Proposal.objects.public_in(consultation).order_by("-vote_count").first()
         )
         if not (theme and trajectory and popular):
             raise CommandError(
@@ -142,9 +138,7 @@ class Command(BaseCommand):
         return counts
 
     def _vote_targets(self, consultation):
-        published = Proposal.objects.filter(
-            status=Status.PUBLISHED, question__trajectory__consultation=consultation
-        )
+        published = Proposal.objects.public_in(consultation)
         popular = list(
             published.order_by("-vote_count").values_list("pk", flat=True)[:20]
         )
@@ -256,9 +250,7 @@ class Command(BaseCommand):
                 f"{figures['p95_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
                 f"{figures['errors']:>7} {shown:>8} {figures['share_of_ceiling']:>8.0%}"
             )
-        proposals = Proposal.objects.filter(
-            question__trajectory__consultation=consultation
-        )
+        proposals = Proposal.objects.in_consultation(consultation)
         summary = {
             "consultation": consultation.slug,
             "database": connection.vendor,
