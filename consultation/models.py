@@ -265,6 +265,10 @@ class Consultation(models.Model):
     def accepts_votes(self):
         return self.phase in {Phase.CONTRIBUTIONS, Phase.VOTES}
 
+    @property
+    def is_closed(self):
+        return self.phase == Phase.CLOSED
+
 
 class SitePage(models.Model):
     """An information page that staff edit in the admin (accessibility, legal…)."""

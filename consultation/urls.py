@@ -6,8 +6,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from proposals.views import HomeView
-
 from . import views
 
 account_patterns = [
@@ -44,13 +42,14 @@ account_patterns = [
     ),
 ]
 
+# The public site has one flat set of URL names ("home", "trajectory_detail",
+# "my_space"…): a page's name says what it is, whichever app serves it.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Changing one's display language needs no CSRF token (the worst a forged request
     # can do is switch it), so that the switcher leaves pages cacheable.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("", HomeView.as_view(), name="home"),
     path("compte/", include(account_patterns)),
     path("pages/<slug:slug>/", views.SitePageDetailView.as_view(), name="site_page"),
     path("", include("trajectories.urls")),

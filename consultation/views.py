@@ -102,7 +102,7 @@ class SignupView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("proposals:my_space")
+            return redirect("my_space")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -129,7 +129,7 @@ class SignupView(FormView):
             )
             % {"email": user.email},
         )
-        return redirect("proposals:my_space")
+        return redirect("my_space")
 
 
 class EmailConfirmView(FormView):
@@ -163,9 +163,7 @@ class EmailConfirmView(FormView):
             )
             return redirect("home")
         messages.success(self.request, _("Votre adresse e-mail est confirmée. Merci !"))
-        return redirect(
-            "proposals:my_space" if self.request.user.is_authenticated else "login"
-        )
+        return redirect("my_space" if self.request.user.is_authenticated else "login")
 
 
 @require_POST
@@ -178,14 +176,14 @@ def confirmation_resend(request):
             _("Un nouveau lien a été envoyé à %(email)s.")
             % {"email": request.user.email},
         )
-    return redirect("proposals:my_space")
+    return redirect("my_space")
 
 
 @method_decorator(login_required, name="dispatch")
 class ProfileUpdateView(FormView):
     template_name = "consultation/user_profile_form.html"
     form_class = ProfileForm
-    success_url = reverse_lazy("proposals:my_space")
+    success_url = reverse_lazy("my_space")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "account": self.request.user}
@@ -226,4 +224,4 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_success_url(self):
         messages.success(self.request, _("Votre mot de passe est changé."))
-        return reverse("proposals:my_space")
+        return reverse("my_space")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from consultation.models import OrganisationType, Region
 from trajectories.models import GuidingQuestion
 
-from .ranking import distribution
+from .ranking import approval_share, distribution
 from .text import text_fingerprint
 
 
@@ -28,6 +28,18 @@ class Choice(models.TextChoices):
     AGREE = "agree", _("D'accord")
     MIXED = "mixed", _("Mitigé")
     DISAGREE = "disagree", _("Pas d'accord")
+
+
+def choice_counts(through=""):
+    """Annotations that count votes by choice, as {"agree": Count, …}; `through` is
+    the path from the queried model to its votes ("votes__" from proposals)."""
+    return {
+        choice: models.Count(
+            f"{through}id" if through else "id",
+            filter=models.Q(**{f"{through}choice": choice}),
+        )
+        for choice in Choice.values
+    }
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -197,20 +209,37 @@ class Proposal(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+        return reverse("proposal_detail", kwargs={"pk": self.pk})
 
     @property
     def approval_percent(self):
-        """Share of approval (agree + ½ mixed) in percent, from the row's counters."""
-        if not self.vote_count:
-            return 0
+        """Share of approval (see `ranking.approval_share`) in percent."""
         return round(
-            100 * (self.agree_count + 0.5 * self.mixed_count) / self.vote_count
+            100
+            * approval_share(self.agree_count, self.mixed_count, self.disagree_count)
         )
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_rejected(self):
+        return self.status == Status.REJECTED
 
     def distribution(self):
         """The vote distribution as bar segments (see `ranking.distribution`)."""
         return distribution(self.agree_count, self.mixed_count, self.disagree_count)
+
+
+class VoteQuerySet(models.QuerySet):
+    def choice_counts(self):
+        """{"agree": n, "mixed": n, "disagree": n} over these votes."""
+        return self.order_by().aggregate(**choice_counts())
+
+    def choice_counts_by(self, *fields):
+        """One row per value of `fields`, with the votes counted by choice."""
+        return self.order_by().values(*fields).annotate(**choice_counts())
 
 
 class Vote(models.Model):
@@ -250,6 +279,8 @@ class Vote(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vote")

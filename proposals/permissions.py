@@ -1,21 +1,111 @@
 """
-Who may do what with proposals: small predicates, used by views to show or hide an
-action and by services to enforce it.
+Who may do what with proposals.
+
+Each rule is one predicate that returns why an action is refused, in words for the
+person, or None when it is allowed: `vote_refusal(user, proposal)`. The `can_*` forms
+are "no refusal". Views show the refusal, services raise it: the sentence a person
+reads and the rule that decides are the same function.
 
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
+from django.utils.translation import gettext as _
+
 from .models import Status
 
 
-def is_participant(user):
-    """An active account with a confirmed email that speaks for an organisation."""
-    return bool(
+def participation_refusal(user):
+    """Why `user` may not propose nor vote at all (the phase aside), or None."""
+    if not user.is_authenticated:
+        return _("Connectez-vous avec le compte de votre organisation pour participer.")
+    if not user.is_active:
+        return _("Ce compte est désactivé : il ne peut plus proposer ni voter.")
+    if not user.organisation:
+        return _("Seuls les comptes d'organisations peuvent proposer et voter.")
+    if user.email_confirmed_at is None:
+        return _(
+            "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
+        )
+    return None
+
+
+def consultation_vote_refusal(user, consultation):
+    """Why `user` may not vote on the published proposals of `consultation`, or None."""
+    if not consultation.accepts_votes:
+        return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
+    return participation_refusal(user)
+
+
+def vote_refusal(user, proposal):
+    """Why `user` may not vote on `proposal`, or None."""
+    if proposal.status != Status.PUBLISHED:
+        return _("Cette proposition n'est pas ouverte aux votes.")
+    return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
+
+
+def can_vote_proposal(user, proposal):
+    return vote_refusal(user, proposal) is None
+
+
+def submission_refusal(user, consultation):
+    """Why `user` may not submit a proposal to `consultation`, or None."""
+    if not consultation.accepts_proposals:
+        return _(
+            "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
+            "consultation."
+        )
+    return participation_refusal(user)
+
+
+def can_submit_proposal(user, consultation):
+    return submission_refusal(user, consultation) is None
+
+
+def withdrawal_refusal(user, proposal):
+    """Why `user` may not withdraw `proposal`: only its author, while it is live."""
+    if not user.is_authenticated or proposal.author_id != user.pk:
+        return _("Seule l'organisation autrice peut retirer sa proposition.")
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        return _("Seule une proposition en attente ou publiée peut être retirée.")
+    return None
+
+
+def can_withdraw_proposal(user, proposal):
+    return withdrawal_refusal(user, proposal) is None
+
+
+def moderation_refusal(user):
+    """Moderators: active staff allowed to change proposals (the "Modérateurs")."""
+    if not (
         user.is_authenticated
         and user.is_active
-        and user.organisation
-        and user.email_confirmed_at is not None
-    )
+        and user.is_staff
+        and user.has_perm("proposals.change_proposal")
+    ):
+        return _("Vous n'avez pas le droit de modérer les propositions.")
+    return None
+
+
+def can_moderate_proposals(user):
+    return moderation_refusal(user) is None
+
+
+def publication_refusal(user, proposal):
+    """Why `user` may not publish `proposal`, or None."""
+    if refusal := moderation_refusal(user):
+        return refusal
+    if proposal.status not in (Status.PENDING, Status.REJECTED):
+        return _("Seule une proposition en attente ou refusée peut être publiée.")
+    return None
+
+
+def rejection_refusal(user, proposal):
+    """Why `user` may not reject `proposal`, or None."""
+    if refusal := moderation_refusal(user):
+        return refusal
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        return _("Seule une proposition en attente ou publiée peut être refusée.")
+    return None
 
 
 def can_view_proposal(user, proposal):
@@ -24,37 +114,4 @@ def can_view_proposal(user, proposal):
         return proposal.question.trajectory.consultation.is_public
     return user.is_authenticated and (
         proposal.author_id == user.pk or can_moderate_proposals(user)
-    )
-
-
-def can_vote_proposal(user, proposal):
-    """Participants vote on published proposals while the phase allows votes."""
-    return (
-        is_participant(user)
-        and proposal.status == Status.PUBLISHED
-        and proposal.question.trajectory.consultation.accepts_votes
-    )
-
-
-def can_submit_proposal(user, question):
-    """Participants submit proposals while the phase allows contributions."""
-    return is_participant(user) and question.trajectory.consultation.accepts_proposals
-
-
-def can_withdraw_proposal(user, proposal):
-    """Authors may withdraw their own proposal while it is pending or published."""
-    return (
-        user.is_authenticated
-        and proposal.author_id == user.pk
-        and proposal.status in (Status.PENDING, Status.PUBLISHED)
-    )
-
-
-def can_moderate_proposals(user):
-    """Moderators: staff allowed to change proposals (the "Modérateurs" group)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("proposals.change_proposal")
     )

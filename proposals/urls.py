@@ -2,8 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "proposals"
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
     path(
         "trajectoires/<int:number>/",
         views.TrajectoryDetailView.as_view(),

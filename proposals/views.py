@@ -74,14 +74,15 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
     def participation_context(self, proposal_form=None):
         """What the visitor may do here: propose (with which form), vote, or why not."""
         user = self.request.user
-        refusal = services.participation_refusal_reason(user)
-        can_propose = refusal is None and self.consultation.accepts_proposals
-        if can_propose and proposal_form is None:
+        submission_refusal = permissions.submission_refusal(user, self.consultation)
+        if submission_refusal is None and proposal_form is None:
             proposal_form = ProposalForm(trajectory=self.object)
+        vote_refusal = permissions.consultation_vote_refusal(user, self.consultation)
         return {
-            "participation_refusal": refusal,
-            "proposal_form": proposal_form if can_propose else None,
-            "can_vote": refusal is None and self.consultation.accepts_votes,
+            "submission_refusal": submission_refusal,
+            "proposal_form": proposal_form if submission_refusal is None else None,
+            "vote_refusal": vote_refusal,
+            "can_vote": vote_refusal is None,
         }
 
     def get_context_data(self, proposal_form=None, **kwargs):
@@ -206,7 +207,7 @@ def proposal_withdraw(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Votre proposition est retirée."))
-    return redirect("proposals:my_space")
+    return redirect("my_space")
 
 
 @method_decorator(login_required, name="dispatch")
@@ -218,12 +219,16 @@ class MySpaceView(TemplateView):
         user = self.request.user
         votes = Paginator(selectors.vote_list_by_voter(voter=user), self.VOTES_PER_PAGE)
         page = votes.get_page(self.request.GET.get("page"))
+        proposals = selectors.proposal_list_by_author(author=user)
         return super().get_context_data(
-            proposals=selectors.proposal_list_by_author(author=user),
+            proposals=[
+                (proposal, permissions.can_withdraw_proposal(user, proposal))
+                for proposal in proposals
+            ],
             votes_page=page,
             page_obj=page,
             page_range=votes.get_elided_page_range(page.number),
-            participation_refusal=services.participation_refusal_reason(user),
+            participation_refusal=permissions.participation_refusal(user),
             **kwargs,
         )
 
@@ -276,10 +281,11 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        vote_refusal = permissions.vote_refusal(user, self.object)
         return super().get_context_data(
             breakdowns=results.tally_breakdowns(self.object.tallies.all()),
-            can_vote=permissions.can_vote_proposal(user, self.object),
-            participation_refusal=services.participation_refusal_reason(user),
+            can_vote=vote_refusal is None,
+            vote_refusal=vote_refusal,
             can_withdraw=permissions.can_withdraw_proposal(user, self.object),
             **kwargs,
         )

@@ -63,7 +63,7 @@ def test_the_admin_lives_where_the_environment_says():
     assert result.stdout.strip().splitlines()[-1] == "/gestion-7f3a/"
 
 
-@pytest.mark.parametrize("url_name", ["home", "login", "proposals:results"])
+@pytest.mark.parametrize("url_name", ["home", "login", "results"])
 def test_security_headers_on_every_page(client, consultation, url_name):
     response = client.get(reverse(url_name), secure=True)
     policy = response["Content-Security-Policy"]
@@ -212,8 +212,8 @@ def test_an_unreachable_cache_leaves_the_site_working_from_the_database(
         reverse("home"),
         question.trajectory.get_absolute_url(),
         published_proposal.get_absolute_url(),
-        reverse("proposals:results"),
-        reverse("proposals:open_data_json"),
+        reverse("results"),
+        reverse("open_data_json"),
     ):
         assert client.get(url).status_code == 200, url
     health = client.get("/healthz")
@@ -221,7 +221,7 @@ def test_an_unreachable_cache_leaves_the_site_working_from_the_database(
     assert health.json() == {"status": "ok", "database": "ok", "cache": "unavailable"}
     client.force_login(UserFactory())
     response = client.post(
-        reverse("proposals:vote", args=[published_proposal.pk]), {"choice": "agree"}
+        reverse("vote", args=[published_proposal.pk]), {"choice": "agree"}
     )
     assert response.status_code == 302  # rate limits fail open, the vote is counted
     assert Vote.objects.filter(proposal=published_proposal).count() == 1

@@ -33,7 +33,7 @@ def test_anonymous_public_pages_read_from_the_replica(
     for url in (
         reverse("home"),
         proposal.get_absolute_url(),
-        reverse("proposals:results"),
+        reverse("results"),
     ):
         response, primary, replica = captured(client, "get", url)
         assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_logged_in_people_and_writes_use_the_primary(client, question, replica_e
     response, primary, replica = captured(client, "get", proposal.get_absolute_url())
     assert response.status_code == 200 and len(replica) == 0
     response, primary, replica = captured(
-        client, "post", reverse("proposals:vote", args=[proposal.pk]), choice="agree"
+        client, "post", reverse("vote", args=[proposal.pk]), choice="agree"
     )
     assert response.status_code == 302
     assert len(replica) == 0

@@ -24,13 +24,13 @@ def test_every_state_changing_url_refuses_a_post_without_csrf_token(
     pending = ProposalFactory(question=question, status=Status.PENDING)
     number = question.trajectory.number
     participant_posts = [
-        (reverse("proposals:vote", args=[proposal.pk]), {"choice": "agree"}),
+        (reverse("vote", args=[proposal.pk]), {"choice": "agree"}),
         (
-            reverse("proposals:proposal_create", kwargs={"number": number}),
+            reverse("proposal_create", kwargs={"number": number}),
             {"question": question.pk, "text": "Une idée sans jeton CSRF"},
         ),
-        (reverse("proposals:proposal_withdraw", args=[proposal.pk]), {}),
-        (reverse("proposals:account_delete"), {"password": "mot-de-passe-solide-42"}),
+        (reverse("proposal_withdraw", args=[proposal.pk]), {}),
+        (reverse("account_delete"), {"password": "mot-de-passe-solide-42"}),
         (reverse("confirmation_resend"), {}),
         (
             reverse("profile"),
@@ -73,7 +73,7 @@ def test_a_post_with_the_csrf_token_goes_through(csrf_client, published_proposal
     page = csrf_client.get(published_proposal.get_absolute_url())
     token = page.context["csrf_token"]
     response = csrf_client.post(
-        reverse("proposals:vote", args=[published_proposal.pk]),
+        reverse("vote", args=[published_proposal.pk]),
         {"choice": "agree", "csrfmiddlewaretoken": str(token)},
     )
     assert response.status_code == 302
@@ -95,7 +95,7 @@ def test_html_in_proposals_and_organisation_names_is_shown_as_text(
     pages = [
         question.trajectory.get_absolute_url(),
         proposal.get_absolute_url(),
-        reverse("proposals:results"),
+        reverse("results"),
         reverse("home"),
     ]
     for url in pages:
@@ -105,7 +105,7 @@ def test_html_in_proposals_and_organisation_names_is_shown_as_text(
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     client.force_login(author)
-    assert HOSTILE not in client.get(reverse("proposals:my_space")).content.decode()
+    assert HOSTILE not in client.get(reverse("my_space")).content.decode()
     client.force_login(moderator)
     for url in (
         reverse("admin:proposals_proposal_changelist") + "?status=all",

@@ -40,7 +40,7 @@ class Theme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("trajectories:theme_detail", kwargs={"pk": self.pk})
+        return reverse("theme_detail", kwargs={"pk": self.pk})
 
 
 class Trajectory(models.Model):
@@ -88,7 +88,7 @@ class Trajectory(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("proposals:trajectory_detail", kwargs={"number": self.number})
+        return reverse("trajectory_detail", kwargs={"number": self.number})
 
     def clean(self):
         # The consultation is not a form field, so model validation cannot check the

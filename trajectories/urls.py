@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "trajectories"
 urlpatterns = [
     path("themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
 ]

@@ -44,7 +44,7 @@ def test_sign_up_creates_an_unconfirmed_account_and_mails_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302
-    assert response.url == reverse("proposals:my_space")
+    assert response.url == reverse("my_space")
     user = User.objects.get()
     assert (user.email, user.organisation, user.organisation_type, user.region_id) == (
         "contact@coop-exemple.fr",
@@ -58,7 +58,7 @@ def test_sign_up_creates_an_unconfirmed_account_and_mails_the_link(
     [message] = mail.outbox
     assert message.to == ["contact@coop-exemple.fr"]
     assert "confirmez votre adresse" in message.subject
-    page = client.get(reverse("proposals:my_space")).content.decode()
+    page = client.get(reverse("my_space")).content.decode()
     assert "Confirmez votre adresse e-mail" in page
 
 
@@ -186,7 +186,7 @@ def test_login_never_redirects_to_another_site(client, participant, target):
         {"username": participant.email, "password": "mot-de-passe-solide-42"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("proposals:my_space")
+    assert response.url == reverse("my_space")
 
 
 def test_logout_is_post_only(client, participant):
@@ -306,4 +306,4 @@ def test_sign_ups_are_rate_limited_per_address_with_a_french_429(client, setting
 
 def test_signed_in_visitors_are_sent_from_sign_up_to_their_space(client, participant):
     client.force_login(participant)
-    assert client.get(SIGNUP).url == reverse("proposals:my_space")
+    assert client.get(SIGNUP).url == reverse("my_space")

@@ -9,10 +9,12 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from consultation.models import Consultation, Phase
-from proposals import permissions
+from proposals import permissions, services
 from proposals.models import Proposal, Status, Vote
 from tests.factories import ProposalFactory, UserFactory
 
@@ -90,10 +92,10 @@ def test_lists_results_and_exports_show_only_published_proposals(
     for url in (
         trajectory.get_absolute_url(),
         trajectory.get_absolute_url() + "?sort=best",
-        reverse("proposals:results"),
+        reverse("results"),
     ):
         assert (TEXT in body(client.get(url))) is visible, url
-    exported = json.loads(body(client.get(reverse("proposals:open_data_json"))))
+    exported = json.loads(body(client.get(reverse("open_data_json"))))
     texts = [
         p["text"]
         for theme in exported["themes"]
@@ -102,13 +104,17 @@ def test_lists_results_and_exports_show_only_published_proposals(
         for p in q["proposals"]
     ]
     assert (TEXT in texts) is visible
-    rows = list(
-        csv.reader(io.StringIO(body(client.get(reverse("proposals:open_data_csv")))))
-    )
+    rows = list(csv.reader(io.StringIO(body(client.get(reverse("open_data_csv"))))))
     assert (TEXT in [row[5] for row in rows]) is visible
 
 
 VOTE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
+NOT_OPEN_TO_VOTES = "Cette proposition n'est pas ouverte aux votes."
+ORGANISATIONS_ONLY = "Seuls les comptes d'organisations peuvent proposer et voter."
+
+
+def flashed(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.mark.parametrize("status", STATUSES)
@@ -116,9 +122,7 @@ VOTE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
 def test_voting(client, proposal, moderator, role, status):
     act_as(client, role, proposal, moderator)
     set_status(proposal, status)
-    response = client.post(
-        reverse("proposals:vote", args=[proposal.pk]), {"choice": "agree"}
-    )
+    response = client.post(reverse("vote", args=[proposal.pk]), {"choice": "agree"})
     assert response.status_code == 302
     allowed = (role, status) in VOTE_ALLOWED
     assert Vote.objects.filter(proposal=proposal).exists() is allowed
@@ -126,6 +130,12 @@ def test_voting(client, proposal, moderator, role, status):
     assert proposal.agree_count == int(allowed)
     if role == "anonymous":
         assert response.url.startswith(reverse("login"))
+    elif allowed:
+        assert flashed(response) == []
+    elif status != Status.PUBLISHED:
+        assert flashed(response) == [NOT_OPEN_TO_VOTES]
+    else:
+        assert flashed(response) == [ORGANISATIONS_ONLY]
 
 
 WITHDRAW_ALLOWED = {("author", Status.PENDING), ("author", Status.PUBLISHED)}
@@ -134,12 +144,21 @@ WITHDRAW_ALLOWED = {("author", Status.PENDING), ("author", Status.PUBLISHED)}
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("role", ROLES)
 def test_withdrawing(client, proposal, moderator, role, status):
-    act_as(client, role, proposal, moderator)
+    user = act_as(client, role, proposal, moderator)
     set_status(proposal, status)
-    client.post(reverse("proposals:proposal_withdraw", args=[proposal.pk]))
+    refusal = permissions.withdrawal_refusal(user or AnonymousUser(), proposal)
+    client.post(reverse("proposal_withdraw", args=[proposal.pk]))
     proposal.refresh_from_db()
-    expected = Status.WITHDRAWN if (role, status) in WITHDRAW_ALLOWED else status
-    assert proposal.status == expected
+    allowed = (role, status) in WITHDRAW_ALLOWED
+    assert proposal.status == (Status.WITHDRAWN if allowed else status)
+    if allowed:
+        assert refusal is None
+    elif role != "author":
+        assert refusal == "Seule l'organisation autrice peut retirer sa proposition."
+    else:
+        assert refusal == (
+            "Seule une proposition en attente ou publiée peut être retirée."
+        )
 
 
 PUBLISH_ALLOWED = {("moderator", Status.PENDING), ("moderator", Status.REJECTED)}
@@ -173,13 +192,23 @@ def test_rejecting_in_the_admin(client, proposal, moderator, role, status):
 
 # --- Predicates against phases --------------------------------------------------------
 
+PEOPLE = ["anonymous", "inactive", "unconfirmed", "participant", "moderator"]
+PARTICIPATION_REFUSALS = {
+    "anonymous": "Connectez-vous avec le compte de votre organisation pour participer.",
+    "inactive": "Ce compte est désactivé : il ne peut plus proposer ni voter.",
+    "unconfirmed": (
+        "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
+    ),
+    "participant": None,
+    "moderator": ORGANISATIONS_ONLY,
+}
+
 
 @pytest.fixture
 def people(moderator):
-    from django.contrib.auth.models import AnonymousUser
-
     return {
         "anonymous": AnonymousUser(),
+        "inactive": UserFactory(is_active=False),
         "unconfirmed": UserFactory(email_confirmed_at=None),
         "participant": UserFactory(),
         "moderator": moderator,
@@ -187,25 +216,51 @@ def people(moderator):
 
 
 @pytest.mark.parametrize("phase", Phase.values)
-@pytest.mark.parametrize(
-    "who", ["anonymous", "unconfirmed", "participant", "moderator"]
-)
-def test_can_vote_proposal_by_phase_and_person(people, published_proposal, phase, who):
+@pytest.mark.parametrize("who", PEOPLE)
+def test_vote_refusal_by_phase_and_person(people, published_proposal, phase, who):
     Consultation.objects.update(phase=phase)
-    published_proposal.refresh_from_db()
-    expected = who == "participant" and phase in (Phase.CONTRIBUTIONS, Phase.VOTES)
     proposal = Proposal.objects.select_related(
         "question__trajectory__consultation"
     ).get()
-    assert permissions.can_vote_proposal(people[who], proposal) is expected
+    expected = (
+        PARTICIPATION_REFUSALS[who]
+        if phase in (Phase.CONTRIBUTIONS, Phase.VOTES)
+        else "Les votes ne sont pas ouverts dans cette phase de la consultation."
+    )
+    assert permissions.vote_refusal(people[who], proposal) == expected
+    assert permissions.can_vote_proposal(people[who], proposal) is (expected is None)
 
 
 @pytest.mark.parametrize("phase", Phase.values)
-@pytest.mark.parametrize(
-    "who", ["anonymous", "unconfirmed", "participant", "moderator"]
-)
-def test_can_submit_proposal_by_phase_and_person(people, question, phase, who):
+@pytest.mark.parametrize("who", PEOPLE)
+def test_submission_refusal_by_phase_and_person(people, question, phase, who):
     Consultation.objects.update(phase=phase)
-    question.trajectory.consultation.refresh_from_db()
-    expected = who == "participant" and phase == Phase.CONTRIBUTIONS
-    assert permissions.can_submit_proposal(people[who], question) is expected
+    consultation = Consultation.objects.get()
+    expected = (
+        PARTICIPATION_REFUSALS[who]
+        if phase == Phase.CONTRIBUTIONS
+        else "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
+        "consultation."
+    )
+    assert permissions.submission_refusal(people[who], consultation) == expected
+    assert permissions.can_submit_proposal(people[who], consultation) is (
+        expected is None
+    )
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_services_raise_the_refusal_that_the_pages_show(
+    people, published_proposal, question, who
+):
+    refusal = PARTICIPATION_REFUSALS[who]
+    if refusal is None:
+        return  # a participant is allowed: nothing to raise
+    with pytest.raises(services.ProposalActionError) as voting:
+        services.vote_cast(
+            proposal=published_proposal, voter=people[who], choice="agree"
+        )
+    with pytest.raises(services.ProposalActionError) as submitting:
+        services.proposal_submit(
+            author=people[who], question=question, text="Une idée assez longue ici."
+        )
+    assert str(voting.value) == str(submitting.value) == refusal

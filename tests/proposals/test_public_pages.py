@@ -128,9 +128,9 @@ def public_urls(site):
         "trajectory_filtered": site.trajectory.get_absolute_url()
         + "?sort=best&region=11&source=online&q=publique&page=1",
         "proposal": proposal.get_absolute_url(),
-        "results": reverse("proposals:results"),
-        "json": reverse("proposals:open_data_json"),
-        "csv": reverse("proposals:open_data_csv"),
+        "results": reverse("results"),
+        "json": reverse("open_data_json"),
+        "csv": reverse("open_data_csv"),
         "accessibility": reverse("site_page", args=["accessibilite"]),
         "legal": reverse("site_page", args=["mentions-legales"]),
         "privacy": reverse("site_page", args=["donnees-personnelles"]),
@@ -369,7 +369,7 @@ def test_hostile_parameters_give_a_normal_page_and_are_never_reflected_raw(
 def test_hostile_values_on_other_pages_never_cause_a_500(client, site):
     for url in (
         reverse("home") + "?q=" + HOSTILE,
-        reverse("proposals:results") + "?sort=" + HOSTILE,
+        reverse("results") + "?sort=" + HOSTILE,
         "/propositions/" + "9" * 30 + "/",
         "/trajectoires/" + "9" * 30 + "/",
         "/themes/%3Cscript%3E/",
@@ -417,7 +417,7 @@ def test_a_workshop_proposal_shows_its_workshop_and_no_person(client, site):
 
 
 def test_results_rank_each_trajectory_and_show_the_counts(client, site):
-    response = client.get(reverse("proposals:results"))
+    response = client.get(reverse("results"))
     top = list(response.context["top"])
     assert [p.rank for p in top] == list(range(1, 11))
     keys = [(-p.score, -p.vote_count) for p in top]
@@ -425,8 +425,8 @@ def test_results_rank_each_trajectory_and_show_the_counts(client, site):
     page = content(response)
     assert top[0].text in page
     assert "Licence Ouverte 2.0" in page
-    assert reverse("proposals:open_data_json") in page
-    assert reverse("proposals:open_data_csv") in page
+    assert reverse("open_data_json") in page
+    assert reverse("open_data_csv") in page
 
 
 def test_results_rank_at_most_ten_per_trajectory(client, site):
@@ -434,12 +434,12 @@ def test_results_rank_at_most_ten_per_trajectory(client, site):
     other = TrajectoryFactory(theme=site.theme, number=9)
     question = GuidingQuestionFactory(trajectory=other)
     ProposalFactory(question=question, text="Seule dans la neuf")
-    top = list(client.get(reverse("proposals:results")).context["top"])
+    top = list(client.get(reverse("results")).context["top"])
     assert [p.question.trajectory.number for p in top] == [4] * 10 + [9]
 
 
 def test_results_break_support_down_by_region_and_type(client, site):
-    breakdowns = client.get(reverse("proposals:results")).context["breakdowns"]
+    breakdowns = client.get(reverse("results")).context["breakdowns"]
     regions = {row["label"]: row for row in breakdowns["regions"]}
     assert sum(row["total"] for row in regions.values()) == 60
     assert len(regions) == 6
@@ -458,7 +458,7 @@ def test_the_consensus_list_prefers_what_every_region_approves(client, site):
         (split, voter, "agree" if i < 3 else "disagree")
         for i, voter in enumerate(site.voters)
     )
-    consensus = client.get(reverse("proposals:results")).context["consensus"]
+    consensus = client.get(reverse("results")).context["consensus"]
     ranked = [proposal.pk for proposal, _ in consensus]
     assert ranked[0] == everyone.pk
     score = {p.pk: s for p, s in consensus}[everyone.pk]
@@ -467,21 +467,21 @@ def test_the_consensus_list_prefers_what_every_region_approves(client, site):
 
 
 def test_the_divisive_list_ranks_by_the_smaller_side(client, site):
-    divisive = list(client.get(reverse("proposals:results")).context["divisive"])
+    divisive = list(client.get(reverse("results")).context["divisive"])
     splits = [min(p.agree_count, p.disagree_count) for p in divisive]
     assert splits == sorted(splits, reverse=True)
     assert all(p.agree_count and p.disagree_count for p in divisive)
 
 
 def test_the_coverage_lists_who_has_not_taken_part(client, site):
-    coverage = client.get(reverse("proposals:results")).context["coverage"]
+    coverage = client.get(reverse("results")).context["coverage"]
     missing = {region["code"] for region in coverage["missing_regions"]}
     assert missing == {
         "02", "03", "04", "06", "24", "27", "28", "32", "44", "52", "75", "94",
     }  # fmt: skip
     assert "Citoyen·ne" in coverage["missing_organisation_types"]
     assert "Coopérative" not in coverage["missing_organisation_types"]
-    page = content(client.get(reverse("proposals:results")))
+    page = content(client.get(reverse("results")))
     assert (
         "12 régions n&#x27;ont ni proposé ni voté" in page
         or "12 régions n'ont ni proposé ni voté" in page
@@ -489,7 +489,7 @@ def test_the_coverage_lists_who_has_not_taken_part(client, site):
 
 
 def test_the_results_page_has_a_print_stylesheet_and_text_alternatives(client, site):
-    page = content(client.get(reverse("proposals:results")))
+    page = content(client.get(reverse("results")))
     assert "<caption>" in page and '<th scope="col">' in page
     css = (reverse("home") + "static/css/site.css").replace("//", "/")
     assert css in page
@@ -508,7 +508,7 @@ def test_the_json_export_follows_the_contract(client, site):
     workshop = ProposalFactory(
         question=site.questions[1], author=None, source="workshop", region=None
     )
-    response = client.get(reverse("proposals:open_data_json"))
+    response = client.get(reverse("open_data_json"))
     assert response["Content-Type"] == "application/json"
     data = json.loads(content(response))
     assert set(data) == {"consultation", "licence", "generated_at", "themes"}
@@ -553,7 +553,7 @@ def test_the_json_export_follows_the_contract(client, site):
 
 
 def test_the_csv_export_follows_the_contract(client, site):
-    response = client.get(reverse("proposals:open_data_csv"))
+    response = client.get(reverse("open_data_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(content(response))))
     assert rows[0] == [
@@ -677,7 +677,7 @@ def test_english_is_chosen_from_the_browser_language(client, site):
 def test_cached_pages_serve_without_queries_to_the_results(
     client, site, django_assert_max_num_queries
 ):
-    url = reverse("proposals:results")
+    url = reverse("results")
     client.get(url)
     with django_assert_max_num_queries(3):  # session and consultation only
         assert client.get(url).status_code == 200
@@ -696,9 +696,7 @@ def test_a_vote_shows_in_results_and_exports_within_the_stated_freshness(
     before = proposal.agree_count
     exported = lambda: next(  # noqa: E731
         p["votes"]["agree"]
-        for t in json.loads(content(client.get(reverse("proposals:open_data_json"))))[
-            "themes"
-        ]
+        for t in json.loads(content(client.get(reverse("open_data_json"))))["themes"]
         for tr in t["trajectories"]
         for q in tr["questions"]
         for p in q["proposals"]
@@ -718,9 +716,9 @@ def test_a_rejected_proposal_leaves_every_cached_page_at_once(
 
     proposal = site.proposals[0]
     urls = [
-        reverse("proposals:results"),
-        reverse("proposals:open_data_json"),
-        reverse("proposals:open_data_csv"),
+        reverse("results"),
+        reverse("open_data_json"),
+        reverse("open_data_csv"),
     ]
     for url in urls:
         assert proposal.text in content(client.get(url))

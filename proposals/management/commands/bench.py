@@ -107,9 +107,9 @@ class Command(BaseCommand):
             "trajectory_filtered": trajectory.get_absolute_url()
             + "?sort=best&region=11&organisation_type=association&page=2",
             "proposal": popular.get_absolute_url(),
-            "results": reverse("proposals:results"),
-            "open_data_json": reverse("proposals:open_data_json"),
-            "open_data_csv": reverse("proposals:open_data_csv"),
+            "results": reverse("results"),
+            "open_data_json": reverse("open_data_json"),
+            "open_data_csv": reverse("open_data_csv"),
         }
 
     def _query_counts(self, pages):

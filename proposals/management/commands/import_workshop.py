@@ -1,12 +1,17 @@
-"""`manage.py import_workshop PATH`: import a workshop document (see DESIGN.md)."""
+"""`manage.py import_workshop PATH`: import a workshop document (docs/contracts.md)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from consultation.models import Consultation, Region
-from proposals.services import ProposalActionError, workshop_import
-from proposals.workshop import WorkshopSyntaxError, parse_workshop
+from proposals.imports import (
+    NoImportTarget,
+    WorkshopError,
+    decode_document,
+    parse_workshop,
+    workshop_import,
+)
 
 
 class Command(BaseCommand):
@@ -50,14 +55,14 @@ class Command(BaseCommand):
         target = self._consultation(consultation)
         region = self._region(region)
         try:
-            themes = parse_workshop(data)
+            themes = parse_workshop(decode_document(data))
             report = workshop_import(
                 themes=themes, consultation=target, region=region, dry_run=dry_run
             )
-        except WorkshopSyntaxError as error:
+        except WorkshopError as error:  # a syntax error or a conflict, with its line
             self.stderr.write(str(error))
             raise SystemExit(1) from None
-        except ProposalActionError as error:
+        except NoImportTarget as error:
             raise CommandError(str(error)) from None
         self._print(report)
 

@@ -14,7 +14,7 @@ from trajectories.models import GuidingQuestion, Theme, Trajectory
 pytestmark = pytest.mark.django_db
 
 SEED = (
-    Path(__file__).resolve().parents[2] / "proposals" / "seeds" / "atelier-regional.txt"
+    Path(__file__).resolve().parents[3] / "proposals" / "seeds" / "atelier-regional.txt"
 )
 
 SEED_PROPOSALS = {

@@ -1,6 +1,7 @@
 """
-Reading workshop documents: the text extracted from a workshop's PDF, as DESIGN.md
-describes its grammar. This module only parses; `services.workshop_import` writes.
+Reading workshop documents: the text extracted from a workshop's PDF, in the grammar
+that docs/contracts.md describes. This module only parses; `service.workshop_import`
+writes.
 
 A document is a sequence of themes (a line in capitals, optionally ending with
 "(Trajectoires 4, 5, 6)"), each holding numbered trajectories ("4. title"), each with a
@@ -21,13 +22,21 @@ TRAJECTORY_TITLE_MAX_LENGTH = 500
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
-class WorkshopSyntaxError(Exception):
-    """A document that does not follow the grammar; `line` is 1-based."""
+class WorkshopError(Exception):
+    """A document that cannot be imported, because of its `line` (1-based)."""
 
     def __init__(self, line, reason):
         super().__init__(f"line {line}: {reason}")
         self.line = line
         self.reason = reason
+
+
+class WorkshopSyntaxError(WorkshopError):
+    """The document does not follow the grammar."""
+
+
+class WorkshopConflict(WorkshopError):
+    """The document is well formed but contradicts what the database holds."""
 
 
 @dataclass
@@ -86,9 +95,8 @@ def is_heading(line):
     return len(letters) >= 3 and title == title.upper() and not title[0].isdigit()
 
 
-def parse_workshop(data):
-    """Parse a workshop document (bytes) into a list of `ParsedTheme`."""
-    text = decode_document(data)
+def parse_workshop(text):
+    """Parse a workshop document (text, see `decode_document`) into `ParsedTheme`s."""
     themes = []
     numbers_seen = {}
     theme = trajectory = None

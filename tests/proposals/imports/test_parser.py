@@ -1,12 +1,12 @@
-"""The workshop document grammar (DESIGN.md), on synthetic documents."""
+"""The workshop document grammar (docs/contracts.md), on synthetic documents."""
 
 import pytest
 
-from proposals.workshop import WorkshopSyntaxError, parse_workshop
+from proposals.imports import WorkshopSyntaxError, decode_document, parse_workshop
 
 
 def parse(text, encoding="utf-8"):
-    return parse_workshop(text.encode(encoding))
+    return parse_workshop(decode_document(text.encode(encoding)))
 
 
 def outline(themes):
@@ -184,6 +184,6 @@ def test_a_document_that_is_not_utf8_is_refused_at_its_first_bad_line():
 
 def test_a_binary_file_is_refused():
     with pytest.raises(WorkshopSyntaxError) as error:
-        parse_workshop(b"THEME UN\n\x00\x01\x02")
+        decode_document(b"THEME UN\n\x00\x01\x02")
     assert error.value.line == 2
     assert "octet nul" in error.value.reason

@@ -9,10 +9,10 @@ from django.utils.translation import ngettext
 from consultation.admin_mixins import ContentChangeAdminMixin
 from trajectories.models import Trajectory
 
-from . import services
-from .forms import RejectionForm, WorkshopConfirmForm, WorkshopUploadForm
-from .models import ModerationEvent, Proposal, Status, Vote
-from .workshop import WorkshopSyntaxError, parse_workshop
+from .. import permissions, services
+from ..forms import RejectionForm
+from ..models import ModerationEvent, Proposal, Status, Vote
+from .imports import WorkshopImportAdminMixin
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -75,7 +75,9 @@ class ModerationEventInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
+class ProposalAdmin(
+    WorkshopImportAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "short_text",
         "trajectory_number",
@@ -114,27 +116,35 @@ class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
         ("agree_count", "mixed_count", "disagree_count"),
         ("created_at", "published_at", "updated_at"),
     ]
-    readonly_fields = [
-        "status",
-        "moderation_reason",
-        "source",
-        "author",
-        "organisation",
-        "organisation_type",
-        "agree_count",
-        "mixed_count",
-        "disagree_count",
-        "created_at",
-        "published_at",
-        "updated_at",
-    ]
+    # Moderators edit the text and the question; the rest changes through services.
+    editable_fields = {"question", "text", "region"}
     raw_id_fields = ["question"]
     inlines = [ModerationEventInline]
     change_form_template = "admin/proposals/proposal/change_form.html"
     change_list_template = "admin/proposals/proposal/change_list.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        flat = [
+            name
+            for row in self.fields
+            for name in (row if isinstance(row, tuple) else [row])
+        ]
+        return [name for name in flat if name not in self.editable_fields]
+
     def consultation_id_of(self, obj):
         return obj.question.trajectory.consultation_id
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        if proposal is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "can_publish": permissions.publication_refusal(request.user, proposal)
+                is None,
+                "can_reject": permissions.rejection_refusal(request.user, proposal)
+                is None,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("texte"))
     def short_text(self, proposal):
@@ -152,11 +162,6 @@ class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "import-workshop/",
-                self.admin_site.admin_view(self.import_workshop_view),
-                name="{}_{}_import_workshop".format(*info),
-            ),
-            path(
                 "<int:pk>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="{}_{}_publish".format(*info),
@@ -166,6 +171,7 @@ class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.reject_view),
                 name="{}_{}_reject".format(*info),
             ),
+            *self.import_urls(),
             *super().get_urls(),
         ]
 
@@ -280,81 +286,6 @@ class ProposalAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
                 "proposals": [proposal],
                 "original": proposal,
             },
-        )
-
-    # --- Workshop import ----------------------------------------------------------
-
-    def import_workshop_view(self, request):
-        """Upload a workshop document, preview what it creates, then confirm."""
-        if not request.user.has_perm("proposals.import_workshop"):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Importer un document d'atelier"),
-        }
-        if request.method != "POST":
-            context["form"] = WorkshopUploadForm()
-            return TemplateResponse(
-                request, "admin/proposals/proposal/import_workshop.html", context
-            )
-
-        confirming = "confirm" in request.POST
-        form = (WorkshopConfirmForm if confirming else WorkshopUploadForm)(
-            request.POST, request.FILES
-        )
-        if not form.is_valid():
-            context["form"] = form if not confirming else WorkshopUploadForm()
-            return TemplateResponse(
-                request, "admin/proposals/proposal/import_workshop.html", context
-            )
-        data = form.cleaned_data
-        text = data["text"] if confirming else data["document"]
-        try:
-            report = services.workshop_import(
-                themes=parse_workshop(text.encode("utf-8")),
-                consultation=data["consultation"],
-                region=data["region"],
-                dry_run=not confirming,
-            )
-        except (WorkshopSyntaxError, services.ProposalActionError) as error:
-            message = (
-                _("Ligne %(line)s : %(reason)s")
-                % {"line": error.line, "reason": error.reason}
-                if isinstance(error, WorkshopSyntaxError)
-                else str(error)
-            )
-            context["form"] = WorkshopUploadForm()
-            context["import_error"] = message
-            return TemplateResponse(
-                request, "admin/proposals/proposal/import_workshop.html", context
-            )
-
-        if confirming:
-            counts = report.counts
-            self.message_user(
-                request,
-                _(
-                    "Import terminé : %(theme)s thèmes, %(trajectory)s trajectoires, "
-                    "%(question)s questions et %(proposal)s propositions créés."
-                )
-                % counts,
-                messages.SUCCESS,
-            )
-            return redirect(
-                reverse("admin:proposals_proposal_changelist")
-                + f"?{StatusFilter.parameter_name}=all"
-            )
-        context["report"] = report
-        context["confirm_form"] = WorkshopConfirmForm(
-            initial={
-                "text": text,
-                "consultation": data["consultation"],
-                "region": data["region"],
-            }
-        )
-        return TemplateResponse(
-            request, "admin/proposals/proposal/import_workshop.html", context
         )
 
 

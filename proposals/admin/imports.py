@@ -1,0 +1,89 @@
+"""The admin's import of workshop documents: upload, preview, confirm."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
+from ..imports.forms import WorkshopConfirmForm, WorkshopUploadForm
+
+TEMPLATE = "admin/proposals/proposal/import_workshop.html"
+
+
+class WorkshopImportAdminMixin:
+    """Adds the import page to the proposals' admin (one more URL, one more button)."""
+
+    def import_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import-workshop/",
+                self.admin_site.admin_view(self.import_workshop_view),
+                name="{}_{}_import_workshop".format(*info),
+            ),
+        ]
+
+    def import_workshop_view(self, request):
+        """Upload a workshop document, preview what it creates, then confirm."""
+        if not request.user.has_perm("proposals.import_workshop"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer un document d'atelier"),
+            "form": WorkshopUploadForm(),
+        }
+        if request.method != "POST":
+            return TemplateResponse(request, TEMPLATE, context)
+
+        confirming = "confirm" in request.POST
+        form = (WorkshopConfirmForm if confirming else WorkshopUploadForm)(
+            request.POST, request.FILES
+        )
+        if not form.is_valid():
+            if not confirming:
+                context["form"] = form
+            return TemplateResponse(request, TEMPLATE, context)
+        data = form.cleaned_data
+        text = data["text"] if confirming else data["document"]  # decoded once
+        try:
+            report = workshop_import(
+                themes=parse_workshop(text),
+                consultation=data["consultation"],
+                region=data["region"],
+                dry_run=not confirming,
+            )
+        except WorkshopError as error:
+            context["import_error"] = _("Ligne %(line)s : %(reason)s") % {
+                "line": error.line,
+                "reason": error.reason,
+            }
+            return TemplateResponse(request, TEMPLATE, context)
+        except NoImportTarget as error:
+            context["import_error"] = str(error)
+            return TemplateResponse(request, TEMPLATE, context)
+
+        if confirming:
+            self.message_user(
+                request,
+                _(
+                    "Import terminé : %(theme)s thèmes, %(trajectory)s trajectoires, "
+                    "%(question)s questions et %(proposal)s propositions créés."
+                )
+                % report.counts,
+                messages.SUCCESS,
+            )
+            changelist = reverse("admin:proposals_proposal_changelist")
+            return redirect(f"{changelist}?status=all")
+        context["report"] = report
+        context["confirm_form"] = WorkshopConfirmForm(
+            initial={
+                "text": text,
+                "consultation": data["consultation"],
+                "region": data["region"],
+            }
+        )
+        return TemplateResponse(request, TEMPLATE, context)

@@ -1,0 +1,39 @@
+"""
+Every change of state of proposals and votes goes through a function of this package:
+one transaction, the rows locked or moved with `F()` expressions, and a
+`ProposalActionError` (with a message for the person) when a rule forbids the change.
+
+- `votes`: `vote_cast`, the only path that creates, changes or removes a vote;
+- `submissions`: an organisation submits or withdraws its proposals;
+- `moderation`: moderators publish or reject, each decision recorded;
+- `accounts`: what happens to proposals and votes when an account is deleted.
+
+Workshop documents are imported by `proposals.imports`.
+"""
+
+from .accounts import account_delete
+from .common import ProposalActionError
+from .moderation import proposal_publish, proposal_reject
+from .submissions import (
+    PROPOSAL_MAX_LENGTH,
+    PROPOSAL_MIN_LENGTH,
+    DuplicateProposal,
+    proposal_submit,
+    proposal_withdraw,
+)
+from .votes import participation_record, vote_cast, vote_counters_repair
+
+__all__ = [
+    "PROPOSAL_MAX_LENGTH",
+    "PROPOSAL_MIN_LENGTH",
+    "DuplicateProposal",
+    "ProposalActionError",
+    "account_delete",
+    "participation_record",
+    "proposal_publish",
+    "proposal_reject",
+    "proposal_submit",
+    "proposal_withdraw",
+    "vote_cast",
+    "vote_counters_repair",
+]

@@ -1,0 +1,22 @@
+"""What every service of proposals shares: the refusal exception and the row lock."""
+
+from ..models import Proposal
+
+
+class ProposalActionError(Exception):
+    """A rule forbids the change; the message is meant for the person who asked."""
+
+
+def refuse_if(refusal):
+    """Raise `refusal` (a predicate's answer, see `permissions`) unless it is None."""
+    if refusal is not None:
+        raise ProposalActionError(refusal)
+
+
+def locked_proposal(proposal):
+    """Lock the proposal's row until the end of the transaction and read it afresh."""
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("question__trajectory__consultation")
+        .get(pk=proposal.pk)
+    )

@@ -1,0 +1,91 @@
+"""Moderators' decisions on proposals: publish, reject; each one recorded."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consultation.cache import content_changed
+
+from .. import permissions
+from ..models import ModerationAction, ModerationEvent, Status
+from .common import ProposalActionError, locked_proposal, refuse_if
+
+
+def moderation_record(proposal, *, actor, action, previous_status, reason=""):
+    """Record a moderation decision; what the public sees changes with it."""
+    content_changed(proposal.question.trajectory.consultation_id)
+    ModerationEvent.objects.create(
+        proposal=proposal,
+        actor=actor,
+        action=action,
+        previous_status=previous_status,
+        reason=reason,
+    )
+
+
+def _notify_author(proposal):
+    """Mail the author of an online proposal its moderation decision, after commit."""
+    author = proposal.author
+    if author is None or not author.email:
+        return
+    context = {"proposal": proposal, "author": author}
+    template = f"proposals/email/proposal_{proposal.status}"
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=render_to_string(f"{template}_subject.txt", context).strip(),
+                message=render_to_string(f"{template}_body.txt", context),
+                from_email=None,
+                recipient_list=[author.email],
+            )
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def proposal_publish(*, proposal, moderator):
+    """Publish a pending (or previously rejected) proposal."""
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.publication_refusal(moderator, proposal))
+    previous_status = proposal.status
+    proposal.status = Status.PUBLISHED
+    proposal.moderation_reason = ""
+    proposal.published_at = proposal.published_at or timezone.now()
+    proposal.save(
+        update_fields=["status", "moderation_reason", "published_at", "updated_at"]
+    )
+    moderation_record(
+        proposal,
+        actor=moderator,
+        action=ModerationAction.PUBLISHED,
+        previous_status=previous_status,
+    )
+    _notify_author(proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal, moderator, reason):
+    """Reject a pending or published proposal; its author sees the required reason."""
+    reason = (reason or "").strip()
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.rejection_refusal(moderator, proposal))
+    if not reason:
+        raise ProposalActionError(_("Un refus doit être motivé."))
+    previous_status = proposal.status
+    proposal.status = Status.REJECTED
+    proposal.moderation_reason = reason
+    proposal.save(update_fields=["status", "moderation_reason", "updated_at"])
+    moderation_record(
+        proposal,
+        actor=moderator,
+        action=ModerationAction.REJECTED,
+        previous_status=previous_status,
+        reason=reason,
+    )
+    _notify_author(proposal)
+    return proposal

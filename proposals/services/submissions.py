@@ -1,0 +1,98 @@
+"""An organisation's own proposals: submitting one, and withdrawing it."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..models import ModerationAction, Proposal, Source, Status
+from ..text import text_fingerprint
+from .common import ProposalActionError, locked_proposal, refuse_if
+from .moderation import moderation_record
+from .votes import participation_record
+
+PROPOSAL_MIN_LENGTH = 15
+PROPOSAL_MAX_LENGTH = 1000
+
+
+class DuplicateProposal(ProposalActionError):
+    """The same text (case, accents and punctuation aside) exists under the question."""
+
+    def __init__(self, message, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
+def _duplicate_error(existing, author):
+    if existing.status == Status.PUBLISHED:
+        return DuplicateProposal(
+            _("Cette proposition existe déjà pour cette question : votez pour elle !"),
+            existing,
+        )
+    if existing.author_id == author.pk:
+        return DuplicateProposal(
+            _("Vous avez déjà déposé cette proposition."), existing
+        )
+    return DuplicateProposal(
+        _("Une proposition identique attend déjà la modération pour cette question."),
+        existing,
+    )
+
+
+def _live_duplicates(question, text):
+    """Pending or published proposals of `question` with the same normalised text."""
+    return Proposal.objects.filter(
+        question=question,
+        fingerprint=text_fingerprint(text),
+        status__in=[Status.PENDING, Status.PUBLISHED],
+    )
+
+
+@transaction.atomic
+def proposal_submit(*, author, question, text):
+    """Submit an online proposal; it waits for moderation (status `pending`)."""
+    text = " ".join(text.split())
+    consultation = question.trajectory.consultation
+    refuse_if(permissions.submission_refusal(author, consultation))
+    if not PROPOSAL_MIN_LENGTH <= len(text) <= PROPOSAL_MAX_LENGTH:
+        raise ProposalActionError(
+            _("Une proposition compte entre %(min)s et %(max)s caractères.")
+            % {"min": PROPOSAL_MIN_LENGTH, "max": PROPOSAL_MAX_LENGTH}
+        )
+    # A published one first: it is the one to link to.
+    existing = _live_duplicates(question, text).order_by("-status", "pk").first()
+    if existing is not None:
+        raise _duplicate_error(existing, author)
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                question=question,
+                text=text,
+                source=Source.ONLINE,
+                author=author,
+                region_id=author.region_id,
+                organisation_type=author.organisation_type,
+                status=Status.PENDING,
+            )
+    except IntegrityError:
+        # A concurrent submission of the same text (a double click) got there first.
+        existing = _live_duplicates(question, text).get(source=Source.ONLINE)
+        raise _duplicate_error(existing, author) from None
+    participation_record(consultation=consultation, user=author)
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal, author):
+    """Let an author withdraw their own pending or published proposal."""
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.withdrawal_refusal(author, proposal))
+    previous_status = proposal.status
+    proposal.status = Status.WITHDRAWN
+    proposal.save(update_fields=["status", "updated_at"])
+    moderation_record(
+        proposal,
+        actor=author,
+        action=ModerationAction.WITHDRAWN,
+        previous_status=previous_status,
+    )
+    return proposal
