@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 SEED := proposals/seeds/atelier-regional.txt
 # Development only: `make run` serves in debug mode with a throwaway key.
 DEV_ENV := DJANGO_DEBUG=1
-TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret
+TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1
 # The browser tests run in a second pytest process: their live server and transactions
 # stay apart from the rest of the suite.
 PYTEST_ARGS ?=
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 TIER ?= small
-BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret
+BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 

@@ -224,8 +224,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# A constant view at /bench/ceiling/, for `manage.py bench` only.
-BENCH_CEILING = env_bool("DJANGO_BENCH_CEILING", default=False)
+# The benchmark tools (docs/performance.md): `seed_bench`, `bench` and the constant view
+# at /bench/ceiling/ they measure against. Production leaves them out.
+BENCHMARKS = env_bool("DJANGO_BENCHMARKS", default=DEBUG)
+if BENCHMARKS:
+    INSTALLED_APPS.append("benchmarks")
+BENCH_CEILING = BENCHMARKS and env_bool("DJANGO_BENCH_CEILING", default=False)
 
 # How long results, key figures and open data may lag behind the votes, in seconds.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))

@@ -57,8 +57,6 @@ urlpatterns = [
 ]
 
 if settings.BENCH_CEILING:
-    urlpatterns.append(
-        path("bench/ceiling/", views.bench_ceiling, name="bench_ceiling")
-    )
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))
 
 handler500 = "consultation.views.server_error"

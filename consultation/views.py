@@ -77,11 +77,6 @@ def server_error(request):
     return HttpResponse(render_to_string("500.html"), status=500)
 
 
-def bench_ceiling(request):
-    """A constant answer: the most the server can serve (`manage.py bench`)."""
-    return HttpResponse(b"ok", content_type="text/plain")
-
-
 def ratelimited(request, exception):
     """The answer to a request over a rate limit (django-ratelimit's RATELIMIT_VIEW)."""
     return render(request, "429.html", status=429)

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consultation.models import User
-
-MODERATORS_GROUP = "Modérateurs"
+from consultation.roles import MODERATORS_GROUP
 
 
 class Command(BaseCommand):

@@ -37,7 +37,7 @@ from trajectories.models import Theme, Trajectory
 
 from .seed_bench import BENCH_DOMAIN
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "bench"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
 class Command(BaseCommand):
@@ -178,6 +178,7 @@ class Command(BaseCommand):
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY")
             or secrets.token_hex(32),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_BENCHMARKS": "1",
             "DJANGO_BENCH_CEILING": "1",
             # Plain HTTP on the loopback: in production a TLS proxy stands in front.
             "DJANGO_SECURE_SSL_REDIRECT": "0",

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import Client
 
+from benchmarks.management.commands.bench import Command as Bench
 from consultation.models import Consultation, User
-from proposals.management.commands.bench import Command as Bench
 from proposals.models import Participation, Proposal, Vote
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from tests.factories import UserFactory
