@@ -114,6 +114,8 @@ WSGI_APPLICATION = "consultation.wsgi.application"
 # Messages live in a cookie, so that reading them never touches the session (and a
 # request carrying none may be served a cached page).
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Bootstrap's name for the error alerts.
+MESSAGE_TAGS = {40: "danger"}  # messages.ERROR
 
 # The admin's address: set it to something less guessable than "admin/" in production.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

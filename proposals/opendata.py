@@ -1,5 +1,5 @@
 """
-The open-data exports of the current consultation (formats fixed by DESIGN.md).
+The open-data exports of the current consultation (formats: docs/contracts.md).
 
 Published proposals only. The hierarchy and the proposals are read in a handful of
 queries and assembled in Python, whatever the number of proposals.
@@ -15,20 +15,22 @@ from trajectories.models import GuidingQuestion, Theme, Trajectory
 from .models import Proposal
 
 LICENCE = "Licence Ouverte 2.0"
-CSV_HEADER = [
-    "id",
-    "theme",
-    "trajectory_number",
-    "trajectory",
-    "question",
-    "text",
-    "source",
-    "region",
-    "organisation_type",
-    "agree",
-    "mixed",
-    "disagree",
+# The CSV's columns (their names and order are a contract) and the field of each.
+CSV_COLUMNS = [
+    ("id", "pk"),
+    ("theme", "question__trajectory__theme__title"),
+    ("trajectory_number", "question__trajectory__number"),
+    ("trajectory", "question__trajectory__title"),
+    ("question", "question__text"),
+    ("text", "text"),
+    ("source", "source"),
+    ("region", "region_id"),
+    ("organisation_type", "organisation_type"),
+    ("agree", "agree_count"),
+    ("mixed", "mixed_count"),
+    ("disagree", "disagree_count"),
 ]
+CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
 
 def consultation_document(consultation):
@@ -118,22 +120,10 @@ def proposal_rows(consultation):
     rows = (
         Proposal.objects.public_in(consultation)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "question__trajectory__theme__title",
-            "question__trajectory__number",
-            "question__trajectory__title",
-            "question__text",
-            "text",
-            "source",
-            "region_id",
-            "organisation_type",
-            "agree_count",
-            "mixed_count",
-            "disagree_count",
-        )
+        .values_list(*(field for _, field in CSV_COLUMNS))
     )
+    region = CSV_HEADER.index("region")
     for row in rows.iterator(chunk_size=2000):
         row = list(row)
-        row[7] = row[7] or ""
+        row[region] = row[region] or ""
         yield row

@@ -1,9 +1,9 @@
 """
-The scores that order proposals in lists and results (DESIGN.md, "Ranking").
+The scores that order proposals in lists and results (docs/contracts.md, "Ranking").
 
 Pure functions of vote counts, so that they can be tested on their own and computed
 where the counts are: in `services.vote_cast` for the stored score, in `results` for
-the per-region consensus.
+the breakdowns.
 """
 
 import math
@@ -27,20 +27,6 @@ def wilson_lower_bound(agree, mixed, disagree, z=Z_95):
     centre = p + z2 / (2 * n)
     margin = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return (centre - margin) / (1 + z2 / n)
-
-
-def group_consensus(tallies):
-    """
-    Pol.is' group-aware consensus: the product over groups of (agree + 1) / (votes + 2).
-
-    `tallies` holds one (agree, votes) pair per group, including groups that have not
-    voted on the proposal (they count 1/2): a proposal is consensual when every group
-    agrees with it, not when one big group does.
-    """
-    score = 1.0
-    for agree, votes in tallies:
-        score *= (agree + 1) / (votes + 2)
-    return score
 
 
 def distribution(agree, mixed, disagree):

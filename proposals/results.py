@@ -14,16 +14,15 @@ from django.utils.translation import gettext as _
 from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
-from .models import Proposal, Status, TallyDimension, VoteTally
-from .ranking import distribution
+from .models import Proposal, TallyDimension, VoteTally
+from .ranking import approval_share, distribution
 from .selectors import consultation_figures, proposal_public_list
 
 
 def consultation_tallies(consultation):
     """The per-group tallies of a consultation's published proposals."""
     return VoteTally.objects.filter(
-        proposal__status=Status.PUBLISHED,
-        proposal__question__trajectory__consultation=consultation,
+        proposal__in=Proposal.objects.public_in(consultation)
     )
 
 
@@ -44,7 +43,7 @@ def _row(key, label, agree, mixed, disagree):
         "mixed": mixed,
         "disagree": disagree,
         "total": total,
-        "approval": round(100 * (agree + 0.5 * mixed) / total),
+        "approval": round(100 * approval_share(agree, mixed, disagree)),
         "distribution": distribution(agree, mixed, disagree),
     }
 
@@ -109,8 +108,10 @@ def proposal_divisive_list(*, consultation, limit):
 
 def proposal_consensus_list(*, consultation, limit, voting_regions):
     """
-    The proposals with the highest group-aware consensus (`ranking.group_consensus`),
-    the groups being the regions whose participants have voted in the consultation.
+    The proposals with the highest group-aware consensus (Pol.is): the product over
+    groups of (agree + 1) / (votes + 2), the groups being the regions whose participants
+    have voted in the consultation. A proposal is consensual when every group agrees
+    with it, not when one big group does.
 
     Computed by the database as a sum of logarithms: the regions that have not voted on
     a proposal each count ln(1/2), which is the same product.

@@ -17,10 +17,10 @@ from .models import (
     Choice,
     Participation,
     Proposal,
-    Status,
     TallyDimension,
     Vote,
     VoteTally,
+    choice_counts,
 )
 
 
@@ -74,8 +74,8 @@ def proposal_trajectory_list(
     search="",
 ):
     """A trajectory's published proposals, filtered, in the visitor's chosen order."""
-    proposals = Proposal.objects.filter(
-        status=Status.PUBLISHED, question__trajectory=trajectory
+    proposals = Proposal.objects.public_in(trajectory.consultation_id).filter(
+        question__trajectory=trajectory
     )
     if question is not None:
         proposals = proposals.filter(question=question)
@@ -218,39 +218,28 @@ def _iso(moment):
 
 
 def proposal_counter_drift():
-    """Proposals whose counters differ from their vote rows, with the true counts."""
+    """Proposals whose counters differ from their vote rows, with the true counts
+    (`true_agree`, `true_mixed`, `true_disagree`)."""
     counted = Proposal.objects.annotate(
-        true_agree=Count("votes", filter=Q(votes__choice=Choice.AGREE)),
-        true_mixed=Count("votes", filter=Q(votes__choice=Choice.MIXED)),
-        true_disagree=Count("votes", filter=Q(votes__choice=Choice.DISAGREE)),
+        **{
+            f"true_{choice}": count
+            for choice, count in choice_counts(through="votes__").items()
+        }
     )
     return counted.exclude(
-        agree_count=F("true_agree"),
-        mixed_count=F("true_mixed"),
-        disagree_count=F("true_disagree"),
+        **{f"{choice}_count": F(f"true_{choice}") for choice in Choice.values}
     ).order_by("pk")
 
 
 def vote_tally_drift():
     """Ids of the proposals whose per-group tallies differ from their vote rows."""
     drifting = set()
-    for dimension, field in (
-        (TallyDimension.REGION, "region"),
-        (TallyDimension.ORGANISATION_TYPE, "organisation_type"),
-    ):
+    for dimension in TallyDimension.values:  # each is also a field of `Vote`
         true_counts = {
-            (row["proposal"], row[field] or ""): (
-                row["agree"],
-                row["mixed"],
-                row["disagree"],
+            (row["proposal"], row[dimension] or ""): tuple(
+                row[choice] for choice in Choice.values
             )
-            for row in Vote.objects.order_by()
-            .values("proposal", field)
-            .annotate(
-                agree=Count("id", filter=Q(choice=Choice.AGREE)),
-                mixed=Count("id", filter=Q(choice=Choice.MIXED)),
-                disagree=Count("id", filter=Q(choice=Choice.DISAGREE)),
-            )
+            for row in Vote.objects.choice_counts_by("proposal", dimension)
         }
         stored = {
             (proposal, key): counts

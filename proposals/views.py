@@ -1,6 +1,5 @@
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,14 +8,13 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from consultation.cache import cached, content_version
+from consultation.cache import cached
 from consultation.page_cache import shuffle_bucket
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
@@ -292,20 +290,16 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
 
 
 class ResultsView(CurrentConsultationMixin, TemplateView):
-    """The results; their rendered body is cached, so their data is read lazily."""
+    """The results. Anonymous readers get the whole page from the page cache; for the
+    others, the figures come from the data cache (`results.consultation_results`)."""
 
     template_name = "proposals/results.html"
 
     def get_context_data(self, **kwargs):
-        consultation = self.consultation
         return super().get_context_data(
             list_length=RESULTS_LIST_LENGTH,
-            cache_seconds=settings.RESULTS_CACHE_SECONDS,
-            content_version=content_version(consultation.pk),
-            results=SimpleLazyObject(
-                lambda: results.consultation_results(
-                    consultation=consultation, limit=RESULTS_LIST_LENGTH
-                )
+            results=results.consultation_results(
+                consultation=self.consultation, limit=RESULTS_LIST_LENGTH
             ),
             **kwargs,
         )

@@ -34,7 +34,7 @@
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-Requested-With": "fetch" }
+      headers: { "Accept": "application/json" }
     })
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
