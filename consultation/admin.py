@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.admin import OTPAdminSite
 
-from .admin_mixins import ContentChangeAdminMixin
+from .admin_mixins import ContentChangeAdminMixin, fields_except
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Consultation, Organisation, Region, SitePage, User
 
@@ -134,13 +134,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "organisation_verified",
         "date_joined",
     ]
-    readonly_fields = [
-        "organisation",
-        "organisation_type",
-        "region",
-        "legal_identifier",
-        "date_joined",
-    ]
+    readonly_fields = fields_except(fields, "organisation_verified")
     actions = ["mark_verified", "mark_unverified"]
 
     def get_queryset(self, request):

@@ -1,3 +1,5 @@
+"""Pieces shared by the admin classes of every app."""
+
 from .cache import content_changed
 
 
@@ -21,3 +23,12 @@ class ContentChangeAdminMixin:
         super().delete_queryset(request, queryset)
         for consultation_id in consultation_ids:
             content_changed(consultation_id)
+
+
+def fields_except(fields, *editable):
+    """The names in `fields` (a ModelAdmin's, rows allowed) but `editable`: the
+    read-only fields of a form where only those can change."""
+    names = [
+        name for row in fields for name in (row if isinstance(row, tuple) else [row])
+    ]
+    return [name for name in names if name not in editable]

@@ -40,6 +40,37 @@ class OrganisationType(models.TextChoices):
     CITIZEN = "citizen", _("Citoyen·ne")
 
 
+def region_field(related_name):
+    """A region, unknown for staff and national workshops; regions are never deleted."""
+    return models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+def organisation_type_field():
+    """An organisation type, blank when unknown."""
+    return models.CharField(
+        _("type d'organisation"),
+        max_length=20,
+        choices=OrganisationType.choices,
+        blank=True,
+    )
+
+
+def organisation_type_valid(name):
+    """The constraint that an organisation type field holds a known type or nothing."""
+    return models.CheckConstraint(
+        condition=models.Q(organisation_type="")
+        | models.Q(organisation_type__in=OrganisationType.values),
+        name=name,
+    )
+
+
 class UserManager(BaseUserManager):
     """Creates users whose login is their email address."""
 
@@ -92,20 +123,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         },
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    organisation_type = models.CharField(
-        _("type d'organisation"),
-        max_length=20,
-        choices=OrganisationType.choices,
-        blank=True,
-    )
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("région"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-    )
+    organisation_type = organisation_type_field()
+    region = region_field(related_name="users")
     legal_identifier = models.CharField(
         _("SIREN, SIRET ou RNA"),
         max_length=14,
@@ -152,11 +171,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(organisation_type="")
-                | models.Q(organisation_type__in=OrganisationType.values),
-                name="user_organisation_type_valid",
-            ),
+            organisation_type_valid("user_organisation_type_valid"),
             models.UniqueConstraint(
                 fields=["organisation_key"],
                 condition=~models.Q(organisation_key=""),

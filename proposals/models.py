@@ -5,7 +5,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import OrganisationType, Region
+from consultation.models import (
+    organisation_type_field,
+    organisation_type_valid,
+    region_field,
+)
 from trajectories.models import GuidingQuestion
 
 from .ranking import approval_share, distribution
@@ -40,6 +44,16 @@ def choice_counts(through=""):
         )
         for choice in Choice.values
     }
+
+
+def counters_non_negative(name):
+    """The constraint that the three vote counters of a row are never negative."""
+    return models.CheckConstraint(
+        condition=models.Q(agree_count__gte=0)
+        & models.Q(mixed_count__gte=0)
+        & models.Q(disagree_count__gte=0),
+        name=name,
+    )
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -83,22 +97,10 @@ class Proposal(models.Model):
         blank=True,
         related_name="proposals",
     )
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("région"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="proposals",
-    )
+    region = region_field(related_name="proposals")
     # Copied from the author when submitted: it stays public (open data) even if the
     # account is deleted, and exports need no join.
-    organisation_type = models.CharField(
-        _("type d'organisation"),
-        max_length=20,
-        choices=OrganisationType.choices,
-        blank=True,
-    )
+    organisation_type = organisation_type_field()
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -136,17 +138,8 @@ class Proposal(models.Model):
                 condition=models.Q(source__in=Source.values),
                 name="proposal_source_valid",
             ),
-            models.CheckConstraint(
-                condition=models.Q(organisation_type="")
-                | models.Q(organisation_type__in=OrganisationType.values),
-                name="proposal_organisation_type_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(agree_count__gte=0)
-                & models.Q(mixed_count__gte=0)
-                & models.Q(disagree_count__gte=0),
-                name="proposal_counters_non_negative",
-            ),
+            organisation_type_valid("proposal_organisation_type_valid"),
+            counters_non_negative("proposal_counters_non_negative"),
             models.CheckConstraint(
                 condition=models.Q(
                     vote_count=models.F("agree_count")
@@ -263,20 +256,8 @@ class Vote(models.Model):
     choice = models.CharField(_("choix"), max_length=10, choices=Choice.choices)
     # The voter's region and organisation type when they voted, for the breakdowns of
     # results: a later change of profile does not rewrite past votes.
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("région"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    organisation_type = models.CharField(
-        _("type d'organisation"),
-        max_length=20,
-        choices=OrganisationType.choices,
-        blank=True,
-    )
+    region = region_field(related_name="+")
+    organisation_type = organisation_type_field()
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -382,12 +363,7 @@ class VoteTally(models.Model):
             models.UniqueConstraint(
                 fields=["proposal", "dimension", "key"], name="vote_tally_one_per_group"
             ),
-            models.CheckConstraint(
-                condition=models.Q(agree_count__gte=0)
-                & models.Q(mixed_count__gte=0)
-                & models.Q(disagree_count__gte=0),
-                name="vote_tally_non_negative",
-            ),
+            counters_non_negative("vote_tally_non_negative"),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultation.admin_mixins import ContentChangeAdminMixin
+from consultation.admin_mixins import ContentChangeAdminMixin, fields_except
 from trajectories.models import Trajectory
 
 from .. import permissions, services
@@ -116,20 +116,13 @@ class ProposalAdmin(
         ("agree_count", "mixed_count", "disagree_count"),
         ("created_at", "published_at", "updated_at"),
     ]
-    # Moderators edit the text and the question; the rest changes through services.
-    editable_fields = {"question", "text", "region"}
+    # Moderators edit the text, the question and the region; the rest changes
+    # through the services.
+    readonly_fields = fields_except(fields, "question", "text", "region")
     raw_id_fields = ["question"]
     inlines = [ModerationEventInline]
     change_form_template = "admin/proposals/proposal/change_form.html"
     change_list_template = "admin/proposals/proposal/change_list.html"
-
-    def get_readonly_fields(self, request, obj=None):
-        flat = [
-            name
-            for row in self.fields
-            for name in (row if isinstance(row, tuple) else [row])
-        ]
-        return [name for name in flat if name not in self.editable_fields]
 
     def consultation_id_of(self, obj):
         return obj.question.trajectory.consultation_id
