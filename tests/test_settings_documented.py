@@ -25,7 +25,9 @@ def variables_documented():
     table = ROOT.joinpath("README.md").read_text().split("## Configuration", 1)[1]
     table = table.split("\n## ", 1)[0]
     first_cells = re.findall(r"^\| ([^|]+) \|", table, re.M)
-    return {name for cell in first_cells for name in re.findall(r"`([A-Z0-9_]+)`", cell)}
+    return {
+        name for cell in first_cells for name in re.findall(r"`([A-Z0-9_]+)`", cell)
+    }
 
 
 def test_the_reader_finds_variables_split_over_lines():
