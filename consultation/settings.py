@@ -219,13 +219,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: when Redis is unreachable, reads miss and writes are skipped,
+            # so pages, logins, votes and rate limits go on from the database.
+            "BACKEND": "consultation.cache_backends.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions are read from the cache and written to the database as well: a request
+# costs no session query while Redis answers, and nobody is logged out when it does not.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The benchmark tools (docs/performance.md): `seed_bench`, `bench` and the constant view
 # at /bench/ceiling/ they measure against. Production leaves them out.
 BENCHMARKS = env_bool("DJANGO_BENCHMARKS", default=DEBUG)

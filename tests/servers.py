@@ -1,0 +1,213 @@
+"""
+The real site under gunicorn, with production settings, for fault tests: a server
+whose database, cache or mail server is a closed port behaves as it would in production.
+
+`Site` builds its own SQLite database (migrated, with the seed workshop and one
+confirmed participant), so it runs on any machine and in both CI passes.
+"""
+
+import contextlib
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "proposals" / "seeds" / "atelier-regional.txt"
+PARTICIPANT_EMAIL = "participante@exemple.fr"
+PARTICIPANT_PASSWORD = "un-mot-de-passe-assez-long-42"  # noqa: S105 - test account
+
+
+def closed_port():
+    """A local TCP port where nothing listens (taken from the OS, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**overrides):
+    """The environment of a production-like process, without the caller's services."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "REDIS_URL", "DATABASE_", "RATE_LIMIT_"))
+    }
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="fault-tests-only-not-secret",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_FROM_FINDERS="1",
+        DJANGO_LOG_LEVEL="CRITICAL",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def seeded_database(directory=None, url=None):
+    """A migrated database with the seed workshop and one confirmed participant: the
+    SQLite file `site.sqlite3` in `directory`, or the (empty) database at `url`."""
+    url = url or f"sqlite:///{directory / 'site.sqlite3'}"
+    env = production_env(DATABASE_URL=url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")  # the manifest of production's storage
+    manage(env, "import_workshop", str(SEED))
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.utils import timezone; from consultation.models import User, "
+        "Region; User.objects.create_user("
+        f"{PARTICIPANT_EMAIL!r}, {PARTICIPANT_PASSWORD!r}, organisation='Coop test', "
+        "organisation_type='cooperative', region=Region.objects.get(code='53'), "
+        "email_confirmed_at=timezone.now())",
+    )
+    return url
+
+
+class Site:
+    """A gunicorn serving the project with `env`; a browser-like client with cookies."""
+
+    def __init__(self, env, workers=1):
+        self.port = closed_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
+            [
+                sys.executable, "-m", "gunicorn", "consultation.wsgi",
+                "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+                "--log-level", "critical",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.cookies = http.cookiejar.CookieJar(LoopbackCookiePolicy())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def request(self, path, data=None, headers=None):
+        """(status, headers, body) of a GET, or of a POST when `data` is given."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(  # noqa: S310 - the local test server
+            self.base + path, data=body, headers=headers or {}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def csrf_token(self, path):
+        """The form token of the page at `path` (its cookie is set by the way)."""
+        status, _, body = self.request(path)
+        assert status == 200, (path, status)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
+
+    def post_form(self, path, fields, page=None):
+        token = self.csrf_token(page or path)
+        return self.request(path, {"csrfmiddlewaretoken": token, **fields})
+
+    def login(self, email=PARTICIPANT_EMAIL, password=PARTICIPANT_PASSWORD):
+        status, headers, _ = self.post_form(
+            "/compte/connexion/", {"username": email, "password": password}
+        )
+        assert status == 302, status
+
+
+class LoopbackCookiePolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send the site's Secure cookies over plain HTTP on the loopback, as a TLS proxy
+    in front of it would over HTTPS."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers to check, not to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Relay:
+    """A TCP relay from a local port to `target`: closed until `open()`, as a database
+    server that is down and then comes back."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = closed_port()
+        self.server = None
+
+    def open(self):
+        target = self.target
+
+        class Pipe(socketserver.BaseRequestHandler):
+            def handle(self):
+                upstream = socket.create_connection(target)
+                pumps = [
+                    threading.Thread(target=_pump, args=pair, daemon=True)
+                    for pair in ((self.request, upstream), (upstream, self.request))
+                ]
+                for pump in pumps:
+                    pump.start()
+                for pump in pumps:
+                    pump.join()
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Pipe)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+def _pump(source, sink):
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)

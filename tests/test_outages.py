@@ -1,0 +1,126 @@
+"""
+Outages of the services around the site, on a real gunicorn with production settings
+whose cache, mail server or database is a closed port (`tests/servers.py`).
+"""
+
+import json
+import re
+import secrets
+
+import psycopg2
+import pytest
+from django.conf import settings
+
+from tests.servers import Relay, Site, closed_port, production_env, seeded_database
+
+PUBLIC_PAGES = [
+    "/",
+    "/themes/1/",
+    "/trajectoires/4/",
+    "/propositions/1/",
+    "/resultats/",
+    "/open-data/consultation.json",
+    "/open-data/proposals.csv",
+    "/compte/connexion/",
+    "/compte/inscription/",
+]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    return seeded_database(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def site_without_redis(database):
+    site = Site(
+        production_env(
+            DATABASE_URL=database, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0"
+        )
+    )
+    yield site
+    site.stop()
+
+
+def test_a_redis_outage_leaves_every_page_working(site_without_redis):
+    for path in PUBLIC_PAGES:
+        status, _, _ = site_without_redis.request(path)
+        assert status == 200, path
+
+
+def test_a_redis_outage_is_reported_by_healthz_which_stays_up(site_without_redis):
+    status, _, body = site_without_redis.request("/healthz")
+    assert status == 200
+    assert json.loads(body) == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "unavailable",
+    }
+
+
+def test_a_redis_outage_lets_people_log_in_and_vote(site_without_redis):
+    site = site_without_redis
+    site.login()
+    assert site.request("/mon-espace/")[0] == 200
+    status, headers, _ = site.post_form(
+        "/propositions/1/voter/", {"choice": "disagree"}, page="/propositions/1/"
+    )
+    assert status == 302
+    _, _, page = site.request("/propositions/1/")
+    assert re.findall(r'value="(\w+)"[^>]*aria-pressed="true"', page) == ["disagree"]
+
+
+postgresql_only = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs the PostgreSQL server (CI's PostgreSQL pass runs it)",
+)
+
+
+@pytest.fixture
+def postgres_database():
+    """A new, seeded PostgreSQL database on the test run's server; dropped after."""
+    db = settings.DATABASES["default"]
+    host, port = db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)
+    name = f"outage_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(
+        host=host,
+        port=port,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    seeded_database(url=f"postgres://{credentials}@{host}:{port}/{name}")
+    yield (host, port), credentials, name
+    admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@postgresql_only
+def test_a_database_outage_gives_a_french_503_and_the_site_recovers_alone(
+    postgres_database,
+):
+    target, credentials, name = postgres_database
+    relay = Relay(target)  # closed: the database server is down
+    site = Site(
+        production_env(
+            DATABASE_URL=f"postgres://{credentials}@127.0.0.1:{relay.port}/{name}"
+        )
+    )
+    try:
+        status, _, body = site.request("/healthz")
+        assert status == 503 and json.loads(body)["database"] == "unavailable"
+        status, headers, page = site.request("/")
+        assert status == 503 and headers["Retry-After"] == "30"
+        assert "Service momentanément indisponible" in page
+        assert "Traceback" not in page and "OperationalError" not in page
+
+        relay.open()  # the database is back; nobody restarts the site
+        assert site.request("/healthz")[0] == 200
+        assert site.request("/")[0] == 200
+        assert site.request("/trajectoires/4/")[0] == 200
+    finally:
+        site.stop()
+        relay.close()
