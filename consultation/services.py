@@ -4,10 +4,10 @@ is sent once the transaction has committed, so nobody is told of an account that
 database does not hold.
 """
 
+from typing import NamedTuple
+
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .identifiers import parse_legal_identifier
+from .mail import Delivery, mail_after_commit
 from .models import User
 
 
@@ -34,6 +35,11 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 email_confirmation_token = EmailConfirmationTokenGenerator()
 
 
+class Signup(NamedTuple):
+    user: User
+    confirmation: Delivery  # the mail with the confirmation link
+
+
 def _organisation_identity(legal_identifier):
     if not legal_identifier:
         return "", ""
@@ -51,7 +57,8 @@ def user_signup(
     legal_identifier="",
     site_url,
 ):
-    """Create a participant account and send the link that confirms its email."""
+    """Create a participant account and send the link that confirms its email; the
+    account stands even if the mail cannot go (`Signup.confirmation` says)."""
     identifier, key = _organisation_identity(legal_identifier)
     try:
         with transaction.atomic():
@@ -69,12 +76,11 @@ def user_signup(
         raise AccountError(
             _("Un compte existe déjà pour cette adresse e-mail ou cette organisation.")
         ) from None
-    transaction.on_commit(lambda: user_confirmation_send(user=user, site_url=site_url))
-    return user
+    return Signup(user, user_confirmation_send(user=user, site_url=site_url))
 
 
 def user_confirmation_send(*, user, site_url):
-    """Mail `user` the link that confirms their email address."""
+    """Mail `user` the link that confirms their email address (after commit)."""
     path = reverse(
         "email_confirm",
         kwargs={
@@ -82,14 +88,10 @@ def user_confirmation_send(*, user, site_url):
             "token": email_confirmation_token.make_token(user),
         },
     )
-    context = {"user": user, "link": site_url.rstrip("/") + path}
-    send_mail(
-        subject=render_to_string(
-            "consultation/email/confirm_subject.txt", context
-        ).strip(),
-        message=render_to_string("consultation/email/confirm_body.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    return mail_after_commit(
+        template="consultation/email/confirm",
+        context={"user": user, "link": site_url.rstrip("/") + path},
+        recipient=user.email,
     )
 
 

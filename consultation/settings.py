@@ -286,6 +286,14 @@ WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_FROM_FINDERS", default=DEBUG)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The site's public address, for the links of mails sent outside a request.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL",
+    "http://127.0.0.1:8000"
+    if DEBUG or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
+
 # Mail goes to the console unless an SMTP server is configured.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(

@@ -103,7 +103,7 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = services.user_signup(
+            user, confirmation = services.user_signup(
                 email=data["email"],
                 password=data["password1"],
                 organisation=data["organisation"],
@@ -116,14 +116,25 @@ class SignupView(FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            self.request,
-            _(
-                "Bienvenue ! Un e-mail de confirmation a été envoyé à %(email)s : "
-                "ouvrez son lien pour pouvoir proposer et voter."
+        if confirmation.failed:
+            messages.warning(
+                self.request,
+                _(
+                    "Bienvenue ! Votre compte est créé, mais l'e-mail de confirmation "
+                    "n'a pas pu être envoyé à %(email)s. Renvoyez-le ci-dessous dans "
+                    "quelques minutes."
+                )
+                % {"email": user.email},
             )
-            % {"email": user.email},
-        )
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Bienvenue ! Un e-mail de confirmation a été envoyé à %(email)s : "
+                    "ouvrez son lien pour pouvoir proposer et voter."
+                )
+                % {"email": user.email},
+            )
         return redirect("my_space")
 
 
@@ -165,12 +176,24 @@ class EmailConfirmView(FormView):
 @login_required
 def confirmation_resend(request):
     if not request.user.email_confirmed:
-        services.user_confirmation_send(user=request.user, site_url=site_url(request))
-        messages.success(
-            request,
-            _("Un nouveau lien a été envoyé à %(email)s.")
-            % {"email": request.user.email},
+        delivery = services.user_confirmation_send(
+            user=request.user, site_url=site_url(request)
         )
+        if delivery.failed:
+            messages.error(
+                request,
+                _(
+                    "Le lien n'a pas pu être envoyé à %(email)s : réessayez dans "
+                    "quelques minutes."
+                )
+                % {"email": request.user.email},
+            )
+        else:
+            messages.success(
+                request,
+                _("Un nouveau lien a été envoyé à %(email)s.")
+                % {"email": request.user.email},
+            )
     return redirect("my_space")
 
 

@@ -65,6 +65,11 @@ def manage(env, *args):
     )
 
 
+def shell(env, code):
+    """Run Python `code` in the project's shell against `env`'s database; its output."""
+    return manage(env, "shell", "--no-imports", "-c", code).stdout.strip()
+
+
 def seeded_database(directory=None, url=None):
     """A migrated database with the seed workshop and one confirmed participant: the
     SQLite file `site.sqlite3` in `directory`, or the (empty) database at `url`."""
@@ -73,10 +78,8 @@ def seeded_database(directory=None, url=None):
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")  # the manifest of production's storage
     manage(env, "import_workshop", str(SEED))
-    manage(
+    shell(
         env,
-        "shell",
-        "-c",
         "from django.utils import timezone; from consultation.models import User, "
         "Region; User.objects.create_user("
         f"{PARTICIPANT_EMAIL!r}, {PARTICIPANT_PASSWORD!r}, organisation='Coop test', "

@@ -11,7 +11,14 @@ import psycopg2
 import pytest
 from django.conf import settings
 
-from tests.servers import Relay, Site, closed_port, production_env, seeded_database
+from tests.servers import (
+    Relay,
+    Site,
+    closed_port,
+    production_env,
+    seeded_database,
+    shell,
+)
 
 PUBLIC_PAGES = [
     "/",
@@ -124,3 +131,88 @@ def test_a_database_outage_gives_a_french_503_and_the_site_recovers_alone(
     finally:
         site.stop()
         relay.close()
+
+
+@pytest.fixture
+def site_without_smtp(tmp_path):
+    database = seeded_database(tmp_path)
+    env = production_env(
+        DATABASE_URL=database,
+        DJANGO_EMAIL_HOST="127.0.0.1",
+        DJANGO_EMAIL_PORT=str(closed_port()),
+        DJANGO_EMAIL_USE_TLS="0",
+    )
+    shell(
+        env,
+        "from consultation.models import User; from consultation.roles import "
+        "MODERATORS_GROUP; from django.contrib.auth.models import Group; "
+        "from proposals.models import Proposal; from trajectories.models import "
+        "GuidingQuestion; moderator = User.objects.create_user("
+        "'moderatrice@exemple.fr', 'un-mot-de-passe-de-moderation', is_staff=True); "
+        "moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP)); "
+        "Proposal.objects.create(question=GuidingQuestion.objects.first(), "
+        "text='Une proposition en attente de modération.', status='pending', "
+        "author=User.objects.get(email='participante@exemple.fr'))",
+    )
+    site = Site(env)
+    yield site, env
+    site.stop()
+
+
+def test_a_mail_server_outage_keeps_the_new_account_and_says_so(site_without_smtp):
+    site, env = site_without_smtp
+    status, headers, _ = site.post_form(
+        "/compte/inscription/",
+        {
+            "email": "nouvelle@exemple.fr",
+            "password1": "un-mot-de-passe-tres-solide",
+            "password2": "un-mot-de-passe-tres-solide",
+            "organisation": "Association nouvelle",
+            "organisation_type": "association",
+            "region": "53",
+            "legal_identifier": "",
+            "accept_terms": "on",
+        },
+    )
+    assert status == 302
+    _, _, space = site.request(headers["Location"])
+    assert "n&#x27;a pas pu être envoyé" in space
+    assert "Renvoyer le lien" in space
+    count = shell(
+        env,
+        "from consultation.models import User; "
+        "print(User.objects.filter(email='nouvelle@exemple.fr').count())",
+    )
+    assert count == "1"
+    status, headers, _ = site.post_form(
+        "/compte/mot-de-passe/oubli/", {"email": "nouvelle@exemple.fr"}
+    )
+    assert (status, headers["Location"]) == (302, "/compte/mot-de-passe/oubli/envoye/")
+
+
+def test_a_mail_server_outage_keeps_the_moderation_decision_and_says_so(
+    site_without_smtp,
+):
+    site, env = site_without_smtp
+    status, _, _ = site.post_form(
+        "/admin/login/?next=/admin/",
+        {
+            "username": "moderatrice@exemple.fr",
+            "password": "un-mot-de-passe-de-moderation",
+        },
+    )
+    assert status == 302
+    pending = shell(
+        env,
+        "from proposals.models import Proposal; "
+        "print(Proposal.objects.get(status='pending').pk)",
+    )
+    change = f"/admin/proposals/proposal/{pending}/change/"
+    status, headers, _ = site.post_form(
+        f"/admin/proposals/proposal/{pending}/publish/", {}, page=change
+    )
+    assert status == 302
+    _, _, page = site.request(headers["Location"])
+    assert "Proposition publiée" in page
+    assert "n&#x27;a pas pu être envoyé" in page
+    assert site.request(f"/propositions/{pending}/")[0] == 200  # public: it stands

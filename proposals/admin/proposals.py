@@ -175,13 +175,24 @@ class ProposalAdmin(
         done = 0
         for proposal in proposals:
             try:
-                action(proposal=proposal, moderator=request.user, **kwargs)
+                decision = action(proposal=proposal, moderator=request.user, **kwargs)
             except services.ProposalActionError as error:
                 self.message_user(
                     request, f"« {proposal} » : {error}", messages.WARNING
                 )
-            else:
-                done += 1
+                continue
+            done += 1
+            if decision.notice.failed:
+                self.message_user(
+                    request,
+                    _(
+                        "« %(proposal)s » : l'e-mail à son autrice ou son auteur n'a "
+                        "pas pu être envoyé (le serveur de courrier ne répond pas). La "
+                        "décision est enregistrée ; elle la voit dans « Mon espace »."
+                    )
+                    % {"proposal": proposal},
+                    messages.WARNING,
+                )
         return done
 
     @admin.action(

@@ -1,13 +1,14 @@
 """Moderators' decisions on proposals: publish, reject; each one recorded."""
 
+from typing import NamedTuple
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
+from consultation.mail import Delivery, mail_after_commit
 
 from .. import permissions
 from ..models import ModerationAction, ModerationEvent, Status
@@ -26,29 +27,30 @@ def moderation_record(proposal, *, actor, action, previous_status, reason=""):
     )
 
 
+class Decision(NamedTuple):
+    proposal: object
+    notice: Delivery  # the mail to the author (already sent when there is none)
+
+
 def _notify_author(proposal):
     """Mail the author of an online proposal its moderation decision, after commit."""
     author = proposal.author
     if author is None or not author.email:
-        return
-    context = {"proposal": proposal, "author": author}
-    template = f"proposals/email/proposal_{proposal.status}"
-
-    def send():
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                subject=render_to_string(f"{template}_subject.txt", context).strip(),
-                message=render_to_string(f"{template}_body.txt", context),
-                from_email=None,
-                recipient_list=[author.email],
-            )
-
-    transaction.on_commit(send)
+        return Delivery(sent=True)
+    return mail_after_commit(
+        template=f"proposals/email/proposal_{proposal.status}",
+        context={
+            "proposal": proposal,
+            "author": author,
+            "link": settings.SITE_URL + proposal.get_absolute_url(),
+        },
+        recipient=author.email,
+    )
 
 
 @transaction.atomic
 def proposal_publish(*, proposal, moderator):
-    """Publish a pending (or previously rejected) proposal."""
+    """Publish a pending (or previously rejected) proposal; its author is mailed."""
     proposal = locked_proposal(proposal)
     refuse_if(permissions.publication_refusal(moderator, proposal))
     previous_status = proposal.status
@@ -64,13 +66,13 @@ def proposal_publish(*, proposal, moderator):
         action=ModerationAction.PUBLISHED,
         previous_status=previous_status,
     )
-    _notify_author(proposal)
-    return proposal
+    return Decision(proposal, _notify_author(proposal))
 
 
 @transaction.atomic
 def proposal_reject(*, proposal, moderator, reason):
-    """Reject a pending or published proposal; its author sees the required reason."""
+    """Reject a pending or published proposal; its author is mailed the required
+    reason, which they also see in « Mon espace »."""
     reason = (reason or "").strip()
     proposal = locked_proposal(proposal)
     refuse_if(permissions.rejection_refusal(moderator, proposal))
@@ -87,5 +89,4 @@ def proposal_reject(*, proposal, moderator, reason):
         previous_status=previous_status,
         reason=reason,
     )
-    _notify_author(proposal)
-    return proposal
+    return Decision(proposal, _notify_author(proposal))

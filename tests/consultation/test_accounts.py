@@ -96,7 +96,8 @@ def test_a_new_confirmation_link_can_be_asked_for(
 ):
     user = UserFactory(email_confirmed_at=None)
     client.force_login(user)
-    client.post(reverse("confirmation_resend"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("confirmation_resend"))
     assert len(mail.outbox) == 1
     client.post(confirmation_link())
     user.refresh_from_db()

@@ -1,0 +1,57 @@
+"""
+The site's mail. A mail is sent once the transaction that decided it has committed, so
+nobody is told of something the database does not hold; a failing mail server is logged
+and reported to the caller, and never undoes nor breaks what was decided.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    """Whether a mail went out: None until its transaction commits, then True or
+    False."""
+
+    sent: bool | None = None
+
+    @property
+    def failed(self):
+        return self.sent is False
+
+
+def mail_send(*, template, context, recipient, language=None):
+    """Send the mail `template` (`<template>_subject.txt` and `_body.txt`) now;
+    return whether it went out."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    try:
+        send_mail(subject, body, None, [recipient])
+    except (OSError, smtplib.SMTPException) as error:
+        logger.error("Mail %s not sent: %s", template, error)
+        return False
+    return True
+
+
+def mail_after_commit(*, template, context, recipient, language=None):
+    """Send the mail `template` once the current transaction commits (at once outside
+    one). The returned `Delivery` says, after the commit, whether it went out."""
+    delivery = Delivery()
+
+    def send():
+        delivery.sent = mail_send(
+            template=template, context=context, recipient=recipient, language=language
+        )
+
+    transaction.on_commit(send)
+    return delivery
