@@ -371,8 +371,11 @@ class VoteTally(models.Model):
 
 
 class Participation(models.Model):
-    """An account that has voted or proposed in a consultation: its key figures count
-    these rows rather than scanning the votes for distinct voters."""
+    """An organisation that has voted or proposed in a consultation: its key figures
+    count these rows rather than scanning the votes for distinct voters.
+
+    Like its votes, a participation outlives a deleted account, anonymous (region and
+    organisation type only), so that no published figure changes."""
 
     consultation = models.ForeignKey(
         "consultation.Consultation",
@@ -381,9 +384,13 @@ class Participation(models.Model):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="participations",
     )
+    # The organisation's region and type when it first took part.
+    region = region_field(related_name="+")
+    organisation_type = organisation_type_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

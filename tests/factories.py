@@ -95,7 +95,10 @@ def cast_votes(votes):
     Participation.objects.bulk_create(
         {
             (proposal.question.trajectory.consultation_id, voter.pk): Participation(
-                consultation_id=proposal.question.trajectory.consultation_id, user=voter
+                consultation_id=proposal.question.trajectory.consultation_id,
+                user=voter,
+                region_id=voter.region_id,
+                organisation_type=voter.organisation_type,
             )
             for proposal, voter, _ in votes
         }.values(),

@@ -65,7 +65,15 @@ def _move_tallies(vote, *, add=None, remove=None):
 def participation_record(*, consultation, user):
     """Count `user` among the consultation's participants (once)."""
     Participation.objects.bulk_create(
-        [Participation(consultation=consultation, user=user)], ignore_conflicts=True
+        [
+            Participation(
+                consultation=consultation,
+                user=user,
+                region_id=user.region_id,
+                organisation_type=user.organisation_type,
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 

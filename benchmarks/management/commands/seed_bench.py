@@ -317,10 +317,17 @@ class Command(BaseCommand):
             ),
         )
         authors = {p["author"] for p in proposals if p["author"]}
+        profiles = {user: (region, kind) for user, region, kind in users}
         self._insert(
             Participation,
-            ["consultation_id", "user_id", "created_at"],
-            ((consultation.pk, user, now) for user in voted | authors),
+            [
+                "consultation_id",
+                "user_id",
+                "region_id",
+                "organisation_type",
+                "created_at",
+            ],
+            ((consultation.pk, user, *profiles[user], now) for user in voted | authors),
         )
         return total
 
