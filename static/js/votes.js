@@ -19,7 +19,8 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.classList || !form.classList.contains("vote-form") || !window.fetch) {
+    if (!form.classList || !form.classList.contains("vote-form") || !window.fetch ||
+        form.dataset.posting === "browser") {
       return;
     }
     event.preventDefault();
@@ -28,6 +29,7 @@
     if (event.submitter && event.submitter.name) {
       data.set(event.submitter.name, event.submitter.value);
     }
+    var submitter = event.submitter;
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (button) { button.disabled = true; });
     fetch(form.action, {
@@ -54,8 +56,21 @@
         }
       })
       .catch(function () {
-        // Anything unexpected (a login page, a 429): let the browser post the form.
-        form.submit();
+        // Anything unexpected (a lost connection, a login page, a 429): let the
+        // browser post the form itself, with the button that was chosen: a form
+        // posted without it would send no choice, which removes the vote.
+        buttons.forEach(function (button) { button.disabled = false; });
+        form.dataset.posting = "browser";
+        if (submitter && form.requestSubmit) {
+          form.requestSubmit(submitter);
+        } else {
+          var choice = document.createElement("input");
+          choice.type = "hidden";
+          choice.name = "choice";
+          choice.value = submitter ? submitter.value : "";
+          form.appendChild(choice);
+          form.submit();
+        }
       });
   });
 })();

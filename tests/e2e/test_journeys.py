@@ -155,3 +155,32 @@ def test_a_phone_sized_screen(browser, live_server, world):
     expect(card.get_by_role("button", name="Pas d'accord")).to_have_attribute(
         "aria-pressed", "true"
     )
+
+
+def test_a_lost_vote_request_falls_back_to_the_form_with_the_chosen_button(
+    page, live_server, world
+):
+    target = world["proposals"][0]
+    voter = UserFactory(email="reseau-coupe@exemple.fr")
+    log_in(page, live_server.url, voter.email)
+    page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
+    card = page.locator(f"#proposal-{target.pk}")
+    card.get_by_role("button", name="D'accord", exact=True).click()
+    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    # The network drops the script's request; the form is then posted by the browser.
+    def drop_the_script_request(route):
+        if "application/json" in (route.request.headers.get("accept") or ""):
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/voter/", drop_the_script_request)
+    card.get_by_role("button", name="Pas d'accord").click()
+    card = page.locator(f"#proposal-{target.pk}")
+    expect(card.get_by_role("button", name="Pas d'accord")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert Vote.objects.get(proposal=target, voter=voter).choice == "disagree"
