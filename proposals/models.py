@@ -25,7 +25,7 @@ class Status(models.TextChoices):
     PENDING = "pending", _("En attente de modération")
     PUBLISHED = "published", _("Publiée")
     REJECTED = "rejected", _("Refusée")
-    WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+    WITHDRAWN = "withdrawn", _("Retirée par son autrice ou son auteur")
 
 
 class Choice(models.TextChoices):
@@ -66,6 +66,17 @@ class ProposalQuerySet(models.QuerySet):
     def public_in(self, consultation):
         """What the public may see of a consultation: its published proposals."""
         return self.published().in_consultation(consultation)
+
+    def on_record(self):
+        """Published proposals, and withdrawn ones that had votes: their votes were
+        cast, so they stay counted and public (out of the rankings)."""
+        return self.filter(
+            models.Q(status=Status.PUBLISHED)
+            | models.Q(status=Status.WITHDRAWN, vote_count__gt=0)
+        )
+
+    def on_record_in(self, consultation):
+        return self.on_record().in_consultation(consultation)
 
 
 class Proposal(models.Model):
@@ -219,6 +230,15 @@ class Proposal(models.Model):
     @property
     def is_rejected(self):
         return self.status == Status.REJECTED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == Status.WITHDRAWN
+
+    @property
+    def is_on_record(self):
+        """See `ProposalQuerySet.on_record`."""
+        return self.is_published or (self.is_withdrawn and self.vote_count > 0)
 
     def distribution(self):
         """The vote distribution as bar segments (see `ranking.distribution`)."""

@@ -1,8 +1,9 @@
 """
 The open-data exports of the current consultation (formats: docs/contracts.md).
 
-Published proposals only. The hierarchy and the proposals are read in a handful of
-queries and assembled in Python, whatever the number of proposals.
+The proposals on record: published ones, and those withdrawn after votes, with their
+`status` (pending and rejected ones never). The hierarchy and the proposals are read in
+a handful of queries and assembled in Python, whatever the number of proposals.
 """
 
 import csv
@@ -29,6 +30,8 @@ CSV_COLUMNS = [
     ("agree", "agree_count"),
     ("mixed", "mixed_count"),
     ("disagree", "disagree_count"),
+    # Columns added later go at the end: scripts read the ones above by position.
+    ("status", "status"),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -37,9 +40,9 @@ def consultation_document(consultation):
     """The JSON document: the consultation, its hierarchy, its published proposals."""
     proposals_by_question = {}
     rows = (
-        Proposal.objects.public_in(consultation)
+        Proposal.objects.on_record_in(consultation)
         .order_by("pk")
-        .values_list(
+        .values(
             "pk",
             "question_id",
             "text",
@@ -49,17 +52,22 @@ def consultation_document(consultation):
             "agree_count",
             "mixed_count",
             "disagree_count",
+            "status",
         )
     )
-    for pk, question_id, text, source, region, org_type, agree, mixed, disagree in rows:
-        proposals_by_question.setdefault(question_id, []).append(
+    for row in rows:
+        proposals_by_question.setdefault(row["question_id"], []).append(
             {
-                "id": pk,
-                "text": text,
-                "source": source,
-                "region": region,
-                "organisation_type": org_type or None,
-                "votes": {"agree": agree, "mixed": mixed, "disagree": disagree},
+                "id": row["pk"],
+                "text": row["text"],
+                "source": row["source"],
+                "region": row["region_id"],
+                "organisation_type": row["organisation_type"] or None,
+                "votes": {
+                    choice: row[f"{choice}_count"]
+                    for choice in ("agree", "mixed", "disagree")
+                },
+                "status": row["status"],
             }
         )
 
@@ -118,7 +126,7 @@ def proposal_rows(consultation):
     """The CSV rows, header first, read from the database in chunks."""
     yield CSV_HEADER
     rows = (
-        Proposal.objects.public_in(consultation)
+        Proposal.objects.on_record_in(consultation)
         .order_by("pk")
         .values_list(*(field for _, field in CSV_COLUMNS))
     )

@@ -38,6 +38,11 @@ def consultation_vote_refusal(user, consultation):
 
 def vote_refusal(user, proposal):
     """Why `user` may not vote on `proposal`, or None."""
+    if proposal.status == Status.WITHDRAWN:
+        return _(
+            "Cette proposition a été retirée par son autrice ou son auteur : ses votes "
+            "sont conservés, et on ne peut plus voter."
+        )
     if proposal.status != Status.PUBLISHED:
         return _("Cette proposition n'est pas ouverte aux votes.")
     return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
@@ -109,9 +114,10 @@ def rejection_refusal(user, proposal):
 
 
 def can_view_proposal(user, proposal):
-    """Published proposals are public; others only to their author and moderators."""
-    if proposal.status == Status.PUBLISHED:
-        return proposal.question.trajectory.consultation.is_public
+    """Proposals on record (published, or withdrawn after votes) are public; others
+    only to their author and moderators."""
+    if proposal.is_on_record and proposal.question.trajectory.consultation.is_public:
+        return True
     return user.is_authenticated and (
         proposal.author_id == user.pk or can_moderate_proposals(user)
     )

@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
-from .models import Proposal, TallyDimension, VoteTally
+from .models import Proposal, Status, TallyDimension, VoteTally
 from .ranking import approval_share, distribution
 from .selectors import consultation_figures, proposal_public_list
 
 
 def consultation_tallies(consultation):
-    """The per-group tallies of a consultation's published proposals."""
+    """The per-group tallies of the votes cast in a consultation: on its published
+    proposals and on those withdrawn after votes (`ProposalQuerySet.on_record`)."""
     return VoteTally.objects.filter(
-        proposal__in=Proposal.objects.public_in(consultation)
+        proposal__in=Proposal.objects.on_record_in(consultation)
     )
 
 
@@ -117,7 +118,9 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
     a proposal each count ln(1/2), which is the same product.
     """
     region_tallies = consultation_tallies(consultation).filter(
-        dimension=TallyDimension.REGION, key__in=voting_regions
+        proposal__status=Status.PUBLISHED,
+        dimension=TallyDimension.REGION,
+        key__in=voting_regions,
     )
     log_agree = Ln(
         Cast(F("agree_count") + 1, FloatField())
@@ -142,6 +145,16 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
         [pk for pk, _ in ranked]
     )
     return [(proposals[pk], score) for pk, score in ranked if pk in proposals]
+
+
+def proposal_withdrawn_list(*, consultation):
+    """Proposals withdrawn after votes: out of the rankings, their votes still count."""
+    return (
+        Proposal.objects.on_record_in(consultation)
+        .filter(status=Status.WITHDRAWN)
+        .select_related("question__trajectory", "region", "author")
+        .order_by("question__trajectory__number", "pk")
+    )
 
 
 def participation_coverage(*, consultation, breakdowns, regions):
@@ -198,6 +211,7 @@ def consultation_results(*, consultation, limit):
             "divisive": list(
                 proposal_divisive_list(consultation=consultation, limit=limit)
             ),
+            "withdrawn": list(proposal_withdrawn_list(consultation=consultation)),
             "coverage": participation_coverage(
                 consultation=consultation, breakdowns=breakdowns, regions=regions
             ),

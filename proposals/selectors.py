@@ -17,6 +17,7 @@ from .models import (
     Choice,
     Participation,
     Proposal,
+    Status,
     TallyDimension,
     Vote,
     VoteTally,
@@ -114,15 +115,20 @@ def proposal_page(proposals, *, number, per_page, voter):
 
 def consultation_figures(*, consultation, voting_regions=None):
     """
-    Key figures: published proposals, votes, organisations and regions involved.
-    `voting_regions`, when the caller has them (from the tallies), saves a query.
+    Key figures: published proposals, votes (those on withdrawn proposals included:
+    they were cast), organisations and regions involved. `voting_regions`, when the
+    caller has them (from the tallies), saves a query.
     """
     published = Proposal.objects.public_in(consultation)
-    totals = published.aggregate(proposals=Count("id"), votes=Sum("vote_count"))
+    on_record = Proposal.objects.on_record_in(consultation)
+    totals = on_record.aggregate(
+        proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
+        votes=Sum("vote_count"),
+    )
     if voting_regions is None:
         voting_regions = (
             VoteTally.objects.filter(
-                proposal__in=published, dimension=TallyDimension.REGION, key__gt=""
+                proposal__in=on_record, dimension=TallyDimension.REGION, key__gt=""
             )
             .filter(
                 Q(agree_count__gt=0) | Q(mixed_count__gt=0) | Q(disagree_count__gt=0)

@@ -5,12 +5,16 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
@@ -195,12 +199,28 @@ def vote(request, pk):
     return redirect(f"{back}#proposal-{proposal.pk}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def proposal_withdraw(request, pk):
+    """Withdraw one's proposal; one that has votes asks for confirmation first."""
     proposal = get_object_or_404(Proposal, pk=pk, author=request.user)
+    if request.method == "GET":
+        return render(
+            request,
+            "proposals/proposal_withdraw_confirm.html",
+            {
+                "proposal": proposal,
+                "refusal": permissions.withdrawal_refusal(request.user, proposal),
+            },
+        )
     try:
-        services.proposal_withdraw(proposal=proposal, author=request.user)
+        services.proposal_withdraw(
+            proposal=proposal,
+            author=request.user,
+            confirmed=request.POST.get("confirm") == "1",
+        )
+    except services.WithdrawalNeedsConfirmation:
+        return redirect("proposal_withdraw", pk=proposal.pk)
     except services.ProposalActionError as error:
         messages.error(request, str(error))
     else:

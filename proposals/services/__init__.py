@@ -18,6 +18,7 @@ from .submissions import (
     PROPOSAL_MAX_LENGTH,
     PROPOSAL_MIN_LENGTH,
     DuplicateProposal,
+    WithdrawalNeedsConfirmation,
     proposal_submit,
     proposal_withdraw,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "PROPOSAL_MIN_LENGTH",
     "DuplicateProposal",
     "ProposalActionError",
+    "WithdrawalNeedsConfirmation",
     "account_delete",
     "participation_record",
     "proposal_publish",

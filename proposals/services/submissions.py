@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import permissions
 from ..models import ModerationAction, Proposal, Source, Status
@@ -12,6 +13,10 @@ from .votes import participation_record
 
 PROPOSAL_MIN_LENGTH = 15
 PROPOSAL_MAX_LENGTH = 1000
+
+
+class WithdrawalNeedsConfirmation(ProposalActionError):
+    """The proposal has votes: its author must confirm that it leaves the rankings."""
 
 
 class DuplicateProposal(ProposalActionError):
@@ -82,10 +87,25 @@ def proposal_submit(*, author, question, text):
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal, author):
-    """Let an author withdraw their own pending or published proposal."""
+def proposal_withdraw(*, proposal, author, confirmed=False):
+    """
+    Let an author withdraw their own pending or published proposal. Once others have
+    voted on it, the author must confirm: it then stays on record, its page at its
+    address and its votes frozen and counted, out of the rankings.
+    """
     proposal = locked_proposal(proposal)
     refuse_if(permissions.withdrawal_refusal(author, proposal))
+    if proposal.vote_count and not confirmed:
+        raise WithdrawalNeedsConfirmation(
+            ngettext(
+                "Cette proposition a reçu %(count)s vote : confirmez son retrait. "
+                "Elle quittera les classements ; son vote restera compté.",
+                "Cette proposition a reçu %(count)s votes : confirmez son retrait. "
+                "Elle quittera les classements ; ses votes resteront comptés.",
+                proposal.vote_count,
+            )
+            % {"count": proposal.vote_count}
+        )
     previous_status = proposal.status
     proposal.status = Status.WITHDRAWN
     proposal.save(update_fields=["status", "updated_at"])

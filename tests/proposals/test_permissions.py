@@ -110,6 +110,10 @@ def test_lists_results_and_exports_show_only_published_proposals(
 
 VOTE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
 NOT_OPEN_TO_VOTES = "Cette proposition n'est pas ouverte aux votes."
+WITHDRAWN_FROZEN = (
+    "Cette proposition a été retirée par son autrice ou son auteur : ses votes sont "
+    "conservés, et on ne peut plus voter."
+)
 ORGANISATIONS_ONLY = "Seuls les comptes d'organisations peuvent proposer et voter."
 
 
@@ -132,6 +136,8 @@ def test_voting(client, proposal, moderator, role, status):
         assert response.url.startswith(reverse("login"))
     elif allowed:
         assert flashed(response) == []
+    elif status == Status.WITHDRAWN:
+        assert flashed(response) == [WITHDRAWN_FROZEN]
     elif status != Status.PUBLISHED:
         assert flashed(response) == [NOT_OPEN_TO_VOTES]
     else:

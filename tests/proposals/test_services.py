@@ -69,16 +69,21 @@ def test_counters_equal_the_votes_after_many_voters(published_proposal):
     assert counters(published_proposal) == (5, 3, 2)
 
 
-@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.WITHDRAWN])
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [
+        (Status.PENDING, "n'est pas ouverte aux votes"),
+        (Status.REJECTED, "n'est pas ouverte aux votes"),
+        (Status.WITHDRAWN, "a été retirée par son autrice ou son auteur"),
+    ],
+)
 def test_vote_cast_refuses_a_proposal_that_is_not_published(
-    question, participant, status
+    question, participant, status, refusal
 ):
     proposal = ProposalFactory(
         question=question, status=status, moderation_reason="motif"
     )
-    with pytest.raises(
-        services.ProposalActionError, match="n'est pas ouverte aux votes"
-    ):
+    with pytest.raises(services.ProposalActionError, match=refusal):
         services.vote_cast(proposal=proposal, voter=participant, choice=Choice.AGREE)
     assert counters(proposal) == (0, 0, 0)
 
