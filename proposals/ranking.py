@@ -10,6 +10,12 @@ import math
 
 Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
 
+# A proposal is ranked (best ranked, divisive) once it has this many votes, and enters
+# the consensus list once they also come from this many regions: below, a score says
+# more about chance than about the proposal.
+RANKING_MIN_VOTES = 5
+CONSENSUS_MIN_REGIONS = 2
+
 
 def approval_share(agree, mixed, disagree):
     """Share of approval: a « Mitigé » counts half an « D'accord »."""

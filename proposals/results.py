@@ -15,7 +15,12 @@ from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
 from .models import Proposal, Status, TallyDimension, VoteTally
-from .ranking import approval_share, distribution
+from .ranking import (
+    CONSENSUS_MIN_REGIONS,
+    RANKING_MIN_VOTES,
+    approval_share,
+    distribution,
+)
 from .selectors import consultation_figures, proposal_public_list
 
 
@@ -83,7 +88,8 @@ def tally_breakdowns(tallies, *, regions=None):
 
 
 def proposal_top_per_trajectory(*, consultation, limit):
-    """The `limit` best-ranked published proposals of each trajectory, in one query."""
+    """The `limit` best-ranked published proposals of each trajectory, in one query;
+    only those with `RANKING_MIN_VOTES` votes are ranked."""
     rank = Window(
         RowNumber(),
         partition_by=F("question__trajectory"),
@@ -91,6 +97,7 @@ def proposal_top_per_trajectory(*, consultation, limit):
     )
     return (
         proposal_public_list(consultation=consultation)
+        .filter(vote_count__gte=RANKING_MIN_VOTES)
         .annotate(rank=rank)
         .filter(rank__lte=limit)
         .order_by("question__trajectory__number", "rank")
@@ -101,7 +108,9 @@ def proposal_divisive_list(*, consultation, limit):
     """Proposals that many approve and many reject at once: most of the smaller side."""
     return (
         proposal_public_list(consultation=consultation)
-        .filter(agree_count__gt=0, disagree_count__gt=0)
+        .filter(
+            agree_count__gt=0, disagree_count__gt=0, vote_count__gte=RANKING_MIN_VOTES
+        )
         .annotate(split=Least("agree_count", "disagree_count"))
         .order_by("-split", "-vote_count", "pk")[:limit]
     )
@@ -109,21 +118,24 @@ def proposal_divisive_list(*, consultation, limit):
 
 def proposal_consensus_list(*, consultation, limit, voting_regions):
     """
-    The proposals with the highest group-aware consensus (Pol.is): the product over
-    groups of (agree + 1) / (votes + 2), the groups being the regions whose participants
-    have voted in the consultation. A proposal is consensual when every group agrees
-    with it, not when one big group does.
+    The proposals with the highest group-aware consensus (after Pol.is): the product
+    over groups of (approvals + 1) / (votes + 2), the groups being the regions whose
+    participants have voted in the consultation, an approval being an « D'accord » or
+    half a « Mitigé », as in every score. A proposal is consensual when every group
+    approves it, not when one big group does. Only proposals with `RANKING_MIN_VOTES`
+    votes from `CONSENSUS_MIN_REGIONS` regions are listed.
 
     Computed by the database as a sum of logarithms: the regions that have not voted on
     a proposal each count ln(1/2), which is the same product.
     """
     region_tallies = consultation_tallies(consultation).filter(
         proposal__status=Status.PUBLISHED,
+        proposal__vote_count__gte=RANKING_MIN_VOTES,
         dimension=TallyDimension.REGION,
         key__in=voting_regions,
     )
-    log_agree = Ln(
-        Cast(F("agree_count") + 1, FloatField())
+    log_approval = Ln(
+        (Cast(F("agree_count"), FloatField()) + 0.5 * F("mixed_count") + 1.0)
         / Cast(
             F("agree_count") + F("mixed_count") + F("disagree_count") + 2, FloatField()
         )
@@ -132,7 +144,8 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
     scores = (
         region_tallies.order_by()
         .values("proposal")
-        .annotate(log_score=Sum(log_agree), groups=Count("id"))
+        .annotate(log_score=Sum(log_approval), groups=Count("id"))
+        .filter(groups__gte=CONSENSUS_MIN_REGIONS)
         .annotate(
             total=F("log_score")
             + (Value(float(len(voting_regions))) - Cast(F("groups"), FloatField()))

@@ -23,6 +23,7 @@ from .models import (
     VoteTally,
     choice_counts,
 )
+from .ranking import RANKING_MIN_VOTES
 
 
 class Sort:
@@ -123,6 +124,10 @@ def consultation_figures(*, consultation, voting_regions=None):
     on_record = Proposal.objects.on_record_in(consultation)
     totals = on_record.aggregate(
         proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
+        unranked=Count(
+            "id",
+            filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
+        ),
         votes=Sum("vote_count"),
     )
     if voting_regions is None:
@@ -145,6 +150,7 @@ def consultation_figures(*, consultation, voting_regions=None):
     )
     return {
         "proposals": totals["proposals"],
+        "unranked": totals["unranked"],  # published, with too few votes to be ranked
         "votes": totals["votes"] or 0,
         "organisations": Participation.objects.filter(
             consultation=consultation

@@ -27,6 +27,7 @@ from trajectories.views import CurrentConsultationMixin
 from . import opendata, permissions, results, selectors, services
 from .forms import AccountDeleteForm, ProposalFilterForm, ProposalForm, VoteForm
 from .models import Proposal, Status
+from .ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
 
 PROPOSALS_PER_PAGE = 20
 RESULTS_LIST_LENGTH = 10
@@ -305,6 +306,7 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
             can_vote=vote_refusal is None,
             vote_refusal=vote_refusal,
             can_withdraw=permissions.can_withdraw_proposal(user, self.object),
+            min_votes=RANKING_MIN_VOTES,
             **kwargs,
         )
 
@@ -318,6 +320,8 @@ class ResultsView(CurrentConsultationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             list_length=RESULTS_LIST_LENGTH,
+            min_votes=RANKING_MIN_VOTES,
+            min_regions=CONSENSUS_MIN_REGIONS,
             results=results.consultation_results(
                 consultation=self.consultation, limit=RESULTS_LIST_LENGTH
             ),

@@ -60,6 +60,12 @@ def _move_tallies(vote, *, add=None, remove=None):
                 *deltas,
             ],
         )  # fmt: skip
+    if add is None:
+        # A removed vote may leave a group with no vote: its row goes, so that every
+        # tally counts at least one vote.
+        VoteTally.objects.filter(
+            proposal_id=vote.proposal_id, agree_count=0, mixed_count=0, disagree_count=0
+        ).delete()
 
 
 def participation_record(*, consultation, user):

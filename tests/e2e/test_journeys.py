@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from proposals.models import Proposal, Status, Vote
 from tests.e2e.conftest import PASSWORD, log_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, cast_votes
 
 pytestmark = [
     pytest.mark.browser,
@@ -87,7 +87,8 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
     expect(card.get_by_text("1 mitigé")).to_be_visible()
     assert Vote.objects.get(proposal=proposal).choice == "mixed"
 
-    # The results page shows it.
+    # Four more organisations vote: with five votes it is ranked, on the results page.
+    cast_votes((proposal, UserFactory(), "agree") for _ in range(4))
     page.goto(f"{base}/resultats/")
     ranked = page.locator("#classement .ranking-item", has_text=NEW_PROPOSAL)
     expect(ranked).to_contain_text("1 mitigé")

@@ -1,7 +1,8 @@
 """
 Who may do what: anonymous visitor, another participant, the author and a moderator,
 against pending, rejected, withdrawn and published proposals, on every page, action and
-export; then each predicate against every phase.
+export; then each predicate against every phase. (A proposal withdrawn after votes stays
+on record: results and exports list it with its status.)
 """
 
 import csv
@@ -16,7 +17,8 @@ from django.urls import reverse
 from consultation.models import Consultation, Phase
 from proposals import permissions, services
 from proposals.models import Proposal, Status, Vote
-from tests.factories import ProposalFactory, UserFactory
+from proposals.ranking import RANKING_MIN_VOTES
+from tests.factories import ProposalFactory, UserFactory, cast_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,19 +84,22 @@ def test_the_proposal_page(client, proposal, moderator, role, status):
 
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("role", ROLES)
-def test_lists_results_and_exports_show_only_published_proposals(
+def test_lists_results_and_exports_show_only_proposals_on_record(
     client, proposal, moderator, role, status
 ):
+    # Enough votes to be ranked; withdrawn with votes, it stays on record.
+    cast_votes((proposal, UserFactory(), "agree") for _ in range(RANKING_MIN_VOTES))
     act_as(client, role, proposal, moderator)
     set_status(proposal, status)
-    visible = status == Status.PUBLISHED
+    listed = status == Status.PUBLISHED
+    visible = status in (Status.PUBLISHED, Status.WITHDRAWN)
     trajectory = proposal.question.trajectory
     for url in (
         trajectory.get_absolute_url(),
         trajectory.get_absolute_url() + "?sort=best",
-        reverse("results"),
     ):
-        assert (TEXT in body(client.get(url))) is visible, url
+        assert (TEXT in body(client.get(url))) is listed, url
+    assert (TEXT in body(client.get(reverse("results")))) is visible
     exported = json.loads(body(client.get(reverse("open_data_json"))))
     texts = [
         p["text"]

@@ -224,7 +224,13 @@ def test_the_home_page_explains_the_phase_dates_figures_and_themes(client, site)
     figures = client.get(reverse("home")).context["figures"]
     # 10 published proposals; 60 votes on them (votes on hidden ones do not count);
     # 12 organisations (6 authors, 6 voters); 6 regions.
-    assert figures == {"proposals": 10, "votes": 60, "organisations": 12, "regions": 6}
+    assert figures == {
+        "proposals": 10,
+        "unranked": 0,
+        "votes": 60,
+        "organisations": 12,
+        "regions": 6,
+    }
     assert "UNE ÉCONOMIE QUI COOPÈRE" in page
     assert site.trajectory.get_absolute_url() in page
     assert "Lire les propositions et voter" in page
@@ -435,7 +441,8 @@ def test_results_rank_at_most_ten_per_trajectory(client, site):
     site.add_proposals(15)
     other = TrajectoryFactory(theme=site.theme, number=9)
     question = GuidingQuestionFactory(trajectory=other)
-    ProposalFactory(question=question, text="Seule dans la neuf")
+    alone = ProposalFactory(question=question, text="Seule dans la neuf")
+    cast_votes((alone, voter, "agree") for voter in site.voters)  # enough to rank
     top = list(client.get(reverse("results")).context["top"])
     assert [p.question.trajectory.number for p in top] == [4] * 10 + [9]
 

@@ -208,9 +208,8 @@ def test_tallies_follow_every_change_of_vote(published_proposal):
         (t.dimension, t.key): (t.agree_count, t.mixed_count, t.disagree_count)
         for t in VoteTally.objects.filter(proposal=published_proposal)
     }
-    assert tallies == {
+    assert tallies == {  # Occitanie's row went with its only vote
         ("region", "53"): (0, 0, 1),
-        ("region", "76"): (0, 0, 0),
         ("organisation_type", "mutual"): (0, 0, 1),
     }
     assert vote_tally_drift() == set()
