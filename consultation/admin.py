@@ -7,7 +7,7 @@ from django_otp.admin import OTPAdminSite
 
 from .admin_mixins import ContentChangeAdminMixin, fields_except
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import Consultation, Organisation, Region, SitePage, User
+from .models import Consultation, Organisation, Phase, Region, SitePage, User
 
 if settings.ADMIN_REQUIRE_OTP:
     # Staff log into the admin with their password and a one-time code (django-otp).
@@ -88,10 +88,29 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "phase", "start_date", "end_date"]
+    list_display = [
+        "title",
+        "phase",
+        "current_phase_display",
+        "opens_at",
+        "contributions_close_at",
+        "closes_at",
+    ]
     list_filter = ["phase"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "phase", "start_date", "end_date", "introduction"]
+    fields = [
+        "title",
+        "slug",
+        "phase",
+        "opens_at",
+        "contributions_close_at",
+        "closes_at",
+        "introduction",
+    ]
+
+    @admin.display(description=_("phase en vigueur"))
+    def current_phase_display(self, consultation):
+        return Phase(consultation.current_phase).label
 
     def consultation_id_of(self, obj):
         return obj.pk

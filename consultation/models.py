@@ -211,23 +211,43 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("Clôturée")
 
 
+PHASE_ORDER = [Phase.PREPARATION, Phase.CONTRIBUTIONS, Phase.VOTES, Phase.CLOSED]
+
+
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(phase=Phase.PREPARATION)
 
     def current(self):
         """The consultation the site shows: the latest not in preparation, or None."""
-        return self.public().order_by("-start_date", "-pk").first()
+        return self.public().order_by("-opens_at", "-pk").first()
 
 
 class Consultation(models.Model):
-    """A consultation, organised in themes, and the phase it is in."""
+    """
+    A consultation, organised in themes, and its phases.
+
+    `phase` is the moderators' setting; the dates move it on by themselves: after
+    `contributions_close_at` only votes are accepted, after `closes_at` nothing, and
+    before `opens_at` nothing yet. `current_phase` is the phase in force.
+    """
 
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
     introduction = models.TextField(_("introduction"), blank=True)
-    start_date = models.DateField(_("date d'ouverture"), default=timezone.localdate)
-    end_date = models.DateField(_("date de clôture"), null=True, blank=True)
+    opens_at = models.DateTimeField(_("ouverture"), default=timezone.now)
+    contributions_close_at = models.DateTimeField(
+        _("fin du dépôt des propositions"),
+        null=True,
+        blank=True,
+        help_text=_("Ensuite, seuls les votes restent ouverts."),
+    )
+    closes_at = models.DateTimeField(
+        _("clôture"),
+        null=True,
+        blank=True,
+        help_text=_("Ensuite, la consultation est close : lecture seule."),
+    )
     phase = models.CharField(
         _("phase"),
         max_length=20,
@@ -236,7 +256,8 @@ class Consultation(models.Model):
         help_text=_(
             "En préparation : invisible du public. "
             "Contributions : propositions et votes. "
-            "Votes : votes seulement. Clôturée : lecture seule, résultats définitifs."
+            "Votes : votes seulement. Clôturée : lecture seule, résultats définitifs. "
+            "Les dates font passer d'elles-mêmes à la phase suivante."
         ),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -244,7 +265,7 @@ class Consultation(models.Model):
     objects = ConsultationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-start_date", "-pk"]
+        ordering = ["-opens_at", "-pk"]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         constraints = [
@@ -253,11 +274,26 @@ class Consultation(models.Model):
                 name="consultation_phase_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="consultation_end_after_start",
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_opening",
                 violation_error_message=_(
-                    "La date de clôture ne peut pas précéder la date d'ouverture."
+                    "La clôture ne peut pas précéder l'ouverture."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contributions_close_at__isnull=True)
+                | (
+                    models.Q(contributions_close_at__gt=models.F("opens_at"))
+                    & (
+                        models.Q(closes_at__isnull=True)
+                        | models.Q(closes_at__gte=models.F("contributions_close_at"))
+                    )
+                ),
+                name="consultation_contributions_close_in_between",
+                violation_error_message=_(
+                    "La fin du dépôt des propositions doit tomber entre l'ouverture "
+                    "et la clôture."
                 ),
             ),
         ]
@@ -268,21 +304,60 @@ class Consultation(models.Model):
     def get_absolute_url(self):
         return reverse("home")
 
+    def phase_at(self, moment):
+        """The phase in force at `moment`: the one set, or a later one its dates
+        have reached."""
+        if self.phase == Phase.PREPARATION:
+            return Phase.PREPARATION
+        reached = Phase.CONTRIBUTIONS
+        if self.closes_at and moment >= self.closes_at:
+            reached = Phase.CLOSED
+        elif self.contributions_close_at and moment >= self.contributions_close_at:
+            reached = Phase.VOTES
+        return max(self.phase, reached, key=PHASE_ORDER.index)
+
+    @property
+    def current_phase(self):
+        return self.phase_at(timezone.now())
+
+    @property
+    def start_date(self):
+        """The opening day, in the site's time zone."""
+        return timezone.localdate(self.opens_at)
+
+    @property
+    def end_date(self):
+        """The closing day, in the site's time zone, or None."""
+        return timezone.localdate(self.closes_at) if self.closes_at else None
+
+    @property
+    def contributions_end_date(self):
+        """The last day of contributions, in the site's time zone, or None."""
+        moment = self.contributions_close_at or self.closes_at
+        return timezone.localdate(moment) if moment else None
+
+    @property
+    def has_opened(self):
+        return timezone.now() >= self.opens_at
+
     @property
     def is_public(self):
         return self.phase != Phase.PREPARATION
 
     @property
     def accepts_proposals(self):
-        return self.phase == Phase.CONTRIBUTIONS
+        return self.has_opened and self.current_phase == Phase.CONTRIBUTIONS
 
     @property
     def accepts_votes(self):
-        return self.phase in {Phase.CONTRIBUTIONS, Phase.VOTES}
+        return self.has_opened and self.current_phase in {
+            Phase.CONTRIBUTIONS,
+            Phase.VOTES,
+        }
 
     @property
     def is_closed(self):
-        return self.phase == Phase.CLOSED
+        return self.current_phase == Phase.CLOSED
 
 
 class SitePage(models.Model):

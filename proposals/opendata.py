@@ -98,7 +98,7 @@ def consultation_document(consultation):
         "consultation": {
             "title": consultation.title,
             "slug": consultation.slug,
-            "phase": consultation.phase,
+            "phase": consultation.current_phase,
         },
         "licence": LICENCE,
         "generated_at": timezone.now().isoformat(),

@@ -9,6 +9,8 @@ reads and the rule that decides are the same function.
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Status
@@ -29,8 +31,27 @@ def participation_refusal(user):
     return None
 
 
+def _day(moment):
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
+def opening_refusal(consultation):
+    """Why nothing is accepted yet: the consultation has not opened."""
+    if not consultation.has_opened:
+        return _("La consultation ouvre le %(date)s.") % {
+            "date": _day(consultation.opens_at)
+        }
+    return None
+
+
 def consultation_vote_refusal(user, consultation):
     """Why `user` may not vote on the published proposals of `consultation`, or None."""
+    if refusal := opening_refusal(consultation):
+        return refusal
+    if consultation.closes_at and consultation.closes_at <= timezone.now():
+        return _("Les votes sont clos depuis le %(date)s.") % {
+            "date": _day(consultation.closes_at)
+        }
     if not consultation.accepts_votes:
         return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
     return participation_refusal(user)
@@ -54,6 +75,8 @@ def can_vote_proposal(user, proposal):
 
 def submission_refusal(user, consultation):
     """Why `user` may not submit a proposal to `consultation`, or None."""
+    if refusal := opening_refusal(consultation):
+        return refusal
     if not consultation.accepts_proposals:
         return _(
             "Le dépôt de propositions n'est pas ouvert dans cette phase de la "

@@ -1,5 +1,7 @@
 """factory_boy factories for the domain models."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -35,7 +37,7 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Consultation {n}")
     slug = factory.Sequence(lambda n: f"consultation-{n}")
     phase = Phase.CONTRIBUTIONS
-    start_date = factory.LazyFunction(timezone.localdate)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

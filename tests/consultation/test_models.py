@@ -50,13 +50,13 @@ def test_create_superuser_is_staff_and_superuser():
 
 
 def test_current_consultation_is_the_latest_not_in_preparation():
-    today = datetime.date(2026, 3, 1)
-    older = ConsultationFactory(start_date=today, phase=Phase.CLOSED)
+    opening = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    older = ConsultationFactory(opens_at=opening, phase=Phase.CLOSED)
     ConsultationFactory(
-        start_date=today + datetime.timedelta(days=30), phase=Phase.PREPARATION
+        opens_at=opening + datetime.timedelta(days=30), phase=Phase.PREPARATION
     )
     assert Consultation.objects.current() == older
-    newer = ConsultationFactory(start_date=today + datetime.timedelta(days=10))
+    newer = ConsultationFactory(opens_at=opening + datetime.timedelta(days=10))
     assert Consultation.objects.current() == newer
 
 
@@ -65,10 +65,11 @@ def test_current_consultation_is_none_when_all_are_in_preparation():
     assert Consultation.objects.current() is None
 
 
-def test_the_database_refuses_an_end_date_before_the_start_date():
+def test_the_database_refuses_a_closing_before_the_opening():
     with pytest.raises(IntegrityError), transaction.atomic():
         ConsultationFactory(
-            start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 2, 1)
+            opens_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+            closes_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
         )
 
 

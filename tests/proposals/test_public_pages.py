@@ -1,6 +1,7 @@
 """The public site: every page's content, query counts, privacy and hostile input."""
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import dataclass
@@ -209,9 +210,9 @@ def test_nothing_is_public_while_the_consultation_is_in_preparation(client, site
 
 
 def test_the_home_page_explains_the_phase_dates_figures_and_themes(client, site):
-    site.consultation.end_date = site.consultation.start_date.replace(
-        year=2030, month=3, day=31
-    )
+    site.consultation.closes_at = datetime.datetime(
+        2030, 3, 31, 21, 0, tzinfo=datetime.UTC
+    )  # 23:00 in Paris
     site.consultation.save()
     page = content(client.get(reverse("home")))
     assert "<h1" in page and page.count("<h1") == 1

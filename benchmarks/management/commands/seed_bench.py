@@ -126,7 +126,7 @@ class Command(BaseCommand):
             slug=f"banc-d-essai-{tier}",
             introduction="Consultation synthétique pour mesurer les performances.",
             phase=Phase.CONTRIBUTIONS,
-            start_date=timezone.localdate(),
+            opens_at=timezone.now(),
         )
         questions = []
         for t in range(THEMES):
