@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from consultation.models import OrganisationType, Region
 from trajectories.models import GuidingQuestion
 
-from .models import Choice, Source
+from . import services
+from .models import Choice, Proposal, Source, Status
 from .selectors import Sort
 from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 
@@ -27,6 +28,32 @@ class RejectionForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Un refus doit être motivé."))
         return reason
+
+
+class ProposalAdminForm(forms.ModelForm):
+    """A moderator's edit of a proposal: the same rules as a submission, checked here
+    so that the admin shows them next to the field (`services.proposal_edit` applies
+    them again under the row lock)."""
+
+    class Meta:
+        model = Proposal
+        fields = ["question", "text", "region"]
+
+    def clean_text(self):
+        text = services.text_normalised(self.cleaned_data["text"])
+        if refusal := services.text_refusal(text):
+            raise forms.ValidationError(refusal)
+        return text
+
+    def clean(self):
+        cleaned_data = super().clean()
+        text, question = cleaned_data.get("text"), cleaned_data.get("question")
+        live = self.instance.status in (Status.PENDING, Status.PUBLISHED)
+        if text and question and live:
+            refusal = services.duplicate_refusal(question, text, exclude=self.instance)
+            if refusal:
+                self.add_error("text", refusal)
+        return cleaned_data
 
 
 class ProposalFilterForm(forms.Form):

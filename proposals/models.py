@@ -307,7 +307,8 @@ class Vote(models.Model):
 class ModerationAction(models.TextChoices):
     PUBLISHED = "published", _("Publication")
     REJECTED = "rejected", _("Refus")
-    WITHDRAWN = "withdrawn", _("Retrait par l'auteur")
+    WITHDRAWN = "withdrawn", _("Retrait par l'autrice ou l'auteur")
+    EDITED = "edited", _("Modification")
 
 
 class ModerationEvent(models.Model):
@@ -333,6 +334,8 @@ class ModerationEvent(models.Model):
         _("statut précédent"), max_length=10, choices=Status.choices
     )
     reason = models.TextField(_("motif"), blank=True)
+    # The text before a moderator's edit (action "edited"), so that it can be undone.
+    previous_text = models.TextField(_("texte précédent"), blank=True)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from consultation.admin_mixins import ContentChangeAdminMixin, fields_except
 from trajectories.models import Trajectory
 
 from .. import permissions, services
-from ..forms import RejectionForm
+from ..forms import ProposalAdminForm, RejectionForm
 from ..models import ModerationEvent, Proposal, Status, Vote
 from .imports import WorkshopImportAdminMixin
 
@@ -62,7 +62,14 @@ class TrajectoryFilter(admin.SimpleListFilter):
 
 class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
-    fields = ["created_at", "action", "previous_status", "actor", "reason"]
+    fields = [
+        "created_at",
+        "action",
+        "previous_status",
+        "actor",
+        "reason",
+        "previous_text",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -98,6 +105,7 @@ class ProposalAdmin(
         TrajectoryFilter,
         "organisation_type",
     ]
+    form = ProposalAdminForm
     list_select_related = ["question__trajectory", "region", "author"]
     search_fields = ["text", "author__organisation"]
     date_hierarchy = "created_at"
@@ -126,6 +134,21 @@ class ProposalAdmin(
 
     def consultation_id_of(self, obj):
         return obj.question.trajectory.consultation_id
+
+    def save_model(self, request, obj, form, change):
+        """A moderator's edit goes through the service, which records it."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        try:
+            services.proposal_edit(
+                proposal=obj,
+                moderator=request.user,
+                text=form.cleaned_data["text"],
+                question=form.cleaned_data["question"],
+                region=form.cleaned_data["region"],
+            )
+        except services.ProposalActionError as error:
+            self.message_user(request, str(error), messages.ERROR)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         proposal = self.get_object(request, object_id)

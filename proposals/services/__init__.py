@@ -12,11 +12,16 @@ Workshop documents are imported by `proposals.imports`.
 """
 
 from .accounts import account_delete
-from .common import ProposalActionError
-from .moderation import proposal_publish, proposal_reject
-from .submissions import (
+from .common import (
     PROPOSAL_MAX_LENGTH,
     PROPOSAL_MIN_LENGTH,
+    ProposalActionError,
+    duplicate_refusal,
+    text_normalised,
+    text_refusal,
+)
+from .moderation import proposal_edit, proposal_publish, proposal_reject
+from .submissions import (
     DuplicateProposal,
     WithdrawalNeedsConfirmation,
     proposal_submit,
@@ -31,6 +36,10 @@ __all__ = [
     "ProposalActionError",
     "WithdrawalNeedsConfirmation",
     "account_delete",
+    "duplicate_refusal",
+    "proposal_edit",
+    "text_normalised",
+    "text_refusal",
     "participation_record",
     "proposal_publish",
     "proposal_reject",

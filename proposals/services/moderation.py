@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,10 +12,19 @@ from consultation.mail import Delivery, mail_after_commit
 
 from .. import permissions
 from ..models import ModerationAction, ModerationEvent, Status
-from .common import ProposalActionError, locked_proposal, refuse_if
+from .common import (
+    ProposalActionError,
+    duplicate_refusal,
+    locked_proposal,
+    refuse_if,
+    text_normalised,
+    text_refusal,
+)
 
 
-def moderation_record(proposal, *, actor, action, previous_status, reason=""):
+def moderation_record(
+    proposal, *, actor, action, previous_status, reason="", previous_text=""
+):
     """Record a moderation decision; what the public sees changes with it."""
     content_changed(proposal.question.trajectory.consultation_id)
     ModerationEvent.objects.create(
@@ -24,6 +33,7 @@ def moderation_record(proposal, *, actor, action, previous_status, reason=""):
         action=action,
         previous_status=previous_status,
         reason=reason,
+        previous_text=previous_text,
     )
 
 
@@ -53,6 +63,7 @@ def proposal_publish(*, proposal, moderator):
     """Publish a pending (or previously rejected) proposal; its author is mailed."""
     proposal = locked_proposal(proposal)
     refuse_if(permissions.publication_refusal(moderator, proposal))
+    refuse_if(duplicate_refusal(proposal.question, proposal.text, exclude=proposal))
     previous_status = proposal.status
     proposal.status = Status.PUBLISHED
     proposal.moderation_reason = ""
@@ -90,3 +101,43 @@ def proposal_reject(*, proposal, moderator, reason):
         reason=reason,
     )
     return Decision(proposal, _notify_author(proposal))
+
+
+@transaction.atomic
+def proposal_edit(*, proposal, moderator, text, question, region):
+    """
+    A moderator corrects a proposal: its text (within the same rules as a
+    submission, and never the same as another live proposal of the question), its
+    question or its region. Each edit is recorded with the text it replaced.
+    """
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.moderation_refusal(moderator))
+    text = text_normalised(text)
+    refuse_if(text_refusal(text))
+    if proposal.status in (Status.PENDING, Status.PUBLISHED):
+        refuse_if(duplicate_refusal(question, text, exclude=proposal))
+    previous_text = proposal.text
+    changed = (text, question.pk, region.pk if region else None) != (
+        proposal.text,
+        proposal.question_id,
+        proposal.region_id,
+    )
+    if not changed:
+        return proposal
+    proposal.text, proposal.question, proposal.region = text, question, region
+    try:
+        with transaction.atomic():
+            proposal.save(update_fields=["text", "question", "region", "updated_at"])
+    except IntegrityError:
+        # An identical proposal arrived in the meantime (the unique constraint).
+        raise ProposalActionError(
+            _("Une proposition identique existe déjà pour cette question.")
+        ) from None
+    moderation_record(
+        proposal,
+        actor=moderator,
+        action=ModerationAction.EDITED,
+        previous_status=proposal.status,
+        previous_text=previous_text if previous_text != text else "",
+    )
+    return proposal

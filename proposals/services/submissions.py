@@ -6,13 +6,16 @@ from django.utils.translation import ngettext
 
 from .. import permissions
 from ..models import ModerationAction, Proposal, Source, Status
-from ..text import text_fingerprint
-from .common import ProposalActionError, locked_proposal, refuse_if
+from .common import (
+    ProposalActionError,
+    live_duplicates,
+    locked_proposal,
+    refuse_if,
+    text_normalised,
+    text_refusal,
+)
 from .moderation import moderation_record
 from .votes import participation_record
-
-PROPOSAL_MIN_LENGTH = 15
-PROPOSAL_MAX_LENGTH = 1000
 
 
 class WithdrawalNeedsConfirmation(ProposalActionError):
@@ -43,28 +46,15 @@ def _duplicate_error(existing, author):
     )
 
 
-def _live_duplicates(question, text):
-    """Pending or published proposals of `question` with the same normalised text."""
-    return Proposal.objects.filter(
-        question=question,
-        fingerprint=text_fingerprint(text),
-        status__in=[Status.PENDING, Status.PUBLISHED],
-    )
-
-
 @transaction.atomic
 def proposal_submit(*, author, question, text):
     """Submit an online proposal; it waits for moderation (status `pending`)."""
-    text = " ".join(text.split())
+    text = text_normalised(text)
     consultation = question.trajectory.consultation
     refuse_if(permissions.submission_refusal(author, consultation))
-    if not PROPOSAL_MIN_LENGTH <= len(text) <= PROPOSAL_MAX_LENGTH:
-        raise ProposalActionError(
-            _("Une proposition compte entre %(min)s et %(max)s caractères.")
-            % {"min": PROPOSAL_MIN_LENGTH, "max": PROPOSAL_MAX_LENGTH}
-        )
+    refuse_if(text_refusal(text))
     # A published one first: it is the one to link to.
-    existing = _live_duplicates(question, text).order_by("-status", "pk").first()
+    existing = live_duplicates(question, text).first()
     if existing is not None:
         raise _duplicate_error(existing, author)
     try:
@@ -80,7 +70,7 @@ def proposal_submit(*, author, question, text):
             )
     except IntegrityError:
         # A concurrent submission of the same text (a double click) got there first.
-        existing = _live_duplicates(question, text).get(source=Source.ONLINE)
+        existing = live_duplicates(question, text).get(source=Source.ONLINE)
         raise _duplicate_error(existing, author) from None
     participation_record(consultation=consultation, user=author)
     return proposal
