@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp.admin import OTPAdminSite
-from django_otp.plugins.otp_static.models import StaticDevice
+
+from tests.servers import Site, production_env, seeded_database, shell
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -107,10 +106,10 @@ def test_cookies_are_secure_httponly_and_samesite(client, participant):
     )
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
-    page = client.get(reverse("signup"), secure=True)
-    if "csrftoken" in page.cookies:
-        csrf = page.cookies["csrftoken"]
-        assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+    # A new visitor's first form sets the CSRF cookie.
+    page = Client().get(reverse("signup"), secure=True)
+    csrf = page.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
 
 
 def test_plain_http_is_redirected_to_https(settings, consultation):
@@ -120,26 +119,43 @@ def test_plain_http_is_redirected_to_https(settings, consultation):
     assert response.url.startswith("https://")
 
 
-def test_the_admin_can_require_a_second_factor(client, moderator, monkeypatch):
-    monkeypatch.setattr(admin.site, "__class__", OTPAdminSite)
-    client.force_login(moderator)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302  # a password alone is not enough
-    device = StaticDevice.objects.create(user=moderator, name="Codes de secours")
-    device.token_set.create(token="87654321")
-    client.logout()
-    response = client.post(
-        reverse("admin:login"),
-        {
-            "username": moderator.email,
-            "password": "mot-de-passe-solide-42",
-            "otp_device": device.persistent_id,
-            "otp_token": "87654321",
-            "next": reverse("admin:index"),
-        },
+@pytest.mark.parametrize("required", [True, False])
+def test_the_admin_asks_for_a_second_factor_when_the_setting_says_so(
+    tmp_path, required
+):
+    env = production_env(
+        DATABASE_URL=seeded_database(tmp_path),
+        DJANGO_ADMIN_REQUIRE_OTP="1" if required else "0",
     )
-    assert response.status_code == 302, response.content.decode()[:500]
-    assert client.get(reverse("admin:index")).status_code == 200
+    device = shell(
+        env,
+        "from consultation.models import User; "
+        "from django_otp.plugins.otp_static.models import StaticDevice; "
+        "user = User.objects.create_user('admin@exemple.fr', 'un-long-mot-de-passe', "
+        "is_staff=True, is_superuser=True); "
+        "device = StaticDevice.objects.create(user=user, name='secours'); "
+        "device.token_set.create(token='87654321'); print(device.persistent_id)",
+    )
+    site = Site(env)
+    try:
+        _, _, login_page = site.request("/admin/login/")
+        assert ('name="otp_token"' in login_page) is required
+        password_only = {
+            "username": "admin@exemple.fr",
+            "password": "un-long-mot-de-passe",
+        }
+        status, _, _ = site.post_form("/admin/login/?next=/admin/", password_only)
+        assert status == (200 if required else 302)  # 200: the form, refused
+        if required:
+            status, _, _ = site.post_form(
+                "/admin/login/?next=/admin/",
+                {**password_only, "otp_device": device, "otp_token": "87654321"},
+            )
+            assert status == 302
+        status, _, _ = site.request("/admin/")
+        assert status == 200
+    finally:
+        site.stop()
 
 
 def test_healthz_reports_the_database_and_the_cache(client):

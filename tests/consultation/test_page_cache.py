@@ -92,3 +92,33 @@ def test_a_moderation_decision_empties_the_cached_pages_at_once(
     assert "X-Page-Cache" not in response
     assert proposal.text not in response.content.decode()
     assert reader.get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_a_theme_renamed_in_the_admin_shows_at_once_on_cached_pages(
+    client, moderator, question, django_capture_on_commit_callbacks
+):
+    trajectory = question.trajectory
+    theme = trajectory.theme
+    reader = Client()
+    assert theme.title in reader.get(reverse("home")).content.decode()
+    assert reader.get(reverse("home"))["X-Page-Cache"] == "hit"
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:trajectories_theme_change", args=[theme.pk]),
+            {
+                "title": "UN TITRE CORRIGÉ",
+                "position": theme.position,
+                "trajectories-TOTAL_FORMS": "1",
+                "trajectories-INITIAL_FORMS": "1",
+                "trajectories-MIN_NUM_FORMS": "0",
+                "trajectories-MAX_NUM_FORMS": "1000",
+                "trajectories-0-id": trajectory.pk,
+                "trajectories-0-theme": theme.pk,
+                "trajectories-0-number": trajectory.number,
+                "trajectories-0-title": trajectory.title,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = reader.get(reverse("home"))
+    assert "UN TITRE CORRIGÉ" in page.content.decode()
