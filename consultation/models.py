@@ -153,6 +153,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_confirmed_at = models.DateTimeField(
         _("adresse confirmée le"), null=True, blank=True
     )
+    # The consent given at sign-up, and to which version of the privacy page (its
+    # last update when the person read it).
+    terms_accepted_at = models.DateTimeField(
+        _("conditions acceptées le"), null=True, blank=True
+    )
+    terms_version = models.CharField(
+        _("version des conditions acceptées"), max_length=40, blank=True
+    )
     is_staff = models.BooleanField(
         _("équipe"),
         default=False,
@@ -358,6 +366,9 @@ class Consultation(models.Model):
     @property
     def is_closed(self):
         return self.current_phase == Phase.CLOSED
+
+
+PRIVACY_PAGE = "donnees-personnelles"
 
 
 class SitePage(models.Model):

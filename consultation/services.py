@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .identifiers import parse_legal_identifier
 from .mail import Delivery, mail_after_commit
-from .models import User
+from .models import PRIVACY_PAGE, SitePage, User
 
 
 class AccountError(Exception):
@@ -57,9 +57,13 @@ def user_signup(
     legal_identifier="",
     site_url,
 ):
-    """Create a participant account and send the link that confirms its email; the
-    account stands even if the mail cannot go (`Signup.confirmation` says)."""
+    """Create a participant account, with the consent it gave to the privacy page as
+    it reads now, and send the link that confirms its email; the account stands even
+    if the mail cannot go (`Signup.confirmation` says)."""
     identifier, key = _organisation_identity(legal_identifier)
+    terms = SitePage.objects.filter(slug=PRIVACY_PAGE).values_list(
+        "updated_at", flat=True
+    )
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -70,6 +74,10 @@ def user_signup(
                 region=region,
                 legal_identifier=identifier,
                 organisation_key=key,
+                terms_accepted_at=timezone.now(),
+                terms_version=next(
+                    (moment.isoformat(timespec="seconds") for moment in terms), ""
+                ),
             )
     except IntegrityError:
         # The form checked both; a concurrent sign-up got there first.

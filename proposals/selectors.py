@@ -1,5 +1,8 @@
 """Reads of proposals: what the public may see, with the relations each page needs."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import (
     CharField,
@@ -12,6 +15,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import MD5, Cast, Concat
+
+from consultation.models import Consultation
 
 from .models import (
     Choice,
@@ -188,6 +193,8 @@ def account_data(*, user):
             "legal_identifier": user.legal_identifier or None,
             "organisation_verified": user.organisation_verified,
             "email_confirmed_at": _iso(user.email_confirmed_at),
+            "terms_accepted_at": _iso(user.terms_accepted_at),
+            "terms_version": user.terms_version or None,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
         },
@@ -265,3 +272,30 @@ def vote_tally_drift():
             if tuple(stored.get(group, (0, 0, 0))) != true_counts.get(group, (0, 0, 0)):
                 drifting.add(group[0])
     return drifting
+
+
+RETENTION = datetime.timedelta(days=365)
+
+
+def account_past_retention_list(*, now):
+    """
+    Accounts whose personal data the privacy page promises to delete by `now`: one
+    year after the closing of the last consultation they took part in, or, for those
+    that never took part, a year after they signed up and last logged in. Staff
+    accounts are kept.
+    """
+    cutoff = now - RETENTION
+    not_long_closed = Consultation.objects.filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gt=cutoff)
+    )
+    idle = Q(date_joined__lt=cutoff) & (
+        Q(last_login__isnull=True) | Q(last_login__lt=cutoff)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_staff=False, is_superuser=False)
+        .exclude(participations__consultation__in=not_long_closed)
+        .filter(Q(participations__isnull=False) | idle)
+        .distinct()
+        .order_by("pk")
+    )
