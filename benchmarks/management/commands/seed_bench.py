@@ -165,6 +165,7 @@ class Command(BaseCommand):
             (
                 f"bench-{i}@{BENCH_DOMAIN}", password, f"Organisation de test {i}",
                 types[i], regions[i], "", "", False, now, False, True, now, False,
+                now, "bench",
             )
             for i in range(count)
         )  # fmt: skip
@@ -172,7 +173,7 @@ class Command(BaseCommand):
             "email", "password", "organisation", "organisation_type", "region_id",
             "legal_identifier", "organisation_key", "organisation_verified",
             "email_confirmed_at", "is_staff", "is_active", "date_joined",
-            "is_superuser",
+            "is_superuser", "terms_accepted_at", "terms_version",
         ]  # fmt: skip
         self._insert(User, columns, rows)
         ids = dict(
