@@ -16,15 +16,23 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install run serve test lint format migrate messages translations seed-bench bench audit clean
+.PHONY: install lock run serve test lint format migrate messages translations seed-bench bench audit clean
 
+# Every package, transitive ones included, is pinned with its hashes (make lock): pip
+# refuses anything else, so a tampered or substituted file never installs.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# Rewrite the locked files from requirements*.in (needs the package index).
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: install
+	$(LOCK) --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements-dev.txt requirements-dev.in
 
 # Compiled with Babel, so that a machine without GNU gettext can build them.
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
@@ -73,9 +81,11 @@ seed-bench: install translations
 bench: install translations
 	$(BENCH_ENV) $(BIN)/python manage.py bench
 
-# Known vulnerabilities in the installed packages (needs PyPI's JSON API or OSV).
+# Known vulnerabilities of the locked packages (needs PyPI's JSON API or OSV: a hosted
+# CI runs it on a schedule, .github/workflows/audit.yml).
 audit: install
-	$(BIN)/pip-audit --strict --progress-spinner off
+	$(BIN)/pip-audit --strict --progress-spinner off --require-hashes \
+		--requirement requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
