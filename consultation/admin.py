@@ -129,6 +129,21 @@ class SitePageAdmin(admin.ModelAdmin):
         return False
 
 
+class ReverificationFilter(admin.SimpleListFilter):
+    """Organisations that were verified, then changed their name, type or number."""
+
+    title = _("à vérifier à nouveau")
+    parameter_name = "reverification"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Oui"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.exclude(reverification_requested_at=None)
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     """Moderators verify organisations here; accounts themselves stay out of reach."""
@@ -139,9 +154,15 @@ class OrganisationAdmin(admin.ModelAdmin):
         "region",
         "legal_identifier",
         "organisation_verified",
+        "reverification_requested_at",
         "date_joined",
     ]
-    list_filter = ["organisation_verified", "organisation_type", "region"]
+    list_filter = [
+        ReverificationFilter,
+        "organisation_verified",
+        "organisation_type",
+        "region",
+    ]
     list_select_related = ["region"]
     search_fields = ["organisation", "legal_identifier"]
     ordering = ["organisation"]
@@ -151,9 +172,16 @@ class OrganisationAdmin(admin.ModelAdmin):
         "region",
         "legal_identifier",
         "organisation_verified",
+        "reverification_requested_at",
         "date_joined",
     ]
     readonly_fields = fields_except(fields, "organisation_verified")
+
+    def save_model(self, request, obj, form, change):
+        if obj.organisation_verified:
+            obj.reverification_requested_at = None  # verified again
+        super().save_model(request, obj, form, change)
+
     actions = ["mark_verified", "mark_unverified"]
 
     def get_queryset(self, request):
@@ -166,7 +194,9 @@ class OrganisationAdmin(admin.ModelAdmin):
         return False
 
     def _set_verified(self, request, queryset, verified):
-        count = queryset.update(organisation_verified=verified)
+        count = queryset.update(
+            organisation_verified=verified, reverification_requested_at=None
+        )
         self.message_user(
             request,
             ngettext(

@@ -19,12 +19,21 @@ from .identifiers import parse_legal_identifier
 from .models import OrganisationType, Region, User
 
 
+class NormalisedEmailField(forms.EmailField):
+    """An address read in its one form (`UserManager.normalize_email`) before it is
+    validated: look-alike characters cannot slip past the uniqueness check."""
+
+    def to_python(self, value):
+        return User.objects.normalize_email(super().to_python(value))
+
+
 class UserCreationAdminForm(AdminUserCreationForm):
     """The admin's "add user" form, with the email as login."""
 
     class Meta:
         model = User
         fields = ("email",)
+        field_classes = {"email": NormalisedEmailField}
 
 
 class UserChangeAdminForm(UserChangeForm):
@@ -91,7 +100,7 @@ class OrganisationFieldsMixin(forms.Form):
 
 
 class SignupForm(OrganisationFieldsMixin, forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail"), max_length=254)
+    email = NormalisedEmailField(label=_("Adresse e-mail"), max_length=254)
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,

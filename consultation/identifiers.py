@@ -7,6 +7,7 @@ number: that key is what makes "one organisation, one account" hold.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -32,17 +33,19 @@ def parse_legal_identifier(value):
     Normalise a SIREN, SIRET or RNA number and return (identifier, organisation key),
     or raise ValidationError with a message for the person who typed it.
     """
-    compact = re.sub(r"[\s.\-]", "", value or "").upper()
-    if re.fullmatch(r"W\d{9}", compact):
+    # Look-alikes (fullwidth digits and letters) are read as what they look like;
+    # digits of other scripts are not digits here: one organisation, one key.
+    compact = re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", value or "")).upper()
+    if re.fullmatch(r"W[0-9]{9}", compact, re.ASCII):
         return compact, compact
-    if re.fullmatch(r"\d{9}", compact):
+    if re.fullmatch(r"[0-9]{9}", compact):
         if not luhn_valid(compact):
             raise ValidationError(
                 _("Ce numéro SIREN n'est pas valide : vérifiez ses chiffres."),
                 code="invalid_siren",
             )
         return compact, compact
-    if re.fullmatch(r"\d{14}", compact):
+    if re.fullmatch(r"[0-9]{14}", compact):
         siren = compact[:9]
         valid = (
             sum(int(char) for char in compact) % 5 == 0

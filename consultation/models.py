@@ -1,11 +1,15 @@
 """The consultation-wide models: who takes part, where, and in which consultation."""
 
+import contextlib
+import unicodedata
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
     PermissionsMixin,
 )
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,9 +102,20 @@ class UserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email):
-        # The whole address is lower-cased so that the unique constraint on `email`
-        # also refuses "Anne@X.fr" next to "anne@x.fr".
-        return (email or "").strip().lower()
+        """
+        The one form of an address: look-alike characters folded (NFKC: a fullwidth
+        "ｅ" is an "e"), the whole address lower-cased, the domain in its ASCII (IDNA)
+        form. The unique constraint on `email` then refuses every variant of an
+        address that is already taken.
+        """
+        email = unicodedata.normalize("NFKC", email or "").strip().lower()
+        local, at, domain = email.rpartition("@")
+        if not at:
+            return email
+        # Not a valid domain: left as it is, for the form's validator to refuse.
+        with contextlib.suppress(UnicodeError):
+            domain = domain.encode("idna").decode("ascii")
+        return f"{local}@{domain}"
 
     def get_by_natural_key(self, username):
         return self.get(email=self.normalize_email(username))
@@ -150,6 +165,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             "Vérifiée par l'équipe : un badge l'indique à côté de ses propositions."
         ),
     )
+    # Set when a verified organisation changes its name, type or identifier: the team
+    # verifies it again (the admin lists these).
+    reverification_requested_at = models.DateTimeField(
+        _("à vérifier à nouveau depuis"), null=True, blank=True
+    )
     email_confirmed_at = models.DateTimeField(
         _("adresse confirmée le"), null=True, blank=True
     )
@@ -181,6 +201,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             organisation_type_valid("user_organisation_type_valid"),
             models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_whatever_the_case",
+                violation_error_message=_(
+                    "Un compte existe déjà avec cette adresse e-mail."
+                ),
+            ),
+            models.UniqueConstraint(
                 fields=["organisation_key"],
                 condition=~models.Q(organisation_key=""),
                 name="user_one_account_per_organisation",
@@ -194,6 +221,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Whatever the way in (a form, the admin, the shell), the address is stored in
+        # its one form, so that the unique constraint holds on it.
+        self.email = self.__class__.objects.normalize_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def email_confirmed(self):

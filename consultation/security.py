@@ -6,9 +6,11 @@ from django.template.loader import render_to_string
 
 
 def axes_username(request, credentials):
-    """The login that django-axes counts failures for: the email, case-insensitive."""
+    """The login that django-axes counts failures for: the normalised email."""
+    from .models import UserManager
+
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower()
+    return UserManager.normalize_email(username)
 
 
 def rate(name):

@@ -120,12 +120,19 @@ def user_email_confirm(*, user, token):
 def user_profile_update(
     *, user, organisation, organisation_type, region, legal_identifier
 ):
-    """Change the organisation that an account speaks for."""
+    """Change the organisation that an account speaks for. A verified organisation
+    that changes its name, type or identifier is no longer verified: the team
+    verifies it again (`reverification_requested_at`)."""
     identifier, key = _organisation_identity(legal_identifier)
     user = User.objects.select_for_update().get(pk=user.pk)
-    if key != user.organisation_key:
-        # A verified organisation that changes its identity is no longer verified.
+    identity = (organisation.strip(), organisation_type, identifier)
+    if user.organisation_verified and identity != (
+        user.organisation,
+        user.organisation_type,
+        user.legal_identifier,
+    ):
         user.organisation_verified = False
+        user.reverification_requested_at = timezone.now()
     user.organisation = organisation.strip()
     user.organisation_type = organisation_type
     user.region = region

@@ -207,12 +207,23 @@ class ProfileUpdateView(FormView):
         return {**super().get_form_kwargs(), "account": self.request.user}
 
     def form_valid(self, form):
+        was_verified = self.request.user.organisation_verified
         try:
-            services.user_profile_update(user=self.request.user, **form.cleaned_data)
+            user = services.user_profile_update(
+                user=self.request.user, **form.cleaned_data
+            )
         except services.AccountError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Votre profil est enregistré."))
+        if was_verified and not user.organisation_verified:
+            messages.warning(
+                self.request,
+                _(
+                    "Le nom, le type ou le numéro de votre organisation a changé : "
+                    "elle sera vérifiée à nouveau par l'équipe de la consultation."
+                ),
+            )
         return super().form_valid(form)
 
 

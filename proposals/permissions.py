@@ -44,6 +44,18 @@ def opening_refusal(consultation):
     return None
 
 
+def identification_refusal(user):
+    """One organisation, one voice: a vote needs an organisation identified by its
+    SIREN, SIRET or RNA number (one account each), or verified by the team."""
+    if not user.organisation_key and not user.organisation_verified:
+        return _(
+            "Une organisation, une voix : pour voter, indiquez le numéro SIREN, SIRET "
+            "ou RNA de votre organisation dans « Mon organisation », ou attendez sa "
+            "vérification par l'équipe de la consultation."
+        )
+    return None
+
+
 def consultation_vote_refusal(user, consultation):
     """Why `user` may not vote on the published proposals of `consultation`, or None."""
     if refusal := opening_refusal(consultation):
@@ -54,7 +66,7 @@ def consultation_vote_refusal(user, consultation):
         }
     if not consultation.accepts_votes:
         return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
-    return participation_refusal(user)
+    return participation_refusal(user) or identification_refusal(user)
 
 
 def vote_refusal(user, proposal):

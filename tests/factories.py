@@ -5,9 +5,19 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from consultation.identifiers import luhn_valid
 from consultation.models import Consultation, OrganisationType, Phase, Region, User
 from proposals.models import Proposal, Source, Status
 from trajectories.models import GuidingQuestion, Theme, Trajectory
+
+
+def siren(n):
+    """A valid SIREN (Luhn) of its own for the n-th account."""
+    base = f"{n + 10_000_000:08d}"
+    for check in "0123456789":
+        if luhn_valid(base + check):
+            return base + check
+    raise AssertionError(base)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,6 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation_type = OrganisationType.COOPERATIVE
     region = factory.LazyFunction(lambda: Region.objects.get(code="76"))
     email_confirmed_at = factory.LazyFunction(timezone.now)
+    # Identified, so that it may vote: one organisation, one voice.
+    legal_identifier = factory.Sequence(siren)
+    organisation_key = factory.LazyAttribute(lambda user: user.legal_identifier)
     password = factory.PostGenerationMethodCall(
         "set_password", "mot-de-passe-solide-42"
     )

@@ -84,6 +84,7 @@ def seeded_database(directory=None, url=None):
         "Region; User.objects.create_user("
         f"{PARTICIPANT_EMAIL!r}, {PARTICIPANT_PASSWORD!r}, organisation='Coop test', "
         "organisation_type='cooperative', region=Region.objects.get(code='53'), "
+        "legal_identifier='732829320', organisation_key='732829320', "
         "email_confirmed_at=timezone.now())",
     )
     return url

@@ -203,15 +203,32 @@ def test_rejecting_in_the_admin(client, proposal, moderator, role, status):
 
 # --- Predicates against phases --------------------------------------------------------
 
-PEOPLE = ["anonymous", "inactive", "unconfirmed", "participant", "moderator"]
+PEOPLE = [
+    "anonymous",
+    "inactive",
+    "unconfirmed",
+    "unidentified",
+    "participant",
+    "moderator",
+]
 PARTICIPATION_REFUSALS = {
     "anonymous": "Connectez-vous avec le compte de votre organisation pour participer.",
     "inactive": "Ce compte est désactivé : il ne peut plus proposer ni voter.",
     "unconfirmed": (
         "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
     ),
+    "unidentified": None,  # may propose…
     "participant": None,
     "moderator": ORGANISATIONS_ONLY,
+}
+# …but not vote: one organisation, one voice.
+VOTE_REFUSALS = {
+    **PARTICIPATION_REFUSALS,
+    "unidentified": (
+        "Une organisation, une voix : pour voter, indiquez le numéro SIREN, SIRET ou "
+        "RNA de votre organisation dans « Mon organisation », ou attendez sa "
+        "vérification par l'équipe de la consultation."
+    ),
 }
 
 
@@ -221,6 +238,7 @@ def people(moderator):
         "anonymous": AnonymousUser(),
         "inactive": UserFactory(is_active=False),
         "unconfirmed": UserFactory(email_confirmed_at=None),
+        "unidentified": UserFactory(legal_identifier="", organisation_key=""),
         "participant": UserFactory(),
         "moderator": moderator,
     }
@@ -234,7 +252,7 @@ def test_vote_refusal_by_phase_and_person(people, published_proposal, phase, who
         "question__trajectory__consultation"
     ).get()
     expected = (
-        PARTICIPATION_REFUSALS[who]
+        VOTE_REFUSALS[who]
         if phase in (Phase.CONTRIBUTIONS, Phase.VOTES)
         else "Les votes ne sont pas ouverts dans cette phase de la consultation."
     )
@@ -265,7 +283,7 @@ def test_the_services_raise_the_refusal_that_the_pages_show(
 ):
     refusal = PARTICIPATION_REFUSALS[who]
     if refusal is None:
-        return  # a participant is allowed: nothing to raise
+        return  # allowed to take part: nothing to raise
     with pytest.raises(services.ProposalActionError) as voting:
         services.vote_cast(
             proposal=published_proposal, voter=people[who], choice="agree"

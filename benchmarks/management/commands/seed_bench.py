@@ -164,7 +164,8 @@ class Command(BaseCommand):
         rows = (
             (
                 f"bench-{i}@{BENCH_DOMAIN}", password, f"Organisation de test {i}",
-                types[i], regions[i], "", "", False, now, False, True, now, False,
+                # Verified by the team: synthetic organisations vote without a SIREN.
+                types[i], regions[i], "", "", True, now, False, True, now, False,
                 now, "bench",
             )
             for i in range(count)
