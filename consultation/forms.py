@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .identifiers import parse_legal_identifier
 from .models import OrganisationType, Region, User
+from .security import password_confirmed
 
 
 class NormalisedEmailField(forms.EmailField):
@@ -214,6 +215,16 @@ class StyledSetPasswordForm(SetPasswordForm):
 
 
 class StyledPasswordChangeForm(PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Changer le mot de passe"))
+
+    def clean_old_password(self):
+        """The current password, checked (and throttled) as a login."""
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirmed(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

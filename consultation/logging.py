@@ -4,6 +4,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from .security import client_ip
+
 
 class JsonFormatter(logging.Formatter):
     """Time, level, logger, message, and the request's path and status when known."""
@@ -19,6 +21,8 @@ class JsonFormatter(logging.Formatter):
         if request is not None:
             entry["method"] = getattr(request, "method", None)
             entry["path"] = getattr(request, "path", None)
+            if hasattr(request, "META"):
+                entry["client"] = client_ip(request)
         if hasattr(record, "status_code"):
             entry["status"] = record.status_code
         if record.exc_info:

@@ -1,8 +1,34 @@
 """Small hooks for the security libraries (login throttling, rate limits), and the
 refusal of input that no page accepts."""
 
+from django.contrib.auth import authenticate
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django_ratelimit.core import get_usage
+
+
+def client_ip(request):
+    """
+    The client's address, the same for rate limits, login lock-outs and logs. With
+    `TRUSTED_PROXIES` = N (0 by default), the last N hops of X-Forwarded-For were
+    written by our own proxies, so the client is the address just before them;
+    without, the header is ignored (a client could write anything in it).
+    """
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not settings.TRUSTED_PROXIES:
+        return remote
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    return (
+        hops[-settings.TRUSTED_PROXIES]
+        if len(hops) >= settings.TRUSTED_PROXIES
+        else remote
+    )
 
 
 def axes_username(request, credentials):
@@ -42,3 +68,52 @@ class RejectNulBytesMiddleware:
         ):
             return HttpResponseBadRequest(render_to_string("400.html", request=request))
         return self.get_response(request)
+
+
+def mail_address_key(group, request):
+    """Rate-limit key of the forms that mail an address someone typed: that address."""
+    from .models import UserManager
+
+    return UserManager.normalize_email(request.POST.get("email", ""))
+
+
+LOGIN_FAILURES = "login-failures"
+
+
+def login_failures_exceeded(request):
+    """Whether this client has failed too many logins lately, whatever the emails."""
+    usage = get_usage(
+        request,
+        group=LOGIN_FAILURES,
+        key="ip",
+        rate=rate("login_failures_ip"),
+        method=["POST"],
+        increment=False,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def login_failure_count(request):
+    """Count one failed login (or current-password check) of this client."""
+    get_usage(
+        request,
+        group=LOGIN_FAILURES,
+        key="ip",
+        rate=rate("login_failures_ip"),
+        method=["POST"],
+        increment=True,
+    )
+
+
+def password_confirmed(request, user, password):
+    """
+    Check `user`'s current password as the login does: django-axes counts a failure
+    (and locks the email and address out after five), and so does the per-address
+    limit. A locked-out client is refused even with the right password.
+    """
+    if login_failures_exceeded(request):
+        return False
+    if authenticate(request, username=user.email, password=password) == user:
+        return True
+    login_failure_count(request)
+    return False

@@ -194,8 +194,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_space"
 LOGOUT_REDIRECT_URL = "home"
 
+# Behind reverse proxies (docs/deploy.md: nginx), how many of them write the
+# X-Forwarded-For header: the client's address is the one they received. 0: the header
+# is ignored (a client could write anything in it). Rate limits, lock-outs and logs all
+# use `consultation.security.client_ip`.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "consultation.security.client_ip"
+RATELIMIT_IP_META_KEY = "consultation.security.client_ip"
+
 # Login throttling (django-axes): 5 failures for one email from one address lock them
-# out for 15 minutes; a success resets the count.
+# out for 15 minutes; a success resets the count. The current-password checks (account
+# deletion, password change) count as logins. Beyond that, RATE_LIMITS["login_failures_
+# ip"] failures from one address, whatever the emails, refuse its logins (spraying).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -214,6 +224,10 @@ RATE_LIMITS = {
     "proposal_ip": os.environ.get("RATE_LIMIT_PROPOSAL_IP", "60/h"),
     "vote_user": os.environ.get("RATE_LIMIT_VOTE_USER", "120/m"),
     "vote_ip": os.environ.get("RATE_LIMIT_VOTE_IP", "600/m"),
+    # Mails that anyone can have sent (password reset, confirmation link).
+    "mail_address": os.environ.get("RATE_LIMIT_MAIL_ADDRESS", "3/h"),
+    "mail_ip": os.environ.get("RATE_LIMIT_MAIL_IP", "10/h"),
+    "login_failures_ip": os.environ.get("RATE_LIMIT_LOGIN_FAILURES_IP", "20/h"),
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -251,14 +265,14 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.W001",
 ]
 
+# 12 characters at least and none of the 20,000 most common passwords (CNIL's 2022
+# recommendation, ASVS level 2); the form lists these rules in French.
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr"

@@ -31,7 +31,12 @@ from .forms import (
     StyledSetPasswordForm,
 )
 from .models import SitePage, User
-from .security import rate
+from .security import (
+    login_failure_count,
+    login_failures_exceeded,
+    mail_address_key,
+    rate,
+)
 
 
 class SitePageDetailView(DetailView):
@@ -174,6 +179,8 @@ class EmailConfirmView(FormView):
 
 @require_POST
 @login_required
+@ratelimit(key="user", rate=rate("mail_address"), method="POST", block=True)
+@ratelimit(key="ip", rate=rate("mail_ip"), method="POST", block=True)
 def confirmation_resend(request):
     if not request.user.email_confirmed:
         delivery = services.user_confirmation_send(
@@ -232,7 +239,27 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # Many emails tried from one address (password spraying): refused for a while.
+        if login_failures_exceeded(request):
+            return ratelimited(request, None)
+        return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        login_failure_count(self.request)
+        return super().form_invalid(form)
+
+
+# The same answer whether the account exists or not: the limits come first.
+@method_decorator(
+    ratelimit(
+        key=mail_address_key, rate=rate("mail_address"), method="POST", block=True
+    ),
+    name="post",
+)
+@method_decorator(
+    ratelimit(key="ip", rate=rate("mail_ip"), method="POST", block=True), name="post"
+)
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "consultation/password_reset_form.html"
     form_class = StyledPasswordResetForm
@@ -250,6 +277,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "consultation/password_change_form.html"
     form_class = StyledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def get_success_url(self):
         messages.success(self.request, _("Votre mot de passe est changé."))

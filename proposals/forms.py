@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from consultation.models import OrganisationType, Region
+from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
 from . import services
@@ -160,8 +161,8 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, user, request, **kwargs):
+        self.user, self.request = user, request
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(
@@ -173,6 +174,9 @@ class AccountDeleteForm(forms.Form):
         )
 
     def clean_password(self):
-        if not self.user.check_password(self.cleaned_data["password"]):
+        # Checked (and throttled) as a login: a stolen session cannot guess it.
+        if not password_confirmed(
+            self.request, self.user, self.cleaned_data["password"]
+        ):
             raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
         return self.cleaned_data["password"]

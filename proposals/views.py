@@ -272,7 +272,11 @@ class AccountDeleteView(FormView):
     form_class = AccountDeleteForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "request": self.request,
+        }
 
     def form_valid(self, form):
         services.account_delete(user=self.request.user)
