@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .identifiers import parse_legal_identifier
 from .models import OrganisationType, Region, User
 from .security import password_confirmed
+from .text import visible_text
 
 
 class NormalisedEmailField(forms.EmailField):
@@ -37,10 +38,44 @@ class UserCreationAdminForm(AdminUserCreationForm):
         field_classes = {"email": NormalisedEmailField}
 
 
+def legal_identifier_clean(value, *, account=None):
+    """(identifier, key) of a typed SIREN, SIRET or RNA number, or a ValidationError:
+    invalid, or the organisation of another account (one organisation, one voice)."""
+    identifier, key = parse_legal_identifier(value)
+    taken = User.objects.filter(organisation_key=key)
+    if account is not None and account.pk:
+        taken = taken.exclude(pk=account.pk)
+    if taken.exists():
+        raise forms.ValidationError(
+            _(
+                "Cette organisation (%(key)s) a déjà un compte : une organisation "
+                "n'a qu'une voix. Contactez l'équipe de la consultation si "
+                "personne chez vous ne l'a créé."
+            ),
+            params={"key": key},
+        )
+    return identifier, key
+
+
 class UserChangeAdminForm(UserChangeForm):
+    """The admin's account form: the identifier is checked and keyed as at sign-up."""
+
+    # Typed with its spaces, as on the sign-up form; stored compact.
+    legal_identifier = forms.CharField(
+        label=_("SIREN, SIRET ou RNA"), required=False, max_length=20
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_legal_identifier(self):
+        value = self.cleaned_data["legal_identifier"].strip()
+        identifier, key = (
+            legal_identifier_clean(value, account=self.instance) if value else ("", "")
+        )
+        self.instance.organisation_key = key
+        return identifier
 
 
 def _helper(submit_label):
@@ -75,7 +110,7 @@ class OrganisationFieldsMixin(forms.Form):
     )
 
     def clean_organisation(self):
-        organisation = self.cleaned_data["organisation"].strip()
+        organisation = visible_text(self.cleaned_data["organisation"])
         if not organisation:
             raise forms.ValidationError(_("Indiquez le nom de l'organisation."))
         return organisation
@@ -84,19 +119,9 @@ class OrganisationFieldsMixin(forms.Form):
         value = self.cleaned_data["legal_identifier"].strip()
         if not value:
             return ""
-        identifier, key = parse_legal_identifier(value)
-        taken = User.objects.filter(organisation_key=key)
-        if getattr(self, "account", None) is not None:
-            taken = taken.exclude(pk=self.account.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _(
-                    "Cette organisation (%(key)s) a déjà un compte : une organisation "
-                    "n'a qu'une voix. Contactez l'équipe de la consultation si "
-                    "personne chez vous ne l'a créé."
-                ),
-                params={"key": key},
-            )
+        identifier, _key = legal_identifier_clean(
+            value, account=getattr(self, "account", None)
+        )
         return identifier
 
 

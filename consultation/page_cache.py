@@ -7,6 +7,11 @@ kept for `RESULTS_CACHE_SECONDS` under the site's content version, which every
 moderation decision and admin edit changes (`consultation.cache.content_changed`). A
 request with any other cookie (a session, flash messages) or a page holding a form token
 is never cached.
+
+Only canonical addresses are stored: without a query string, or with the one that the
+view declares canonical (`declare_canonical_query`: known parameters, valid values, in
+order). Anything else is served from the database and not kept, so that made-up query
+strings cannot fill the cache.
 """
 
 import secrets
@@ -36,6 +41,11 @@ def shuffle_bucket(request):
             request.shuffle_bucket = secrets.randbelow(SHUFFLE_BUCKETS)
             request.shuffle_bucket_is_new = True
     return request.shuffle_bucket
+
+
+def declare_canonical_query(request, query):
+    """A view's word that `query` (or None) is the canonical form of its parameters."""
+    request.canonical_query = query
 
 
 def remember_shuffle_bucket(request, response):
@@ -86,7 +96,7 @@ class AnonymousPageCacheMiddleware:
             return remember_shuffle_bucket(request, response)
 
         response = self.get_response(request)
-        if self._cacheable(response):
+        if self._cacheable(request, response):
             entry = {
                 "content": response.content,
                 "headers": [
@@ -108,10 +118,12 @@ class AnonymousPageCacheMiddleware:
                 cache.set(base_key, entry, timeout)
         return remember_shuffle_bucket(request, response)
 
-    def _cacheable(self, response):
+    def _cacheable(self, request, response):
         control = response.get("Cache-Control", "")
+        query = request.META.get("QUERY_STRING", "")
         return (
-            response.status_code == 200
+            (not query or query == getattr(request, "canonical_query", None))
+            and response.status_code == 200
             and not response.streaming
             and not (set(response.cookies) - {SHUFFLE_COOKIE})
             and not any(word in control for word in ("private", "no-cache", "no-store"))

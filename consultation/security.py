@@ -4,6 +4,7 @@ refusal of input that no page accepts."""
 from django.contrib.auth import authenticate
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django_ratelimit.core import get_usage
 
 
@@ -117,3 +118,17 @@ def password_confirmed(request, user, password):
         return True
     login_failure_count(request)
     return False
+
+
+class PrivateResponsesMiddleware:
+    """Every answer to a logged-in person depends on their session: no shared cache
+    (a proxy, a CDN) may keep it, nor a browser's disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

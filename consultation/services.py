@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .identifiers import parse_legal_identifier
 from .mail import Delivery, mail_after_commit
 from .models import PRIVACY_PAGE, SitePage, User
+from .text import visible_text
 
 
 class AccountError(Exception):
@@ -69,7 +70,7 @@ def user_signup(
             user = User.objects.create_user(
                 email,
                 password,
-                organisation=organisation.strip(),
+                organisation=visible_text(organisation),
                 organisation_type=organisation_type,
                 region=region,
                 legal_identifier=identifier,
@@ -125,7 +126,7 @@ def user_profile_update(
     verifies it again (`reverification_requested_at`)."""
     identifier, key = _organisation_identity(legal_identifier)
     user = User.objects.select_for_update().get(pk=user.pk)
-    identity = (organisation.strip(), organisation_type, identifier)
+    identity = (visible_text(organisation), organisation_type, identifier)
     if user.organisation_verified and identity != (
         user.organisation,
         user.organisation_type,
@@ -133,7 +134,7 @@ def user_profile_update(
     ):
         user.organisation_verified = False
         user.reverification_requested_at = timezone.now()
-    user.organisation = organisation.strip()
+    user.organisation = visible_text(organisation)
     user.organisation_type = organisation_type
     user.region = region
     user.legal_identifier = identifier

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "consultation.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "consultation.security.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "consultation.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from consultation.models import OrganisationType, Region
@@ -97,6 +98,26 @@ class ProposalFilterForm(forms.Form):
             ("", _("Toutes les régions")),
             *Region.objects.order_by("name").values_list("code", "name"),
         ]
+
+    def canonical_query(self, page_number):
+        """The query string of these filters in its one form (known keys in order,
+        valid values, defaults left out), or None for a search or invalid input: the
+        page cache keeps only canonical addresses."""
+        if not self.is_valid() or set(self.data) - {*self.fields, "page"}:
+            return None
+        filters = self.filters()
+        if filters["search"]:
+            return None
+        data = self.cleaned_data
+        canonical = {
+            "organisation_type": data.get("organisation_type"),
+            "page": str(page_number) if page_number > 1 else "",
+            "question": str(data["question"]) if filters["question"] else "",
+            "region": data.get("region"),
+            "sort": data.get("sort") if data.get("sort") != Sort.RANDOM else "",
+            "source": data.get("source"),
+        }
+        return urlencode([(key, value) for key, value in canonical.items() if value])
 
     def filters(self):
         """The valid filters, as arguments of `selectors.proposal_trajectory_list`."""

@@ -132,6 +132,19 @@ def proposal_rows(consultation):
     )
     region = CSV_HEADER.index("region")
     for row in rows.iterator(chunk_size=2000):
-        row = list(row)
+        row = [spreadsheet_safe(value) for value in row]
         row[region] = row[region] or ""
         yield row
+
+
+# What a spreadsheet reads as the start of a formula (docs/security.md).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet would run as a formula, made plain text by an
+    apostrophe in front (OWASP's advice); other values as they are. The JSON keeps
+    the exact text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value

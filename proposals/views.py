@@ -19,7 +19,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from consultation.cache import cached
-from consultation.page_cache import shuffle_bucket
+from consultation.page_cache import declare_canonical_query, shuffle_bucket
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
 from trajectories.views import CurrentConsultationMixin
@@ -101,6 +101,7 @@ class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
             per_page=PROPOSALS_PER_PAGE,
             voter=self.request.user,
         )
+        declare_canonical_query(self.request, form.canonical_query(page.number))
         return super().get_context_data(
             form=form,
             filters=filters,

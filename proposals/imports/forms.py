@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultation.models import Consultation, Region
 
-from .parser import WorkshopSyntaxError, decode_document
-
-WORKSHOP_DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
+from .parser import DOCUMENT_MAX_BYTES, WorkshopSyntaxError, decode_document
 
 
 class WorkshopUploadForm(forms.Form):
@@ -34,9 +32,8 @@ class WorkshopUploadForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        if upload.size > WORKSHOP_DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
-        data = upload.read()
+        # One byte more than allowed is enough to know that it is too big.
+        data = upload.read(DOCUMENT_MAX_BYTES + 1)
         try:
             return decode_document(data)
         except WorkshopSyntaxError as error:

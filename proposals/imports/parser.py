@@ -20,6 +20,10 @@ TRAJECTORY_RE = re.compile(r"^(?P<number>\d+)\. (?P<title>.+)$")
 THEME_TITLE_MAX_LENGTH = 300
 TRAJECTORY_TITLE_MAX_LENGTH = 500
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+# A workshop's document holds a few hundred lines: these bounds refuse, at once and
+# with a clear message, a file that would keep a worker busy for minutes.
+DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
+DOCUMENT_MAX_LINES = 10_000
 
 
 class WorkshopError(Exception):
@@ -61,6 +65,12 @@ class ParsedTheme:
 
 def decode_document(data):
     """Decode bytes as UTF-8 text without its byte-order mark, or raise an error."""
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise WorkshopSyntaxError(
+            1,
+            _("le fichier dépasse %(size)s Mo.")
+            % {"size": DOCUMENT_MAX_BYTES // (1024 * 1024)},
+        )
     nul = data.find(b"\x00")
     if nul != -1:
         raise WorkshopSyntaxError(
@@ -97,13 +107,20 @@ def is_heading(line):
 
 def parse_workshop(text):
     """Parse a workshop document (text, see `decode_document`) into `ParsedTheme`s."""
+    lines = LINE_BREAK_RE.split(text)
+    if len(lines) > DOCUMENT_MAX_LINES:
+        raise WorkshopSyntaxError(
+            DOCUMENT_MAX_LINES + 1,
+            _("le document dépasse %(max)s lignes.")
+            % {"max": f"{DOCUMENT_MAX_LINES:,}".replace(",", "\u00a0")},
+        )
     themes = []
     numbers_seen = {}
     theme = trajectory = None
     # Where the next text line goes: preamble, heading, title, question or items.
     zone = "preamble"
 
-    for line_number, raw_line in enumerate(LINE_BREAK_RE.split(text), start=1):
+    for line_number, raw_line in enumerate(lines, start=1):
         line = fold_whitespace(raw_line)
         if not line:
             continue

@@ -3,6 +3,8 @@ rules of a proposal's text."""
 
 from django.utils.translation import gettext as _
 
+from consultation.text import visible_text
+
 from ..models import Proposal, Status
 from ..text import text_fingerprint
 
@@ -30,8 +32,8 @@ def locked_proposal(proposal):
 
 
 def text_normalised(text):
-    """A proposal's text as it is stored: whitespace folded to single spaces."""
-    return " ".join(text.split())
+    """A proposal's text as it is stored (`consultation.text.visible_text`)."""
+    return visible_text(text)
 
 
 def text_refusal(text):
