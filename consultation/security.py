@@ -81,29 +81,26 @@ def mail_address_key(group, request):
 LOGIN_FAILURES = "login-failures"
 
 
-def login_failures_exceeded(request):
-    """Whether this client has failed too many logins lately, whatever the emails."""
-    usage = get_usage(
+def _login_failures(request, *, increment):
+    return get_usage(
         request,
         group=LOGIN_FAILURES,
         key="ip",
         rate=rate("login_failures_ip"),
         method=["POST"],
-        increment=False,
+        increment=increment,
     )
+
+
+def login_failures_exceeded(request):
+    """Whether this client has failed too many logins lately, whatever the emails."""
+    usage = _login_failures(request, increment=False)
     return usage is not None and usage["count"] >= usage["limit"]
 
 
 def login_failure_count(request):
     """Count one failed login (or current-password check) of this client."""
-    get_usage(
-        request,
-        group=LOGIN_FAILURES,
-        key="ip",
-        rate=rate("login_failures_ip"),
-        method=["POST"],
-        increment=True,
-    )
+    _login_failures(request, increment=True)
 
 
 def password_confirmed(request, user, password):
