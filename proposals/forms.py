@@ -163,7 +163,8 @@ class ProposalForm(forms.Form):
             self.fields["question"].widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.form_action = reverse(
-            "proposal_create", kwargs={"number": trajectory.number}
+            "consultation_proposal_create",
+            kwargs={"slug": trajectory.consultation.slug, "number": trajectory.number},
         )
         self.helper.add_input(Submit("submit", _("Envoyer ma proposition")))
 

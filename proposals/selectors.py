@@ -45,18 +45,59 @@ ORDERINGS = {
 }
 
 
-def proposal_list(*, consultation):
-    """Every proposal of a consultation, whatever its status (check who may see it)."""
-    return Proposal.objects.in_consultation(consultation).select_related(
-        "question__trajectory__theme", "region", "author"
-    )
+# What a page shows of a proposal: its question, trajectory, theme and consultation
+# (their addresses name it), region and author.
+PROPOSAL_PAGE_RELATIONS = [
+    "question__trajectory__theme__consultation",
+    "question__trajectory__consultation",
+    "region",
+    "author",
+]
+
+
+def proposal_list():
+    """Every proposal, whatever its consultation and status (check who may see it)."""
+    return Proposal.objects.select_related(*PROPOSAL_PAGE_RELATIONS)
 
 
 def proposal_public_list(*, consultation):
     """Published proposals of a consultation, with what a page shows of each."""
     return Proposal.objects.public_in(consultation).select_related(
-        "question__trajectory__theme", "region", "author"
+        *PROPOSAL_PAGE_RELATIONS
     )
+
+
+def consultation_archive_list():
+    """The public consultations, the current first, each with its key figures counted
+    in three grouped queries whatever their number (`proposals`, `votes`,
+    `organisations`)."""
+    consultations = list(Consultation.objects.public().order_by("-opens_at", "-pk"))
+    ids = [consultation.pk for consultation in consultations]
+    totals = {
+        row["question__trajectory__consultation"]: row
+        for row in Proposal.objects.on_record()
+        .filter(question__trajectory__consultation__in=ids)
+        .order_by()
+        .values("question__trajectory__consultation")
+        .annotate(
+            proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
+            votes=Sum("vote_count"),
+        )
+    }
+    organisations = dict(
+        Participation.objects.filter(consultation__in=ids)
+        .order_by()
+        .values_list("consultation")
+        .annotate(count=Count("id"))
+    )
+    for consultation in consultations:
+        row = totals.get(consultation.pk, {})
+        consultation.figures = {
+            "proposals": row.get("proposals", 0),
+            "votes": row.get("votes") or 0,
+            "organisations": organisations.get(consultation.pk, 0),
+        }
+    return consultations
 
 
 def with_voter_choice(proposals, voter):

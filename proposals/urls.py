@@ -1,8 +1,43 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
+# The pages of one consultation. Without a slug (the addresses published first) they
+# mean the current consultation; under /consultations/<slug>/, that consultation.
+consultation_patterns = [
+    path(
+        "trajectoires/<int:number>/",
+        views.TrajectoryDetailView.as_view(),
+        name="consultation_trajectory",
+    ),
+    path(
+        "trajectoires/<int:number>/proposer/",
+        views.ProposalCreateView.as_view(),
+        name="consultation_proposal_create",
+    ),
+    path("resultats/", views.ResultsView.as_view(), name="consultation_results"),
+    path(
+        "open-data/consultation.json",
+        views.open_data_json,
+        name="consultation_open_data_json",
+    ),
+    path(
+        "open-data/proposals.csv",
+        views.open_data_csv,
+        name="consultation_open_data_csv",
+    ),
+]
+
 urlpatterns = [
+    path(
+        "consultations/", views.ConsultationListView.as_view(), name="consultation_list"
+    ),
+    path(
+        "consultations/<slug:slug>/",
+        views.HomeView.as_view(),
+        name="consultation_home",
+    ),
+    path("consultations/<slug:slug>/", include(consultation_patterns)),
     path("", views.HomeView.as_view(), name="home"),
     path(
         "trajectoires/<int:number>/",

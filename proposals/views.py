@@ -22,7 +22,8 @@ from consultation.cache import cached
 from consultation.page_cache import declare_canonical_query, shuffle_bucket
 from consultation.security import rate
 from trajectories import selectors as trajectory_selectors
-from trajectories.views import CurrentConsultationMixin
+from trajectories.models import Trajectory
+from trajectories.views import ConsultationMixin
 
 from . import opendata, permissions, results, selectors, services
 from .forms import AccountDeleteForm, ProposalFilterForm, ProposalForm, VoteForm
@@ -47,10 +48,17 @@ RATE_LIMIT_VOTE_IP = ratelimit(
 
 
 class HomeView(TemplateView):
+    """The home of the current consultation (there may be none yet), or of the one
+    that /consultations/<slug>/ names."""
+
     template_name = "proposals/home.html"
 
     def get_context_data(self, **kwargs):
-        consultation = trajectory_selectors.consultation_current()
+        consultation = (
+            _consultation_or_404(self.kwargs["slug"])
+            if "slug" in self.kwargs
+            else trajectory_selectors.consultation_current()
+        )
         context = {"consultation": consultation}
         if consultation is not None:
             context["themes"] = trajectory_selectors.theme_list(
@@ -64,15 +72,36 @@ class HomeView(TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class TrajectoryDetailView(CurrentConsultationMixin, DetailView):
+class TrajectoryDetailView(ConsultationMixin, DetailView):
     template_name = "trajectories/trajectory_detail.html"
     context_object_name = "trajectory"
 
+    def get(self, request, *args, **kwargs):
+        # /trajectoires/<n>/ means the current consultation's trajectory n; when it has
+        # none, the address moves for good to the latest consultation that has one.
+        if (
+            not self.addressed_by_slug
+            and not self.get_queryset().filter(number=kwargs["number"]).exists()
+        ):
+            trajectory = (
+                Trajectory.objects.filter(
+                    consultation__in=trajectory_selectors.consultation_public_list(),
+                    number=kwargs["number"],
+                )
+                .select_related("consultation")
+                .order_by("-consultation__opens_at")
+                .first()
+            )
+            if trajectory is None:
+                raise Http404
+            return redirect(trajectory.get_absolute_url(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return trajectory_selectors.trajectory_list(consultation=self.consultation)
+
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            trajectory_selectors.trajectory_list(consultation=self.consultation),
-            number=self.kwargs["number"],
-        )
+        return get_object_or_404(self.get_queryset(), number=self.kwargs["number"])
 
     def participation_context(self, proposal_form=None):
         """What the visitor may do here: propose (with which form), vote, or why not."""
@@ -286,16 +315,15 @@ class AccountDeleteView(FormView):
         return redirect("home")
 
 
-class ProposalDetailView(CurrentConsultationMixin, DetailView):
-    """A proposal's page: public once published, always to its author and moderators."""
+class ProposalDetailView(DetailView):
+    """A proposal's page, whatever its consultation (ids are global): public once
+    published, always to its author and moderators."""
 
     template_name = "proposals/proposal_detail.html"
     context_object_name = "proposal"
 
     def get_queryset(self):
-        return selectors.with_voter_choice(
-            selectors.proposal_list(consultation=self.consultation), self.request.user
-        )
+        return selectors.with_voter_choice(selectors.proposal_list(), self.request.user)
 
     def get_object(self, queryset=None):
         proposal = super().get_object(queryset)
@@ -312,11 +340,12 @@ class ProposalDetailView(CurrentConsultationMixin, DetailView):
             vote_refusal=vote_refusal,
             can_withdraw=permissions.can_withdraw_proposal(user, self.object),
             min_votes=RANKING_MIN_VOTES,
+            consultation=self.object.question.trajectory.consultation,
             **kwargs,
         )
 
 
-class ResultsView(CurrentConsultationMixin, TemplateView):
+class ResultsView(ConsultationMixin, TemplateView):
     """The results. Anonymous readers get the whole page from the page cache; for the
     others, the figures come from the data cache (`results.consultation_results`)."""
 
@@ -334,11 +363,27 @@ class ResultsView(CurrentConsultationMixin, TemplateView):
         )
 
 
-def _current_consultation_or_404():
+def _consultation_or_404(slug=None):
+    """The public consultation called `slug`, or the current one."""
+    if slug is not None:
+        return get_object_or_404(
+            trajectory_selectors.consultation_public_list(), slug=slug
+        )
     consultation = trajectory_selectors.consultation_current()
     if consultation is None:
         raise Http404
     return consultation
+
+
+class ConsultationListView(TemplateView):
+    """Every public consultation: the current one first, then the archive."""
+
+    template_name = "consultation/consultation_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            consultations=selectors.consultation_archive_list(), **kwargs
+        )
 
 
 def _open_data_response(content, content_type, filename):
@@ -349,8 +394,8 @@ def _open_data_response(content, content_type, filename):
 
 
 @require_GET
-def open_data_json(request):
-    consultation = _current_consultation_or_404()
+def open_data_json(request, slug=None):
+    consultation = _consultation_or_404(slug)
     content = cached(
         "open-data-json",
         consultation.pk,
@@ -362,8 +407,8 @@ def open_data_json(request):
 
 
 @require_GET
-def open_data_csv(request):
-    consultation = _current_consultation_or_404()
+def open_data_csv(request, slug=None):
+    consultation = _consultation_or_404(slug)
     content = cached(
         "open-data-csv", consultation.pk, lambda: opendata.proposals_csv(consultation)
     )

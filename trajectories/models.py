@@ -40,7 +40,11 @@ class Theme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("theme_detail", kwargs={"pk": self.pk})
+        # The address of its own consultation: ids are global, and /themes/<id>/
+        # moves there when the consultation is no longer the current one.
+        return reverse(
+            "consultation_theme", kwargs={"slug": self.consultation.slug, "pk": self.pk}
+        )
 
 
 class Trajectory(models.Model):
@@ -88,7 +92,11 @@ class Trajectory(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("trajectory_detail", kwargs={"number": self.number})
+        # Numbers are unique in a consultation only: the address names it.
+        return reverse(
+            "consultation_trajectory",
+            kwargs={"slug": self.consultation.slug, "number": self.number},
+        )
 
     def clean(self):
         # The consultation is not a form field, so model validation cannot check the

@@ -12,16 +12,26 @@ def consultation_current():
     return Consultation.objects.current()
 
 
+def consultation_public_list():
+    """The consultations that the public may read: the current one first, then the
+    archive, latest first."""
+    return Consultation.objects.public().order_by("-opens_at", "-pk")
+
+
 def theme_list(*, consultation, with_questions=False):
     """The consultation's themes in order, each with its trajectories by number (and
     their guiding questions, if asked)."""
-    trajectories = Trajectory.objects.order_by("number")
+    trajectories = Trajectory.objects.select_related("consultation").order_by("number")
     if with_questions:
         trajectories = trajectories.prefetch_related("questions")
-    return Theme.objects.filter(consultation=consultation).prefetch_related(
-        Prefetch("trajectories", queryset=trajectories)
+    return (
+        Theme.objects.filter(consultation=consultation)
+        .select_related("consultation")
+        .prefetch_related(Prefetch("trajectories", queryset=trajectories))
     )
 
 
 def trajectory_list(*, consultation):
-    return Trajectory.objects.filter(consultation=consultation).select_related("theme")
+    return Trajectory.objects.filter(consultation=consultation).select_related(
+        "theme__consultation", "consultation"
+    )

@@ -4,4 +4,9 @@ from . import views
 
 urlpatterns = [
     path("themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
+    path(
+        "consultations/<slug:slug>/themes/<int:pk>/",
+        views.ThemeDetailView.as_view(),
+        name="consultation_theme",
+    ),
 ]

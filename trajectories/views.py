@@ -1,25 +1,55 @@
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView
 
 from . import selectors
+from .models import Theme
 
 
-class CurrentConsultationMixin:
-    """Pages about the consultation that the site shows; 404 when there is none."""
+class ConsultationMixin:
+    """
+    Pages of one consultation: the one its address names (/consultations/<slug>/…),
+    or else the current one. 404 when there is none, or when it is not public.
+    """
 
     def dispatch(self, request, *args, **kwargs):
-        self.consultation = selectors.consultation_current()
+        slug = kwargs.get("slug")
+        self.consultation = (
+            get_object_or_404(selectors.consultation_public_list(), slug=slug)
+            if slug
+            else selectors.consultation_current()
+        )
         if self.consultation is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def addressed_by_slug(self):
+        return "slug" in self.kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(consultation=self.consultation, **kwargs)
 
 
-class ThemeDetailView(CurrentConsultationMixin, DetailView):
+class ThemeDetailView(ConsultationMixin, DetailView):
     template_name = "trajectories/theme_detail.html"
     context_object_name = "theme"
+
+    def get(self, request, *args, **kwargs):
+        # /themes/<id>/ of a theme of another consultation: ids are global, so the
+        # address moves for good to the theme's own consultation.
+        if (
+            not self.addressed_by_slug
+            and not self.get_queryset().filter(pk=kwargs["pk"]).exists()
+        ):
+            theme = get_object_or_404(
+                Theme.objects.filter(
+                    consultation__in=selectors.consultation_public_list()
+                ).select_related("consultation"),
+                pk=kwargs["pk"],
+            )
+            return redirect(theme.get_absolute_url(), permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.theme_list(consultation=self.consultation, with_questions=True)
