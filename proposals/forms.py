@@ -86,8 +86,9 @@ class ProposalFilterForm(forms.Form):
         choices=[("", _("Toutes les origines")), *Source.choices],
         required=False,
     )
+    workshop = forms.TypedChoiceField(label=_("Atelier"), coerce=int, required=False)
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args, questions, workshops=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = {question.pk: question for question in questions}
         self.fields["question"].choices = [
@@ -98,6 +99,12 @@ class ProposalFilterForm(forms.Form):
             ("", _("Toutes les régions")),
             *Region.objects.order_by("name").values_list("code", "name"),
         ]
+        self.fields["workshop"].choices = [
+            ("", _("Tous les ateliers")),
+            *((workshop.pk, str(workshop)) for workshop in workshops),
+        ]
+        if not workshops:
+            del self.fields["workshop"]
 
     def canonical_query(self, page_number):
         """The query string of these filters in its one form (known keys in order,
@@ -116,6 +123,7 @@ class ProposalFilterForm(forms.Form):
             "region": data.get("region"),
             "sort": data.get("sort") if data.get("sort") != Sort.RANDOM else "",
             "source": data.get("source"),
+            "workshop": str(data["workshop"]) if data.get("workshop") else "",
         }
         return urlencode([(key, value) for key, value in canonical.items() if value])
 
@@ -130,6 +138,7 @@ class ProposalFilterForm(forms.Form):
             "region": data.get("region") or None,
             "organisation_type": data.get("organisation_type") or None,
             "source": data.get("source") or None,
+            "workshop": data.get("workshop") or None,
         }
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-from .models import Proposal
+from .models import Proposal, Workshop
 
 LICENCE = "Licence Ouverte 2.0"
 # The CSV's columns (their names and order are a contract) and the field of each.
@@ -32,13 +32,27 @@ CSV_COLUMNS = [
     ("disagree", "disagree_count"),
     # Columns added later go at the end: scripts read the ones above by position.
     ("status", "status"),
+    ("workshops", None),  # the ids of its workshops, ";"-separated
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
+
+
+def workshop_ids_by_proposal(consultation):
+    """{proposal id: [workshop ids]} for the consultation's proposals, in one query."""
+    links = {}
+    for proposal_id, workshop_id in (
+        Proposal.workshops.through.objects.filter(workshop__consultation=consultation)
+        .order_by("workshop_id")
+        .values_list("proposal_id", "workshop_id")
+    ):
+        links.setdefault(proposal_id, []).append(workshop_id)
+    return links
 
 
 def consultation_document(consultation):
     """The JSON document: the consultation, its hierarchy, its published proposals."""
     proposals_by_question = {}
+    workshops = workshop_ids_by_proposal(consultation)
     rows = (
         Proposal.objects.on_record_in(consultation)
         .order_by("pk")
@@ -68,6 +82,7 @@ def consultation_document(consultation):
                     for choice in ("agree", "mixed", "disagree")
                 },
                 "status": row["status"],
+                "workshops": workshops.get(row["pk"], []),
             }
         )
 
@@ -102,6 +117,17 @@ def consultation_document(consultation):
         },
         "licence": LICENCE,
         "generated_at": timezone.now().isoformat(),
+        "workshops": [
+            {
+                "id": workshop.pk,
+                "region": workshop.region_id,
+                "date": workshop.date.isoformat(),
+                "place": workshop.place,
+                "organiser": workshop.organiser,
+                "participants": workshop.participant_count,
+            }
+            for workshop in Workshop.objects.filter(consultation=consultation)
+        ],
         "themes": [
             {
                 "title": theme.title,
@@ -125,15 +151,17 @@ def proposals_csv(consultation):
 def proposal_rows(consultation):
     """The CSV rows, header first, read from the database in chunks."""
     yield CSV_HEADER
+    workshops = workshop_ids_by_proposal(consultation)
     rows = (
         Proposal.objects.on_record_in(consultation)
         .order_by("pk")
-        .values_list(*(field for _, field in CSV_COLUMNS))
+        .values_list(*(field for _, field in CSV_COLUMNS if field))
     )
     region = CSV_HEADER.index("region")
     for row in rows.iterator(chunk_size=2000):
         row = [spreadsheet_safe(value) for value in row]
         row[region] = row[region] or ""
+        row.append(";".join(str(pk) for pk in workshops.get(row[0], [])))
         yield row
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
-from .models import Proposal, Status, TallyDimension, VoteTally
+from .models import Proposal, Source, Status, TallyDimension, VoteTally
 from .ranking import (
     CONSENSUS_MIN_REGIONS,
     RANKING_MIN_VOTES,
@@ -49,7 +49,7 @@ def _row(key, label, agree, mixed, disagree):
         "mixed": mixed,
         "disagree": disagree,
         "total": total,
-        "approval": round(100 * approval_share(agree, mixed, disagree)),
+        "approval": round(100 * approval_share(agree, mixed, disagree)) if total else 0,
         "distribution": distribution(agree, mixed, disagree),
     }
 
@@ -160,6 +160,21 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
     return [(proposals[pk], score) for pk, score in ranked if pk in proposals]
 
 
+def source_comparison(sources):
+    """Workshop and online proposals side by side (from `consultation_figures`'s
+    `sources`): how many, their votes, their approval share."""
+    labels = dict(Source.choices)
+    return [
+        {
+            **_row(source, labels[source], counts["agree"], counts["mixed"],
+                   counts["disagree"]),
+            "proposals": counts["proposals"],
+        }
+        for source, counts in sources.items()
+        if counts["proposals"]
+    ]  # fmt: skip
+
+
 def proposal_withdrawn_list(*, consultation):
     """Proposals withdrawn after votes: out of the rankings, their votes still count."""
     return (
@@ -210,10 +225,13 @@ def consultation_results(*, consultation, limit):
             consultation_tallies(consultation), regions=regions
         )
         voting_regions = [row["key"] for row in breakdowns["regions"]]
+        figures = consultation_figures(
+            consultation=consultation, voting_regions=voting_regions, by_source=True
+        )
+        sources = source_comparison(figures.pop("sources"))
         return {
-            "figures": consultation_figures(
-                consultation=consultation, voting_regions=voting_regions
-            ),
+            "figures": figures,
+            "sources": sources,
             "top": list(
                 proposal_top_per_trajectory(consultation=consultation, limit=limit)
             ),

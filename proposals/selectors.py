@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -22,10 +23,12 @@ from .models import (
     Choice,
     Participation,
     Proposal,
+    Source,
     Status,
     TallyDimension,
     Vote,
     VoteTally,
+    Workshop,
     choice_counts,
 )
 from .ranking import RANKING_MIN_VOTES
@@ -56,8 +59,11 @@ PROPOSAL_PAGE_RELATIONS = [
 
 
 def proposal_list():
-    """Every proposal, whatever its consultation and status (check who may see it)."""
-    return Proposal.objects.select_related(*PROPOSAL_PAGE_RELATIONS)
+    """Every proposal, whatever its consultation and status (check who may see it),
+    with the workshops it comes from."""
+    return Proposal.objects.select_related(*PROPOSAL_PAGE_RELATIONS).prefetch_related(
+        Prefetch("workshops", queryset=Workshop.objects.select_related("region"))
+    )
 
 
 def proposal_public_list(*, consultation):
@@ -120,6 +126,7 @@ def proposal_trajectory_list(
     organisation_type=None,
     source=None,
     search="",
+    workshop=None,
 ):
     """A trajectory's published proposals, filtered, in the visitor's chosen order."""
     proposals = Proposal.objects.public_in(trajectory.consultation_id).filter(
@@ -133,6 +140,8 @@ def proposal_trajectory_list(
         proposals = proposals.filter(organisation_type=organisation_type)
     if source:
         proposals = proposals.filter(source=source)
+    if workshop:
+        proposals = proposals.filter(workshops=workshop)
     if search:
         proposals = proposals.filter(text__icontains=search)
     if sort == Sort.RANDOM:
@@ -160,14 +169,23 @@ def proposal_page(proposals, *, number, per_page, voter):
     return page
 
 
-def consultation_figures(*, consultation, voting_regions=None):
+def consultation_figures(*, consultation, voting_regions=None, by_source=False):
     """
     Key figures: published proposals, votes (those on withdrawn proposals included:
     they were cast), organisations and regions involved. `voting_regions`, when the
-    caller has them (from the tallies), saves a query.
+    caller has them (from the tallies), saves a query. With `by_source`, the same
+    query also counts the published proposals and their votes of each source
+    (`sources`: {source: {"proposals", "agree", "mixed", "disagree"}}).
     """
     published = Proposal.objects.public_in(consultation)
     on_record = Proposal.objects.on_record_in(consultation)
+    per_source = {}
+    if by_source:
+        for source in Source.values:
+            mine = Q(status=Status.PUBLISHED, source=source)
+            per_source[f"{source}__proposals"] = Count("id", filter=mine)
+            for choice in Choice.values:
+                per_source[f"{source}__{choice}"] = Sum(f"{choice}_count", filter=mine)
     totals = on_record.aggregate(
         proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
         unranked=Count(
@@ -175,6 +193,7 @@ def consultation_figures(*, consultation, voting_regions=None):
             filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
         ),
         votes=Sum("vote_count"),
+        **per_source,
     )
     if voting_regions is None:
         voting_regions = (
@@ -194,7 +213,7 @@ def consultation_figures(*, consultation, voting_regions=None):
         .values_list("region", flat=True)
         .distinct()
     )
-    return {
+    figures = {
         "proposals": totals["proposals"],
         "unranked": totals["unranked"],  # published, with too few votes to be ranked
         "votes": totals["votes"] or 0,
@@ -203,6 +222,15 @@ def consultation_figures(*, consultation, voting_regions=None):
         ).count(),
         "regions": len(set(voting_regions) - {""} | set(proposing_regions)),
     }
+    if by_source:
+        figures["sources"] = {
+            source: {
+                measure: totals[f"{source}__{measure}"] or 0
+                for measure in ("proposals", *Choice.values)
+            }
+            for source in Source.values
+        }
+    return figures
 
 
 def proposal_list_by_author(*, author):

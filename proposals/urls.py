@@ -60,6 +60,11 @@ urlpatterns = [
         views.proposal_withdraw,
         name="proposal_withdraw",
     ),
+    path(
+        "ateliers/<int:pk>/compte-rendu/",
+        views.workshop_report,
+        name="workshop_report",
+    ),
     path("mon-espace/", views.MySpaceView.as_view(), name="my_space"),
     path("mon-espace/mes-donnees.json", views.my_data, name="my_data"),
     path(

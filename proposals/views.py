@@ -4,7 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
@@ -27,7 +33,7 @@ from trajectories.views import ConsultationMixin
 
 from . import opendata, permissions, results, selectors, services
 from .forms import AccountDeleteForm, ProposalFilterForm, ProposalForm, VoteForm
-from .models import Proposal, Status
+from .models import Proposal, Status, Workshop
 from .ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
 
 PROPOSALS_PER_PAGE = 20
@@ -119,7 +125,15 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
 
     def get_context_data(self, proposal_form=None, **kwargs):
         questions = list(self.object.questions.order_by("position", "pk"))
-        form = ProposalFilterForm(self.request.GET or None, questions=questions)
+        form = ProposalFilterForm(
+            self.request.GET or None,
+            questions=questions,
+            workshops=list(
+                Workshop.objects.filter(proposals__question__trajectory=self.object)
+                .select_related("region")
+                .distinct()
+            ),
+        )
         filters = form.filters()
         proposals = selectors.proposal_trajectory_list(
             trajectory=self.object, seed=shuffle_bucket(self.request), **filters
@@ -413,3 +427,17 @@ def open_data_csv(request, slug=None):
         "open-data-csv", consultation.pk, lambda: opendata.proposals_csv(consultation)
     )
     return _open_data_response(content, "text/csv; charset=utf-8", "proposals.csv")
+
+
+@require_GET
+def workshop_report(request, pk):
+    """A workshop's report, at a stable address (public, like its proposals)."""
+    workshop = get_object_or_404(
+        Workshop.objects.filter(
+            consultation__in=trajectory_selectors.consultation_public_list()
+        ).exclude(report=""),
+        pk=pk,
+    )
+    return FileResponse(
+        workshop.report.open("rb"), filename=workshop.report.name.rsplit("/", 1)[-1]
+    )

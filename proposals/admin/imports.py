@@ -8,7 +8,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
-from ..imports.forms import WorkshopConfirmForm, WorkshopUploadForm
+from ..imports.forms import (
+    WorkshopConfirmForm,
+    WorkshopRecordFields,
+    WorkshopUploadForm,
+)
 
 TEMPLATE = "admin/proposals/proposal/import_workshop.html"
 
@@ -54,6 +58,7 @@ class WorkshopImportAdminMixin:
                 themes=parse_workshop(text),
                 consultation=data["consultation"],
                 region=data["region"],
+                workshop=form.workshop(),
                 dry_run=not confirming,
             )
         except WorkshopError as error:
@@ -84,6 +89,7 @@ class WorkshopImportAdminMixin:
                 "text": text,
                 "consultation": data["consultation"],
                 "region": data["region"],
+                **{name: data.get(name) for name in WorkshopRecordFields.base_fields},
             }
         )
         return TemplateResponse(request, TEMPLATE, context)

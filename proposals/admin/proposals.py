@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,7 +12,7 @@ from trajectories.models import Trajectory
 
 from .. import permissions, services
 from ..forms import ProposalAdminForm, RejectionForm
-from ..models import ModerationEvent, Proposal, Status, Vote
+from ..models import ModerationEvent, Proposal, Status, Vote, Workshop
 from .imports import WorkshopImportAdminMixin
 
 
@@ -332,3 +333,30 @@ class VoteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Votes change only through `services.vote_cast`, which keeps the counters true.
         return False
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
+    """The regional workshops: imports create them; moderators complete them (the
+    organiser, the number of participants, the report)."""
+
+    list_display = ["__str__", "consultation", "region", "date", "proposal_count"]
+    list_filter = ["consultation", "region"]
+    list_select_related = ["consultation", "region"]
+    search_fields = ["place", "organiser"]
+    fields = [
+        "consultation",
+        "region",
+        "date",
+        "place",
+        "organiser",
+        "participant_count",
+        "report",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(proposal_total=Count("proposals"))
+
+    @admin.display(description=_("propositions"), ordering="proposal_total")
+    def proposal_count(self, workshop):
+        return workshop.proposal_total

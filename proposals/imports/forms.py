@@ -8,7 +8,44 @@ from consultation.models import Consultation, Region
 from .parser import DOCUMENT_MAX_BYTES, WorkshopSyntaxError, decode_document
 
 
-class WorkshopUploadForm(forms.Form):
+class WorkshopRecordFields(forms.Form):
+    """The workshop the document comes from, if it is to be recorded: its date and
+    place (both, or neither), organiser and number of participants."""
+
+    workshop_date = forms.DateField(
+        label=_("Date de l'atelier"),
+        required=False,
+        help_text=_("Avec le lieu, les propositions sont rattachées à cet atelier."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    place = forms.CharField(label=_("Lieu"), required=False, max_length=200)
+    organiser = forms.CharField(label=_("Organisé par"), required=False, max_length=200)
+    participants = forms.IntegerField(
+        label=_("Nombre de participants"), required=False, min_value=1
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if bool(cleaned_data.get("workshop_date")) != bool(cleaned_data.get("place")):
+            raise forms.ValidationError(
+                _("Indiquez la date et le lieu de l'atelier, ou ni l'un ni l'autre.")
+            )
+        return cleaned_data
+
+    def workshop(self):
+        """The record's fields, as `service.workshop_import` takes them, or None."""
+        data = self.cleaned_data
+        if not data.get("workshop_date"):
+            return None
+        return {
+            "date": data["workshop_date"],
+            "place": data["place"],
+            "organiser": data.get("organiser") or "",
+            "participant_count": data.get("participants"),
+        }
+
+
+class WorkshopUploadForm(WorkshopRecordFields):
     """Step one of the admin import: the document and where its content goes."""
 
     document = forms.FileField(
@@ -43,8 +80,13 @@ class WorkshopUploadForm(forms.Form):
             ) from None
 
 
-class WorkshopConfirmForm(forms.Form):
+class WorkshopConfirmForm(WorkshopRecordFields):
     """Step two: the previewed document, sent back to be imported for real."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in WorkshopRecordFields.base_fields:
+            self.fields[name].widget = forms.HiddenInput()
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
     consultation = forms.ModelChoiceField(

@@ -15,7 +15,8 @@ from consultation.cache import content_changed
 from consultation.models import Consultation, Phase
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-from ..models import Proposal, Source, Status
+from ..models import Proposal, Source, Status, Workshop
+from ..text import text_fingerprint
 from .parser import WorkshopConflict
 
 
@@ -50,6 +51,7 @@ class WorkshopImportReport:
     consultation_created: bool = False
     dry_run: bool = False
     entries: list = field(default_factory=list)
+    workshop: Workshop | None = None
 
     def created_count(self, kind):
         return sum(1 for entry in self.entries if entry.kind == kind and entry.created)
@@ -89,10 +91,17 @@ def _import_target(consultation):
     return Consultation.objects.create(**DEFAULT_CONSULTATION), True
 
 
-def workshop_import(*, themes, consultation=None, region=None, dry_run=False):
+def workshop_import(
+    *, themes, consultation=None, region=None, workshop=None, dry_run=False
+):
     """
     Create the themes, trajectories, questions and published workshop proposals of a
     parsed document (`parser.parse_workshop`) that do not exist yet; idempotent.
+
+    `workshop`, when given ({"date", "place", "organiser", "participant_count"}), is
+    the record of the workshop the document comes from (found or created, with the
+    `region`): every proposal of the document is attached to it. A text that another
+    workshop already brought under the same question is that proposal, not a new one.
 
     All or nothing: a conflict with existing content raises `WorkshopConflict` and
     writes nothing. A dry run does the same work and rolls it back, so its report is
@@ -105,6 +114,17 @@ def workshop_import(*, themes, consultation=None, region=None, dry_run=False):
             consultation_created=consultation_created,
             dry_run=dry_run,
         )
+        if workshop:
+            report.workshop, _created = Workshop.objects.get_or_create(
+                consultation=target,
+                region=region,
+                date=workshop["date"],
+                place=workshop["place"],
+                defaults={
+                    "organiser": workshop.get("organiser") or "",
+                    "participant_count": workshop.get("participant_count"),
+                },
+            )
         next_theme_position = (
             target.themes.aggregate(last=Max("position"))["last"] or 0
         ) + 1
@@ -174,16 +194,17 @@ def _import_trajectory(report, theme, parsed, region):
         ImportEntry("question", question.text, parsed.question_line, created)
     )
 
-    existing = set(
-        question.proposals.filter(source=Source.WORKSHOP, region=region).values_list(
-            "text", flat=True
-        )
-    )
+    # One proposal per text under a question, whichever workshop brought it first.
+    existing = {
+        proposal.fingerprint: proposal
+        for proposal in question.proposals.filter(source=Source.WORKSHOP)
+    }
     now = timezone.now()
     for line, text in parsed.items:
-        created = text not in existing
+        proposal = existing.get(text_fingerprint(text))
+        created = proposal is None
         if created:
-            Proposal.objects.create(
+            proposal = Proposal.objects.create(
                 question=question,
                 text=text,
                 source=Source.WORKSHOP,
@@ -191,5 +212,7 @@ def _import_trajectory(report, theme, parsed, region):
                 status=Status.PUBLISHED,
                 published_at=now,
             )
-            existing.add(text)
+            existing[proposal.fingerprint] = proposal
+        if report.workshop is not None:
+            proposal.workshops.add(report.workshop)
         report.entries.append(ImportEntry("proposal", text, line, created))

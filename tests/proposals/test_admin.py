@@ -52,6 +52,9 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
         ("proposals", "import_workshop"),
         ("proposals", "view_vote"),
         ("proposals", "view_moderationevent"),
+        ("proposals", "view_workshop"),
+        ("proposals", "add_workshop"),
+        ("proposals", "change_workshop"),
     }
 
 

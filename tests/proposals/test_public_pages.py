@@ -514,7 +514,14 @@ def test_the_json_export_follows_the_contract(client, site):
     response = client.get(reverse("open_data_json"))
     assert response["Content-Type"] == "application/json"
     data = json.loads(content(response))
-    assert set(data) == {"consultation", "licence", "generated_at", "themes"}
+    # The contract's keys, and those added since (open data only grows).
+    assert set(data) == {
+        "consultation",
+        "licence",
+        "generated_at",
+        "themes",
+        "workshops",
+    }
     assert data["consultation"] == {
         "title": "Consultation des trajectoires",
         "slug": site.consultation.slug,
@@ -551,6 +558,7 @@ def test_the_json_export_follows_the_contract(client, site):
             "disagree": site.proposals[0].disagree_count,
         },
         "status": "published",  # added later: the contract's keys stay as they were
+        "workshops": [],
     }
     from_workshop = next(p for p in proposals if p["id"] == workshop.pk)
     assert (from_workshop["region"], from_workshop["organisation_type"]) == (None, None)
@@ -564,7 +572,7 @@ def test_the_csv_export_follows_the_contract(client, site):
         "id", "theme", "trajectory_number", "trajectory", "question", "text", "source",
         "region", "organisation_type", "agree", "mixed", "disagree",
     ]  # fmt: skip
-    assert rows[0][12:] == ["status"]  # columns added later go at the end
+    assert rows[0][12:] == ["status", "workshops"]  # added later, at the end
     assert len(rows) == 11
     ids = [int(row[0]) for row in rows[1:]]
     assert ids == sorted(ids)
@@ -584,6 +592,7 @@ def test_the_csv_export_follows_the_contract(client, site):
         str(proposal.mixed_count),
         str(proposal.disagree_count),
         "published",
+        "",
     ]
 
 

@@ -1,5 +1,6 @@
 """`manage.py import_workshop PATH`: import a workshop document (docs/contracts.md)."""
 
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,6 +35,17 @@ class Command(BaseCommand):
             help="INSEE code of the workshop's region, given to its proposals",
         )
         parser.add_argument(
+            "--workshop-date",
+            metavar="YYYY-MM-DD",
+            type=datetime.date.fromisoformat,
+            help="the workshop's date: its proposals are attached to its record",
+        )
+        parser.add_argument("--place", help="where the workshop took place")
+        parser.add_argument("--organiser", default="", help="who organised it")
+        parser.add_argument(
+            "--participants", type=int, help="how many people took part in it"
+        )
+        parser.add_argument(
             "--if-no-consultation",
             action="store_true",
             help="do nothing when the database already holds a consultation (make run)",
@@ -45,6 +57,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, consultation, region, dry_run, **options):
+        workshop = self._workshop(options)
         if options["if_no_consultation"] and Consultation.objects.exists():
             self.stdout.write("A consultation exists already: nothing imported.")
             return
@@ -57,7 +70,11 @@ class Command(BaseCommand):
         try:
             themes = parse_workshop(decode_document(data))
             report = workshop_import(
-                themes=themes, consultation=target, region=region, dry_run=dry_run
+                themes=themes,
+                consultation=target,
+                region=region,
+                workshop=workshop,
+                dry_run=dry_run,
             )
         except WorkshopError as error:  # a syntax error or a conflict, with its line
             self.stderr.write(str(error))
@@ -65,6 +82,20 @@ class Command(BaseCommand):
         except NoImportTarget as error:
             raise CommandError(str(error)) from None
         self._print(report)
+
+    def _workshop(self, options):
+        if options["workshop_date"] is None:
+            if options["place"]:
+                raise CommandError("--place goes with --workshop-date")
+            return None
+        if not options["place"]:
+            raise CommandError("--workshop-date needs --place")
+        return {
+            "date": options["workshop_date"],
+            "place": options["place"],
+            "organiser": options["organiser"],
+            "participant_count": options["participants"],
+        }
 
     def _consultation(self, slug):
         if slug is None:

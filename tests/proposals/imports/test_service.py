@@ -154,9 +154,11 @@ def test_a_dry_run_after_an_import_shows_everything_as_existing():
 def test_the_region_option_gives_the_workshop_proposals_their_region(tmp_path):
     run(str(SEED), "--region", "76")
     assert set(Proposal.objects.values_list("region", flat=True)) == {"76"}
-    # The same document from another region's workshop adds that region's proposals.
+    # The same document from another region's workshop: the same proposals (one
+    # proposal per text, not two competing for votes), keeping the first region.
     run(str(SEED), "--region", "53")
-    assert Proposal.objects.count() == 56
+    assert Proposal.objects.count() == 28
+    assert set(Proposal.objects.values_list("region", flat=True)) == {"76"}
     assert Trajectory.objects.count() == 6
 
 
