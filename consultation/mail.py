@@ -9,7 +9,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -29,14 +29,14 @@ class Delivery:
         return self.sent is False
 
 
-def mail_send(*, template, context, recipient, language=None):
+def mail_send(*, template, context, recipient, language=None, headers=None):
     """Send the mail `template` (`<template>_subject.txt` and `_body.txt`) now;
     return whether it went out."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
     try:
-        send_mail(subject, body, None, [recipient])
+        EmailMessage(subject, body, None, [recipient], headers=headers).send()
     except (OSError, smtplib.SMTPException) as error:
         logger.error("Mail %s not sent: %s", template, error)
         return False

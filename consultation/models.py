@@ -173,6 +173,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_confirmed_at = models.DateTimeField(
         _("adresse confirmée le"), null=True, blank=True
     )
+    answer_mails = models.BooleanField(
+        _("reçoit les réponses officielles par e-mail"),
+        default=True,
+        db_default=True,  # rows written without the ORM (seed_bench's COPY) too
+        help_text=_(
+            "Aux propositions de l'organisation et à celles pour lesquelles elle "
+            "a voté."
+        ),
+    )
     # The consent given at sign-up, and to which version of the privacy page (its
     # last update when the person read it).
     terms_accepted_at = models.DateTimeField(

@@ -7,6 +7,7 @@ database does not hold.
 from typing import NamedTuple
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -145,3 +146,22 @@ def user_profile_update(
     except IntegrityError:
         raise AccountError(_("Cette organisation a déjà un compte.")) from None
     return user
+
+
+UNSUBSCRIBE_SALT = "consultation.services.unsubscribe"
+
+
+def unsubscribe_token(user):
+    """The token of the one-click link that stops `user`'s answer mails."""
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def user_unsubscribe(*, token):
+    """Stop the answer mails of the account that `token` names; the account, or None
+    when the token is not one of ours."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    updated = User.objects.filter(pk=pk).update(answer_mails=False)
+    return User.objects.get(pk=pk) if updated else None

@@ -10,7 +10,7 @@ from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
 from . import services
-from .models import Choice, Proposal, Source, Status
+from .models import AnswerState, Choice, Proposal, Source, Status
 from .selectors import Sort
 from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 
@@ -30,6 +30,20 @@ class RejectionForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Un refus doit être motivé."))
         return reason
+
+
+class AnswerForm(forms.Form):
+    """The official answer a moderator gives (one or several proposals at once)."""
+
+    state = forms.ChoiceField(label=_("Réponse"), choices=AnswerState.choices)
+    text = forms.CharField(
+        label=_("Texte de la réponse"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_(
+            "Publié avec la proposition et envoyé aux organisations concernées."
+        ),
+    )
 
 
 class ProposalAdminForm(forms.ModelForm):
@@ -87,6 +101,11 @@ class ProposalFilterForm(forms.Form):
         required=False,
     )
     workshop = forms.TypedChoiceField(label=_("Atelier"), coerce=int, required=False)
+    answer = forms.ChoiceField(
+        label=_("Réponse officielle"),
+        choices=[("", _("Toutes")), *AnswerState.choices],
+        required=False,
+    )
 
     def __init__(self, *args, questions, workshops=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +143,7 @@ class ProposalFilterForm(forms.Form):
             "sort": data.get("sort") if data.get("sort") != Sort.RANDOM else "",
             "source": data.get("source"),
             "workshop": str(data["workshop"]) if data.get("workshop") else "",
+            "answer": data.get("answer"),
         }
         return urlencode([(key, value) for key, value in canonical.items() if value])
 
@@ -139,6 +159,7 @@ class ProposalFilterForm(forms.Form):
             "organisation_type": data.get("organisation_type") or None,
             "source": data.get("source") or None,
             "workshop": data.get("workshop") or None,
+            "answer": data.get("answer") or None,
         }
 
 

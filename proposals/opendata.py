@@ -33,6 +33,8 @@ CSV_COLUMNS = [
     # Columns added later go at the end: scripts read the ones above by position.
     ("status", "status"),
     ("workshops", None),  # the ids of its workshops, ";"-separated
+    ("answer_state", "answer__state"),
+    ("answer", "answer__text"),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -67,6 +69,9 @@ def consultation_document(consultation):
             "mixed_count",
             "disagree_count",
             "status",
+            "answer__state",
+            "answer__text",
+            "answer__answered_at",
         )
     )
     for row in rows:
@@ -83,6 +88,13 @@ def consultation_document(consultation):
                 },
                 "status": row["status"],
                 "workshops": workshops.get(row["pk"], []),
+                "answer": {
+                    "state": row["answer__state"],
+                    "text": row["answer__text"],
+                    "date": row["answer__answered_at"].date().isoformat(),
+                }
+                if row["answer__state"]
+                else None,
             }
         )
 
@@ -158,11 +170,12 @@ def proposal_rows(consultation):
         .values_list(*(field for _, field in CSV_COLUMNS if field))
     )
     region = CSV_HEADER.index("region")
+    at = CSV_HEADER.index("workshops")
     for row in rows.iterator(chunk_size=2000):
         row = [spreadsheet_safe(value) for value in row]
         row[region] = row[region] or ""
-        row.append(";".join(str(pk) for pk in workshops.get(row[0], [])))
-        yield row
+        row.insert(at, ";".join(str(pk) for pk in workshops.get(row[0], [])))
+        yield [value if value is not None else "" for value in row]
 
 
 # What a spreadsheet reads as the start of a formula (docs/security.md).

@@ -148,6 +148,20 @@ def rejection_refusal(user, proposal):
     return None
 
 
+def answer_refusal(user, proposal):
+    """Why `user` may not give the official answer to `proposal`, or None."""
+    if not (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("proposals.answer_proposal")
+    ):
+        return _("Vous n'avez pas le droit de répondre aux propositions.")
+    if proposal.status != Status.PUBLISHED:
+        return _("Seule une proposition publiée reçoit une réponse officielle.")
+    return None
+
+
 def can_view_proposal(user, proposal):
     """Proposals on record (published, or withdrawn after votes) are public; others
     only to their author and moderators."""

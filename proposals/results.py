@@ -10,11 +10,12 @@ import math
 from django.db.models import Count, F, FloatField, Sum, Value, Window
 from django.db.models.functions import Cast, Least, Ln, RowNumber
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 
-from .models import Proposal, Source, Status, TallyDimension, VoteTally
+from .models import AnswerState, Proposal, Source, Status, TallyDimension, VoteTally
 from .ranking import (
     CONSENSUS_MIN_REGIONS,
     RANKING_MIN_VOTES,
@@ -175,6 +176,36 @@ def source_comparison(sources):
     ]  # fmt: skip
 
 
+# The plural is chosen by the "count" of the interpolation (ngettext_lazy's number).
+ANSWER_COUNT_LABELS = {
+    AnswerState.ADOPTED: ngettext_lazy(
+        "%(count)s retenue", "%(count)s retenues", "count"
+    ),
+    AnswerState.PARTLY: ngettext_lazy(
+        "%(count)s retenue en partie", "%(count)s retenues en partie", "count"
+    ),
+    AnswerState.STUDYING: ngettext_lazy(
+        "%(count)s à l’étude", "%(count)s à l’étude", "count"
+    ),
+    AnswerState.NOT_ADOPTED: ngettext_lazy(
+        "%(count)s non retenue", "%(count)s non retenues", "count"
+    ),
+}
+
+
+def answer_counts(counts):
+    """The official answers counted by state, in words (« 23 retenues »)."""
+    return [
+        {
+            "state": state,
+            "count": counts[state],
+            "label": ANSWER_COUNT_LABELS[state] % {"count": counts[state]},
+        }
+        for state in ANSWER_COUNT_LABELS
+        if counts[state]
+    ]
+
+
 def proposal_withdrawn_list(*, consultation):
     """Proposals withdrawn after votes: out of the rankings, their votes still count."""
     return (
@@ -229,9 +260,11 @@ def consultation_results(*, consultation, limit):
             consultation=consultation, voting_regions=voting_regions, by_source=True
         )
         sources = source_comparison(figures.pop("sources"))
+        answers = answer_counts(figures.pop("answers"))
         return {
             "figures": figures,
             "sources": sources,
+            "answers": answers,
             "top": list(
                 proposal_top_per_trajectory(consultation=consultation, limit=limit)
             ),

@@ -20,6 +20,7 @@ from django.db.models.functions import MD5, Cast, Concat
 from consultation.models import Consultation
 
 from .models import (
+    AnswerState,
     Choice,
     Participation,
     Proposal,
@@ -51,6 +52,7 @@ ORDERINGS = {
 # What a page shows of a proposal: its question, trajectory, theme and consultation
 # (their addresses name it), region and author.
 PROPOSAL_PAGE_RELATIONS = [
+    "answer",
     "question__trajectory__theme__consultation",
     "question__trajectory__consultation",
     "region",
@@ -127,6 +129,7 @@ def proposal_trajectory_list(
     source=None,
     search="",
     workshop=None,
+    answer=None,
 ):
     """A trajectory's published proposals, filtered, in the visitor's chosen order."""
     proposals = Proposal.objects.public_in(trajectory.consultation_id).filter(
@@ -142,6 +145,8 @@ def proposal_trajectory_list(
         proposals = proposals.filter(source=source)
     if workshop:
         proposals = proposals.filter(workshops=workshop)
+    if answer:
+        proposals = proposals.filter(answer__state=answer)
     if search:
         proposals = proposals.filter(text__icontains=search)
     if sort == Sort.RANDOM:
@@ -161,7 +166,7 @@ def proposal_page(proposals, *, number, per_page, voter):
     ids = list(page.object_list)
     rows = with_voter_choice(
         Proposal.objects.filter(pk__in=ids).select_related(
-            "question", "region", "author"
+            "question", "region", "author", "answer"
         ),
         voter,
     ).in_bulk(ids)
@@ -181,6 +186,10 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
     on_record = Proposal.objects.on_record_in(consultation)
     per_source = {}
     if by_source:
+        for state in AnswerState.values:
+            per_source[f"answers__{state}"] = Count(
+                "id", filter=Q(status=Status.PUBLISHED, answer__state=state)
+            )
         for source in Source.values:
             mine = Q(status=Status.PUBLISHED, source=source)
             per_source[f"{source}__proposals"] = Count("id", filter=mine)
@@ -223,6 +232,9 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
         "regions": len(set(voting_regions) - {""} | set(proposing_regions)),
     }
     if by_source:
+        figures["answers"] = {
+            state: totals[f"answers__{state}"] for state in AnswerState.values
+        }
         figures["sources"] = {
             source: {
                 measure: totals[f"{source}__{measure}"] or 0

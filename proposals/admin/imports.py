@@ -1,4 +1,5 @@
-"""The admin's import of workshop documents: upload, preview, confirm."""
+"""The admin's imports: workshop documents, and official answers from a CSV file;
+each one uploaded, previewed, then confirmed."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,14 +8,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import services
 from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
 from ..imports.forms import (
+    AnswersConfirmForm,
+    AnswersUploadForm,
     WorkshopConfirmForm,
     WorkshopRecordFields,
     WorkshopUploadForm,
 )
 
 TEMPLATE = "admin/proposals/proposal/import_workshop.html"
+ANSWERS_TEMPLATE = "admin/proposals/proposal/import_answers.html"
 
 
 class WorkshopImportAdminMixin:
@@ -28,7 +33,54 @@ class WorkshopImportAdminMixin:
                 self.admin_site.admin_view(self.import_workshop_view),
                 name="{}_{}_import_workshop".format(*info),
             ),
+            path(
+                "import-answers/",
+                self.admin_site.admin_view(self.import_answers_view),
+                name="{}_{}_import_answers".format(*info),
+            ),
         ]
+
+    def import_answers_view(self, request):
+        """Upload a CSV file of answers (`id,state,answer`), preview, confirm."""
+        if not request.user.has_perm("proposals.answer_proposal"):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer des réponses officielles"),
+            "form": AnswersUploadForm(),
+        }
+        if request.method != "POST":
+            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+        confirming = "confirm" in request.POST
+        form = (AnswersConfirmForm if confirming else AnswersUploadForm)(
+            request.POST, request.FILES
+        )
+        if not form.is_valid():
+            if not confirming:
+                context["form"] = form
+            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+        text = form.cleaned_data["text" if confirming else "document"]
+        try:
+            rows = (services.answers_import if confirming else services.answers_parse)(
+                text=text, author=request.user
+            )
+        except services.AnswerImportError as error:
+            context["import_errors"] = [
+                _("Ligne %(line)s : %(reason)s") % {"line": line, "reason": reason}
+                for line, reason in error.errors
+            ]
+            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+        if confirming:
+            self.message_user(
+                request,
+                _("%(count)s réponses importées.") % {"count": len(rows)},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:proposals_proposal_changelist"))
+        context["rows"] = rows
+        context["confirm_form"] = AnswersConfirmForm(initial={"text": text})
+        return TemplateResponse(request, ANSWERS_TEMPLATE, context)
 
     def import_workshop_view(self, request):
         """Upload a workshop document, preview what it creates, then confirm."""

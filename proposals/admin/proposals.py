@@ -11,7 +11,7 @@ from consultation.admin_mixins import ContentChangeAdminMixin, fields_except
 from trajectories.models import Trajectory
 
 from .. import permissions, services
-from ..forms import ProposalAdminForm, RejectionForm
+from ..forms import AnswerForm, ProposalAdminForm, RejectionForm
 from ..models import ModerationEvent, Proposal, Status, Vote, Workshop
 from .imports import WorkshopImportAdminMixin
 
@@ -111,7 +111,7 @@ class ProposalAdmin(
     search_fields = ["text", "author__organisation"]
     date_hierarchy = "created_at"
     ordering = ["created_at", "pk"]
-    actions = ["publish_selected", "reject_selected"]
+    actions = ["publish_selected", "reject_selected", "answer_selected"]
     fields = [
         "question",
         "text",
@@ -262,17 +262,79 @@ class ProposalAdmin(
                     messages.SUCCESS,
                 )
             return None
+        return self._action_form(
+            request,
+            title=_("Refuser des propositions"),
+            submit_label=_("Refuser"),
+            form=form,
+            proposals=queryset,
+            action="reject_selected",
+        )
+
+    @admin.action(
+        description=_("Répondre aux propositions sélectionnées"),
+        permissions=["answer"],
+    )
+    def answer_selected(self, request, queryset):
+        """One official answer (state and text) for every selected proposal."""
+        form = AnswerForm(request.POST if "state" in request.POST else None)
+        if not form.is_valid():
+            return self._action_form(
+                request,
+                title=_("Répondre à des propositions"),
+                submit_label=_("Répondre"),
+                form=form,
+                proposals=queryset,
+                action="answer_selected",
+            )
+        done = 0
+        for proposal in queryset:
+            try:
+                services.proposal_answer(
+                    proposal=proposal, author=request.user, **form.cleaned_data
+                )
+            except services.ProposalActionError as error:
+                self.message_user(
+                    request, f"« {proposal} » : {error}", messages.WARNING
+                )
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d réponse enregistrée.",
+                "%(count)d réponses enregistrées.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+        return None
+
+    def has_answer_permission(self, request):
+        return request.user.has_perm("proposals.answer_proposal")
+
+    def _action_form(self, request, *, title, submit_label, form, proposals, **extra):
+        """The intermediate page of an action that asks for something (a reason,
+        an answer) before it applies to `proposals`."""
         return TemplateResponse(
             request,
-            "admin/proposals/proposal/reject.html",
+            "admin/proposals/proposal/action_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": _("Refuser des propositions"),
+                "title": title,
+                "intro": ngettext(
+                    "Pour cette proposition :",
+                    "Pour ces %(count)d propositions :",
+                    len(proposals),
+                )
+                % {"count": len(proposals)},
+                "submit_label": submit_label,
                 "form": form,
-                "proposals": queryset,
+                "proposals": proposals,
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-                "action": "reject_selected",
+                **extra,
             },
         )
 
@@ -303,17 +365,13 @@ class ProposalAdmin(
             ):
                 self.message_user(request, _("Proposition refusée."), messages.SUCCESS)
             return redirect(self._change_url(proposal))
-        return TemplateResponse(
+        return self._action_form(
             request,
-            "admin/proposals/proposal/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("Refuser une proposition"),
-                "form": form,
-                "proposals": [proposal],
-                "original": proposal,
-            },
+            title=_("Refuser une proposition"),
+            submit_label=_("Refuser"),
+            form=form,
+            proposals=[proposal],
+            original=proposal,
         )
 
 

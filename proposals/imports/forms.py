@@ -95,3 +95,32 @@ class WorkshopConfirmForm(WorkshopRecordFields):
     region = forms.ModelChoiceField(
         queryset=Region.objects.all(), required=False, widget=forms.HiddenInput
     )
+
+
+class AnswersUploadForm(forms.Form):
+    """A CSV file of official answers: `id,state,answer`, UTF-8, with its header."""
+
+    document = forms.FileField(
+        label=_("Fichier de réponses (CSV)"),
+        help_text=_(
+            "Colonnes id, state, answer ; états : studying, adopted, partly, "
+            "not_adopted."
+        ),
+    )
+
+    def clean_document(self):
+        data = self.cleaned_data["document"].read(DOCUMENT_MAX_BYTES + 1)
+        if len(data) > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("Le fichier n'est pas du texte UTF-8.")
+            ) from None
+
+
+class AnswersConfirmForm(forms.Form):
+    """The previewed answers, sent back to be imported for real."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)

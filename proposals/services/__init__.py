@@ -12,6 +12,7 @@ Workshop documents are imported by `proposals.imports`.
 """
 
 from .accounts import account_delete
+from .answers import AnswerImportError, answers_import, answers_parse, proposal_answer
 from .common import (
     PROPOSAL_MAX_LENGTH,
     PROPOSAL_MIN_LENGTH,
@@ -35,7 +36,11 @@ __all__ = [
     "DuplicateProposal",
     "ProposalActionError",
     "WithdrawalNeedsConfirmation",
+    "AnswerImportError",
     "account_delete",
+    "answers_import",
+    "answers_parse",
+    "proposal_answer",
     "duplicate_refusal",
     "proposal_edit",
     "text_normalised",

@@ -120,7 +120,7 @@ def test_bulk_rejection_asks_for_a_reason_first(moderator_client, question):
         CHANGELIST, {"action": "reject_selected", "_selected_action": selected}
     )
     assert response.status_code == 200
-    assert "admin/proposals/proposal/reject.html" in [
+    assert "admin/proposals/proposal/action_form.html" in [
         t.name for t in response.templates
     ]
     assert set(Proposal.objects.values_list("status", flat=True)) == {Status.PENDING}

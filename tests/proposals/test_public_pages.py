@@ -559,6 +559,7 @@ def test_the_json_export_follows_the_contract(client, site):
         },
         "status": "published",  # added later: the contract's keys stay as they were
         "workshops": [],
+        "answer": None,
     }
     from_workshop = next(p for p in proposals if p["id"] == workshop.pk)
     assert (from_workshop["region"], from_workshop["organisation_type"]) == (None, None)
@@ -572,7 +573,8 @@ def test_the_csv_export_follows_the_contract(client, site):
         "id", "theme", "trajectory_number", "trajectory", "question", "text", "source",
         "region", "organisation_type", "agree", "mixed", "disagree",
     ]  # fmt: skip
-    assert rows[0][12:] == ["status", "workshops"]  # added later, at the end
+    # Added later, at the end.
+    assert rows[0][12:] == ["status", "workshops", "answer_state", "answer"]
     assert len(rows) == 11
     ids = [int(row[0]) for row in rows[1:]]
     assert ids == sorted(ids)
@@ -592,6 +594,8 @@ def test_the_csv_export_follows_the_contract(client, site):
         str(proposal.mixed_count),
         str(proposal.disagree_count),
         "published",
+        "",
+        "",
         "",
     ]
 

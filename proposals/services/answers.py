@@ -1,0 +1,108 @@
+"""The organisers' official answers to proposals, one by one or from a CSV file."""
+
+import csv
+import io
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from consultation.cache import content_changed
+from consultation.text import visible_text
+
+from .. import permissions
+from ..models import Answer, AnswerState, Proposal
+from .common import ProposalActionError, locked_proposal, refuse_if
+
+ANSWER_MAX_LENGTH = 5000
+
+
+def answer_refusal(state, text):
+    """Why (`state`, `text`) is not an answer, or None."""
+    if state not in AnswerState.values:
+        return _("réponse inconnue : « %(state)s » (%(known)s).") % {
+            "state": state,
+            "known": ", ".join(AnswerState.values),
+        }
+    if not text:
+        return _("le texte de la réponse est vide.")
+    if len(text) > ANSWER_MAX_LENGTH:
+        return _("le texte de la réponse dépasse %(max)s caractères.") % {
+            "max": ANSWER_MAX_LENGTH
+        }
+    return None
+
+
+@transaction.atomic
+def proposal_answer(*, proposal, author, state, text):
+    """Give (or change) the official answer to a published proposal; the
+    organisations concerned are mailed it by `send_answer_mails`."""
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.answer_refusal(author, proposal))
+    text = visible_text(text or "")
+    if refusal := answer_refusal(state, text):
+        raise ProposalActionError(refusal[0].upper() + refusal[1:])
+    answer, _created = Answer.objects.update_or_create(
+        proposal=proposal,
+        defaults={"state": state, "text": text, "author": author, "notified_at": None},
+    )
+    content_changed(proposal.question.trajectory.consultation_id)
+    return answer
+
+
+class AnswerImportError(ProposalActionError):
+    """Lines of an answers file that cannot be imported: [(line, reason)]."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in errors))
+        self.errors = errors
+
+
+def answers_parse(text, *, author):
+    """
+    The rows of an answers file (`id,state,answer`, UTF-8, a header row) as
+    [(line, proposal, state, text)], or AnswerImportError with every bad line.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    if header[:3] != ["id", "state", "answer"]:
+        raise AnswerImportError([(1, _("l'en-tête doit être « id,state,answer »."))])
+    rows, errors = [], []
+    cells_by_line = [
+        (line, cells) for line, cells in enumerate(reader, start=2) if cells
+    ]
+    wanted = {cells[0].strip() for _, cells in cells_by_line if cells}
+    proposals = Proposal.objects.select_related(
+        "question__trajectory__consultation"
+    ).in_bulk([pk for pk in wanted if pk.isdigit()])
+    for line, cells in cells_by_line:
+        if len(cells) < 3:
+            errors.append((line, _("trois colonnes attendues : id, état, réponse.")))
+            continue
+        pk, state, answer_text = (
+            cells[0].strip(),
+            cells[1].strip(),
+            visible_text(cells[2]),
+        )
+        proposal = proposals.get(int(pk)) if pk.isdigit() else None
+        if proposal is None:
+            errors.append((line, _("aucune proposition n° %(pk)s.") % {"pk": pk}))
+            continue
+        refusal = answer_refusal(state, answer_text) or permissions.answer_refusal(
+            author, proposal
+        )
+        if refusal:
+            errors.append((line, refusal))
+            continue
+        rows.append((line, proposal, state, answer_text))
+    if errors:
+        raise AnswerImportError(errors)
+    return rows
+
+
+@transaction.atomic
+def answers_import(*, text, author):
+    """Import an answers file: all its rows, or none (AnswerImportError)."""
+    rows = answers_parse(text, author=author)
+    for _line, proposal, state, answer_text in rows:
+        proposal_answer(proposal=proposal, author=author, state=state, text=answer_text)
+    return rows
