@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.admin import OTPAdminSite
@@ -102,15 +105,43 @@ class ConsultationAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
         "title",
         "slug",
         "phase",
+        "timeline",
         "opens_at",
         "contributions_close_at",
         "closes_at",
         "introduction",
     ]
+    readonly_fields = ["timeline"]
 
     @admin.display(description=_("phase en vigueur"))
     def current_phase_display(self, consultation):
         return Phase(consultation.current_phase).label
+
+    @admin.display(description=_("Calendrier"))
+    def timeline(self, consultation):
+        """The consultation's dates in order, and the phase they put it in now."""
+        if consultation.pk is None:
+            return "—"
+        steps = [
+            (_("Ouverture"), consultation.opens_at),
+            (_("Fin du dépôt des propositions"), consultation.contributions_close_at),
+            (_("Clôture"), consultation.closes_at),
+        ]
+        return format_html(
+            "<ol>{}</ol><p>{} <strong>{}</strong></p>",
+            format_html_join(
+                "",
+                "<li>{} : {}</li>",
+                (
+                    (label, date_format(timezone.localtime(moment), "j F Y, H:i"))
+                    if moment
+                    else (label, _("non fixée"))
+                    for label, moment in steps
+                ),
+            ),
+            _("Phase en vigueur :"),
+            Phase(consultation.current_phase).label,
+        )
 
     def consultation_id_of(self, obj):
         return obj.pk

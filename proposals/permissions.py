@@ -101,10 +101,23 @@ def can_submit_proposal(user, consultation):
     return submission_refusal(user, consultation) is None
 
 
+def closed_refusal(consultation):
+    """A closed consultation is frozen: its proposals and results stay as they were
+    on the closing day (official answers may still come)."""
+    if consultation.is_closed:
+        return _(
+            "La consultation est close : ses propositions et ses résultats ne "
+            "changent plus."
+        )
+    return None
+
+
 def withdrawal_refusal(user, proposal):
     """Why `user` may not withdraw `proposal`: only its author, while it is live."""
     if not user.is_authenticated or proposal.author_id != user.pk:
         return _("Seule l'organisation autrice peut retirer sa proposition.")
+    if refusal := closed_refusal(proposal.question.trajectory.consultation):
+        return refusal
     if proposal.status not in (Status.PENDING, Status.PUBLISHED):
         return _("Seule une proposition en attente ou publiée peut être retirée.")
     return None
@@ -132,7 +145,9 @@ def can_moderate_proposals(user):
 
 def publication_refusal(user, proposal):
     """Why `user` may not publish `proposal`, or None."""
-    if refusal := moderation_refusal(user):
+    if refusal := moderation_refusal(user) or closed_refusal(
+        proposal.question.trajectory.consultation
+    ):
         return refusal
     if proposal.status not in (Status.PENDING, Status.REJECTED):
         return _("Seule une proposition en attente ou refusée peut être publiée.")
@@ -141,7 +156,9 @@ def publication_refusal(user, proposal):
 
 def rejection_refusal(user, proposal):
     """Why `user` may not reject `proposal`, or None."""
-    if refusal := moderation_refusal(user):
+    if refusal := moderation_refusal(user) or closed_refusal(
+        proposal.question.trajectory.consultation
+    ):
         return refusal
     if proposal.status not in (Status.PENDING, Status.PUBLISHED):
         return _("Seule une proposition en attente ou publiée peut être refusée.")
@@ -160,6 +177,13 @@ def answer_refusal(user, proposal):
     if proposal.status != Status.PUBLISHED:
         return _("Seule une proposition publiée reçoit une réponse officielle.")
     return None
+
+
+def edit_refusal(user, proposal):
+    """Why `user` may not edit `proposal`'s text, question or region, or None."""
+    return moderation_refusal(user) or closed_refusal(
+        proposal.question.trajectory.consultation
+    )
 
 
 def can_view_proposal(user, proposal):

@@ -125,3 +125,61 @@ def test_the_archive_lists_the_current_consultation_first_with_figures(
 def test_a_consultation_in_preparation_has_no_public_pages(client, two):
     hidden = ConsultationFactory(slug="cachee", phase=Phase.PREPARATION)
     assert client.get(f"/consultations/{hidden.slug}/").status_code == 404
+
+
+@pytest.fixture
+def closed(two):
+    old, _, questions, proposals = two
+    return old, proposals[(old.slug, 4)]
+
+
+def test_a_closed_consultation_is_frozen(closed, moderator):
+    old, proposal = closed
+    pending = ProposalFactory(
+        question=proposal.question, status="pending", author=UserFactory()
+    )
+    author = pending.author
+    for attempt in (
+        lambda: services.proposal_publish(proposal=pending, moderator=moderator),
+        lambda: services.proposal_reject(
+            proposal=proposal, moderator=moderator, reason="x"
+        ),
+        lambda: services.proposal_withdraw(proposal=pending, author=author),
+        lambda: services.proposal_edit(
+            proposal=proposal,
+            moderator=moderator,
+            text="Un tout autre texte ici.",
+            question=proposal.question,
+            region=None,
+        ),
+        lambda: services.vote_cast(
+            proposal=proposal, voter=UserFactory(), choice="agree"
+        ),
+    ):
+        with pytest.raises(services.ProposalActionError, match="clos"):
+            attempt()
+    proposal.refresh_from_db()
+    pending.refresh_from_db()
+    assert (proposal.status, pending.status) == ("published", "pending")
+
+
+def test_a_closed_consultation_still_gets_official_answers(closed, moderator):
+    from django.contrib.auth.models import Permission
+
+    old, proposal = closed
+    moderator.user_permissions.add(Permission.objects.get(codename="answer_proposal"))
+    answerer = type(moderator).objects.get(pk=moderator.pk)
+    services.proposal_answer(
+        proposal=proposal, author=answerer, state="adopted", text="Oui"
+    )
+
+
+def test_the_admin_shows_the_timeline_of_a_consultation(client, moderator, two):
+    old, new, _, _ = two
+    client.force_login(moderator)
+    page = client.get(reverse("admin:consultation_consultation_change", args=[new.pk]))
+    text = page.content.decode()
+    assert "Calendrier" in text
+    for step in ("Ouverture", "Fin du dépôt des propositions", "Clôture"):
+        assert step in text
+    assert "en vigueur" in text

@@ -111,7 +111,7 @@ def proposal_edit(*, proposal, moderator, text, question, region):
     question or its region. Each edit is recorded with the text it replaced.
     """
     proposal = locked_proposal(proposal)
-    refuse_if(permissions.moderation_refusal(moderator))
+    refuse_if(permissions.edit_refusal(moderator, proposal))
     text = text_normalised(text)
     refuse_if(text_refusal(text))
     if proposal.status in (Status.PENDING, Status.PUBLISHED):
