@@ -1,0 +1,44 @@
+"""The choices of proposals and votes, and the counting they share."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    WORKSHOP = "workshop", _("Atelier")
+    ONLINE = "online", _("En ligne")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("En attente de modération")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée par son autrice ou son auteur")
+
+
+class Choice(models.TextChoices):
+    AGREE = "agree", _("D'accord")
+    MIXED = "mixed", _("Mitigé")
+    DISAGREE = "disagree", _("Pas d'accord")
+
+
+def choice_counts(through=""):
+    """Annotations that count votes by choice, as {"agree": Count, …}; `through` is
+    the path from the queried model to its votes ("votes__" from proposals)."""
+    return {
+        choice: models.Count(
+            f"{through}id" if through else "id",
+            filter=models.Q(**{f"{through}choice": choice}),
+        )
+        for choice in Choice.values
+    }
+
+
+def counters_non_negative(name):
+    """The constraint that the three vote counters of a row are never negative."""
+    return models.CheckConstraint(
+        condition=models.Q(agree_count__gte=0)
+        & models.Q(mixed_count__gte=0)
+        & models.Q(disagree_count__gte=0),
+        name=name,
+    )

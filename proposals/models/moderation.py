@@ -1,0 +1,57 @@
+"""The record of moderation decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Status
+from .proposals import Proposal
+
+
+class ModerationAction(models.TextChoices):
+    PUBLISHED = "published", _("Publication")
+    REJECTED = "rejected", _("Refus")
+    WITHDRAWN = "withdrawn", _("Retrait par l'autrice ou l'auteur")
+    EDITED = "edited", _("Modification")
+
+
+class ModerationEvent(models.Model):
+    """A record of one moderation decision: who, when, what and why."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposition"),
+        on_delete=models.CASCADE,
+        related_name="moderation_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(
+        _("décision"), max_length=10, choices=ModerationAction.choices
+    )
+    previous_status = models.CharField(
+        _("statut précédent"), max_length=10, choices=Status.choices
+    )
+    reason = models.TextField(_("motif"), blank=True)
+    # The text before a moderator's edit (action "edited"), so that it can be undone.
+    previous_text = models.TextField(_("texte précédent"), blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("décision de modération")
+        verbose_name_plural = _("décisions de modération")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=ModerationAction.values),
+                name="moderation_event_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
