@@ -1,0 +1,36 @@
+"""The proposals' pages and actions: `pages` shows, `participation` acts, `opendata`
+downloads."""
+
+from .opendata import open_data_csv, open_data_json, workshop_report
+from .pages import (
+    ConsultationListView,
+    HomeView,
+    ProposalDetailView,
+    ResultsView,
+    TrajectoryDetailView,
+)
+from .participation import (
+    AccountDeleteView,
+    MySpaceView,
+    ProposalCreateView,
+    my_data,
+    proposal_withdraw,
+    vote,
+)
+
+__all__ = [
+    "AccountDeleteView",
+    "ConsultationListView",
+    "HomeView",
+    "MySpaceView",
+    "ProposalCreateView",
+    "ProposalDetailView",
+    "ResultsView",
+    "TrajectoryDetailView",
+    "my_data",
+    "open_data_csv",
+    "open_data_json",
+    "proposal_withdraw",
+    "vote",
+    "workshop_report",
+]

@@ -1,0 +1,195 @@
+"""The pages that show a consultation: home, trajectory, proposal, results, archive."""
+
+from django.http import (
+    Http404,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, TemplateView
+
+from consultation.cache import cached
+from consultation.page_cache import declare_canonical_query, shuffle_bucket
+from trajectories import selectors as trajectory_selectors
+from trajectories.models import Trajectory
+from trajectories.views import ConsultationMixin
+
+from .. import permissions, results, selectors
+from ..forms import ProposalFilterForm, ProposalForm
+from ..models import Workshop
+from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
+
+PROPOSALS_PER_PAGE = 20
+RESULTS_LIST_LENGTH = 10
+
+
+class HomeView(TemplateView):
+    """The home of the current consultation (there may be none yet), or of the one
+    that /consultations/<slug>/ names."""
+
+    template_name = "proposals/home.html"
+
+    def get_context_data(self, **kwargs):
+        consultation = (
+            consultation_or_404(self.kwargs["slug"])
+            if "slug" in self.kwargs
+            else trajectory_selectors.consultation_current()
+        )
+        context = {"consultation": consultation}
+        if consultation is not None:
+            context["themes"] = trajectory_selectors.theme_list(
+                consultation=consultation
+            )
+            context["figures"] = cached(
+                "figures",
+                consultation.pk,
+                lambda: selectors.consultation_figures(consultation=consultation),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class TrajectoryDetailView(ConsultationMixin, DetailView):
+    template_name = "trajectories/trajectory_detail.html"
+    context_object_name = "trajectory"
+
+    def get(self, request, *args, **kwargs):
+        # /trajectoires/<n>/ means the current consultation's trajectory n; when it has
+        # none, the address moves for good to the latest consultation that has one.
+        if (
+            not self.addressed_by_slug
+            and not self.get_queryset().filter(number=kwargs["number"]).exists()
+        ):
+            trajectory = (
+                Trajectory.objects.filter(
+                    consultation__in=trajectory_selectors.consultation_public_list(),
+                    number=kwargs["number"],
+                )
+                .select_related("consultation")
+                .order_by("-consultation__opens_at")
+                .first()
+            )
+            if trajectory is None:
+                raise Http404
+            return redirect(trajectory.get_absolute_url(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return trajectory_selectors.trajectory_list(consultation=self.consultation)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), number=self.kwargs["number"])
+
+    def participation_context(self, proposal_form=None):
+        """What the visitor may do here: propose (with which form), vote, or why not."""
+        user = self.request.user
+        submission_refusal = permissions.submission_refusal(user, self.consultation)
+        if submission_refusal is None and proposal_form is None:
+            proposal_form = ProposalForm(trajectory=self.object)
+        vote_refusal = permissions.consultation_vote_refusal(user, self.consultation)
+        return {
+            "submission_refusal": submission_refusal,
+            "proposal_form": proposal_form if submission_refusal is None else None,
+            "vote_refusal": vote_refusal,
+            "can_vote": vote_refusal is None,
+        }
+
+    def get_context_data(self, proposal_form=None, **kwargs):
+        questions = list(self.object.questions.order_by("position", "pk"))
+        form = ProposalFilterForm(
+            self.request.GET or None,
+            questions=questions,
+            workshops=list(
+                Workshop.objects.filter(proposals__question__trajectory=self.object)
+                .select_related("region")
+                .distinct()
+            ),
+        )
+        filters = form.filters()
+        proposals = selectors.proposal_trajectory_list(
+            trajectory=self.object, seed=shuffle_bucket(self.request), **filters
+        )
+        page = selectors.proposal_page(
+            proposals,
+            number=self.request.GET.get("page"),
+            per_page=PROPOSALS_PER_PAGE,
+            voter=self.request.user,
+        )
+        declare_canonical_query(self.request, form.canonical_query(page.number))
+        return super().get_context_data(
+            form=form,
+            filters=filters,
+            questions=questions,
+            page_obj=page,
+            page_range=page.paginator.get_elided_page_range(page.number),
+            **self.participation_context(proposal_form),
+            **kwargs,
+        )
+
+
+class ProposalDetailView(DetailView):
+    """A proposal's page, whatever its consultation (ids are global): public once
+    published, always to its author and moderators."""
+
+    template_name = "proposals/proposal_detail.html"
+    context_object_name = "proposal"
+
+    def get_queryset(self):
+        return selectors.with_voter_choice(selectors.proposal_list(), self.request.user)
+
+    def get_object(self, queryset=None):
+        proposal = super().get_object(queryset)
+        if not permissions.can_view_proposal(self.request.user, proposal):
+            raise Http404
+        return proposal
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        vote_refusal = permissions.vote_refusal(user, self.object)
+        return super().get_context_data(
+            breakdowns=results.tally_breakdowns(self.object.tallies.all()),
+            can_vote=vote_refusal is None,
+            vote_refusal=vote_refusal,
+            can_withdraw=permissions.can_withdraw_proposal(user, self.object),
+            min_votes=RANKING_MIN_VOTES,
+            consultation=self.object.question.trajectory.consultation,
+            **kwargs,
+        )
+
+
+class ResultsView(ConsultationMixin, TemplateView):
+    """The results. Anonymous readers get the whole page from the page cache; for the
+    others, the figures come from the data cache (`results.consultation_results`)."""
+
+    template_name = "proposals/results.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            list_length=RESULTS_LIST_LENGTH,
+            min_votes=RANKING_MIN_VOTES,
+            min_regions=CONSENSUS_MIN_REGIONS,
+            results=results.consultation_results(
+                consultation=self.consultation, limit=RESULTS_LIST_LENGTH
+            ),
+            **kwargs,
+        )
+
+
+def consultation_or_404(slug=None):
+    """The public consultation called `slug`, or the current one."""
+    if slug is not None:
+        return get_object_or_404(
+            trajectory_selectors.consultation_public_list(), slug=slug
+        )
+    consultation = trajectory_selectors.consultation_current()
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+class ConsultationListView(TemplateView):
+    """Every public consultation: the current one first, then the archive."""
+
+    template_name = "consultation/consultation_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            consultations=selectors.consultation_archive_list(), **kwargs
+        )

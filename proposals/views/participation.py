@@ -1,0 +1,215 @@
+"""What participants do: propose, vote, withdraw, and their own space."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import (
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.decorators import ratelimit
+
+from consultation.security import rate
+
+from .. import permissions, selectors, services
+from ..forms import AccountDeleteForm, ProposalForm, VoteForm
+from ..models import Proposal, Status
+from .pages import TrajectoryDetailView
+
+RATE_LIMIT_PROPOSAL_USER = ratelimit(
+    key="user", rate=rate("proposal_user"), method="POST", block=True
+)
+RATE_LIMIT_PROPOSAL_IP = ratelimit(
+    key="ip", rate=rate("proposal_ip"), method="POST", block=True
+)
+RATE_LIMIT_VOTE_USER = ratelimit(
+    key="user", rate=rate("vote_user"), method="POST", block=True
+)
+RATE_LIMIT_VOTE_IP = ratelimit(
+    key="ip", rate=rate("vote_ip"), method="POST", block=True
+)
+
+
+@method_decorator(login_required, name="post")
+@method_decorator(RATE_LIMIT_PROPOSAL_USER, name="post")
+@method_decorator(RATE_LIMIT_PROPOSAL_IP, name="post")
+class ProposalCreateView(TrajectoryDetailView):
+    """The trajectory page's proposal form, posted: on error the page shows it again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ProposalForm(request.POST, trajectory=self.object)
+        if form.is_valid():
+            try:
+                services.proposal_submit(
+                    author=request.user,
+                    question=form.cleaned_data["question"],
+                    text=form.cleaned_data["text"],
+                )
+            except services.DuplicateProposal as error:
+                form.add_error("text", str(error))
+                if error.existing.status == Status.PUBLISHED:
+                    kwargs["duplicate"] = error.existing
+            except services.ProposalActionError as error:
+                form.add_error(None, str(error))
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Merci ! Votre proposition sera publiée après relecture par "
+                        "l'équipe de modération. Vous la suivez dans « Mon espace »."
+                    ),
+                )
+                return redirect(self.object.get_absolute_url())
+        context = self.get_context_data(proposal_form=form, **kwargs)
+        return self.render_to_response(context, status=400)
+
+
+def _return_url(request, proposal, posted):
+    """Where a vote goes back to: a page of this site, or else the proposal."""
+    if posted and url_has_allowed_host_and_scheme(
+        posted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return posted
+    return proposal.get_absolute_url()
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@login_required
+@RATE_LIMIT_VOTE_USER
+@RATE_LIMIT_VOTE_IP
+def vote(request, pk):
+    """Cast, change or remove the visitor's vote; JSON for scripts, else redirect."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("question__trajectory__consultation"), pk=pk
+    )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choix de vote inconnu."))
+    back = _return_url(request, proposal, form.cleaned_data["next"])
+    try:
+        services.vote_cast(
+            proposal=proposal,
+            voter=request.user,
+            choice=form.cleaned_data["choice"] or None,
+        )
+    except services.ProposalActionError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=403)
+        messages.error(request, str(error))
+        return redirect(back)
+    if _wants_json(request):
+        proposal = selectors.with_voter_choice(
+            Proposal.objects.filter(pk=pk), request.user
+        ).get()
+        html = render_to_string(
+            "proposals/includes/vote_block.html",
+            {"proposal": proposal, "can_vote": True, "next_url": back},
+            request=request,
+        )
+        return JsonResponse({"choice": proposal.my_vote, "html": html})
+    return redirect(f"{back}#proposal-{proposal.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_withdraw(request, pk):
+    """Withdraw one's proposal; one that has votes asks for confirmation first."""
+    proposal = get_object_or_404(Proposal, pk=pk, author=request.user)
+    if request.method == "GET":
+        return render(
+            request,
+            "proposals/proposal_withdraw_confirm.html",
+            {
+                "proposal": proposal,
+                "refusal": permissions.withdrawal_refusal(request.user, proposal),
+            },
+        )
+    try:
+        services.proposal_withdraw(
+            proposal=proposal,
+            author=request.user,
+            confirmed=request.POST.get("confirm") == "1",
+        )
+    except services.WithdrawalNeedsConfirmation:
+        return redirect("proposal_withdraw", pk=proposal.pk)
+    except services.ProposalActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Votre proposition est retirée."))
+    return redirect("my_space")
+
+
+@method_decorator(login_required, name="dispatch")
+class MySpaceView(TemplateView):
+    template_name = "proposals/my_space.html"
+    VOTES_PER_PAGE = 50
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        votes = Paginator(selectors.vote_list_by_voter(voter=user), self.VOTES_PER_PAGE)
+        page = votes.get_page(self.request.GET.get("page"))
+        proposals = selectors.proposal_list_by_author(author=user)
+        return super().get_context_data(
+            proposals=[
+                (proposal, permissions.can_withdraw_proposal(user, proposal))
+                for proposal in proposals
+            ],
+            votes_page=page,
+            page_obj=page,
+            page_range=votes.get_elided_page_range(page.number),
+            participation_refusal=permissions.participation_refusal(user),
+            **kwargs,
+        )
+
+
+@require_GET
+@login_required
+def my_data(request):
+    """Everything the platform holds about the account, as a JSON download."""
+    response = JsonResponse(
+        selectors.account_data(user=request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        'attachment; filename="mes-donnees-trajectoires-ess.json"'
+    )
+    return response
+
+
+@method_decorator(login_required, name="dispatch")
+class AccountDeleteView(FormView):
+    template_name = "proposals/account_delete.html"
+    form_class = AccountDeleteForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "request": self.request,
+        }
+
+    def form_valid(self, form):
+        services.account_delete(user=self.request.user)
+        logout(self.request)
+        messages.success(self.request, _("Votre compte est supprimé."))
+        return redirect("home")
