@@ -179,24 +179,6 @@ class ReverificationFilter(admin.SimpleListFilter):
 class OrganisationAdmin(admin.ModelAdmin):
     """Moderators verify organisations here; accounts themselves stay out of reach."""
 
-    list_display = [
-        "organisation",
-        "organisation_type",
-        "region",
-        "legal_identifier",
-        "organisation_verified",
-        "reverification_requested_at",
-        "date_joined",
-    ]
-    list_filter = [
-        ReverificationFilter,
-        "organisation_verified",
-        "organisation_type",
-        "region",
-    ]
-    list_select_related = ["region"]
-    search_fields = ["organisation", "legal_identifier"]
-    ordering = ["organisation"]
     fields = [
         "organisation",
         "organisation_type",
@@ -206,7 +188,17 @@ class OrganisationAdmin(admin.ModelAdmin):
         "reverification_requested_at",
         "date_joined",
     ]
+    list_display = fields
     readonly_fields = fields_except(fields, "organisation_verified")
+    list_filter = [
+        ReverificationFilter,
+        "organisation_verified",
+        "organisation_type",
+        "region",
+    ]
+    list_select_related = ["region"]
+    search_fields = ["organisation", "legal_identifier"]
+    ordering = ["organisation"]
 
     def save_model(self, request, obj, form, change):
         if obj.organisation_verified:
