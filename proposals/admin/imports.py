@@ -40,26 +40,50 @@ class WorkshopImportAdminMixin:
             ),
         ]
 
-    def import_answers_view(self, request):
-        """Upload a CSV file of answers (`id,state,answer`), preview, confirm."""
-        if not request.user.has_perm("proposals.answer_proposal"):
+    def _import_page(
+        self, request, *, permission, template, title, upload_form, confirm_form, step
+    ):
+        """
+        The admin's imports, in two steps: upload a file (`upload_form`), see what it
+        would do, then confirm (`confirm_form`: the previewed data in hidden fields).
+        `step(request, form, confirming, context)` does the work (for real only when
+        confirming) and returns the response once done, or None to show `context`
+        (the preview, or what is wrong).
+        """
+        if not request.user.has_perm(permission):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Importer des réponses officielles"),
-            "form": AnswersUploadForm(),
+            "title": title,
+            "form": upload_form(),
         }
-        if request.method != "POST":
-            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
-        confirming = "confirm" in request.POST
-        form = (AnswersConfirmForm if confirming else AnswersUploadForm)(
-            request.POST, request.FILES
-        )
-        if not form.is_valid():
-            if not confirming:
+        if request.method == "POST":
+            confirming = "confirm" in request.POST
+            form = (confirm_form if confirming else upload_form)(
+                request.POST, request.FILES
+            )
+            if form.is_valid():
+                done = step(request, form, confirming, context)
+                if done is not None:
+                    return done
+            elif not confirming:
                 context["form"] = form
-            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+        return TemplateResponse(request, template, context)
+
+    def import_answers_view(self, request):
+        """Upload a CSV file of answers (`id,state,answer`), preview, confirm."""
+        return self._import_page(
+            request,
+            permission="proposals.answer_proposal",
+            template=ANSWERS_TEMPLATE,
+            title=_("Importer des réponses officielles"),
+            upload_form=AnswersUploadForm,
+            confirm_form=AnswersConfirmForm,
+            step=self._answers_step,
+        )
+
+    def _answers_step(self, request, form, confirming, context):
         text = form.cleaned_data["text" if confirming else "document"]
         try:
             rows = (services.answers_import if confirming else services.answers_parse)(
@@ -70,7 +94,7 @@ class WorkshopImportAdminMixin:
                 _("Ligne %(line)s : %(reason)s") % {"line": line, "reason": reason}
                 for line, reason in error.errors
             ]
-            return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+            return None
         if confirming:
             self.message_user(
                 request,
@@ -80,29 +104,21 @@ class WorkshopImportAdminMixin:
             return redirect(reverse("admin:proposals_proposal_changelist"))
         context["rows"] = rows
         context["confirm_form"] = AnswersConfirmForm(initial={"text": text})
-        return TemplateResponse(request, ANSWERS_TEMPLATE, context)
+        return None
 
     def import_workshop_view(self, request):
         """Upload a workshop document, preview what it creates, then confirm."""
-        if not request.user.has_perm("proposals.import_workshop"):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Importer un document d'atelier"),
-            "form": WorkshopUploadForm(),
-        }
-        if request.method != "POST":
-            return TemplateResponse(request, TEMPLATE, context)
-
-        confirming = "confirm" in request.POST
-        form = (WorkshopConfirmForm if confirming else WorkshopUploadForm)(
-            request.POST, request.FILES
+        return self._import_page(
+            request,
+            permission="proposals.import_workshop",
+            template=TEMPLATE,
+            title=_("Importer un document d'atelier"),
+            upload_form=WorkshopUploadForm,
+            confirm_form=WorkshopConfirmForm,
+            step=self._workshop_step,
         )
-        if not form.is_valid():
-            if not confirming:
-                context["form"] = form
-            return TemplateResponse(request, TEMPLATE, context)
+
+    def _workshop_step(self, request, form, confirming, context):
         data = form.cleaned_data
         text = data["text"] if confirming else data["document"]  # decoded once
         try:
@@ -118,11 +134,10 @@ class WorkshopImportAdminMixin:
                 "line": error.line,
                 "reason": error.reason,
             }
-            return TemplateResponse(request, TEMPLATE, context)
+            return None
         except NoImportTarget as error:
             context["import_error"] = str(error)
-            return TemplateResponse(request, TEMPLATE, context)
-
+            return None
         if confirming:
             self.message_user(
                 request,
@@ -144,4 +159,4 @@ class WorkshopImportAdminMixin:
                 **{name: data.get(name) for name in WorkshopRecordFields.base_fields},
             }
         )
-        return TemplateResponse(request, TEMPLATE, context)
+        return None
