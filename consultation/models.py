@@ -352,7 +352,7 @@ class Consultation(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("home")
+        return reverse("consultation_home", kwargs={"slug": self.slug})
 
     def phase_at(self, moment):
         """The phase in force at `moment`: the one set, or a later one its dates

@@ -51,6 +51,7 @@ account_patterns = [
 # "my_space"…): a page's name says what it is, whichever app serves it.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # Changing one's display language needs no CSRF token (the worst a forged request
     # can do is switch it), so that the switcher leaves pages cacheable.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

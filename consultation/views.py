@@ -302,3 +302,17 @@ class UnsubscribeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(done=False, valid=True, **kwargs)
+
+
+def robots_txt(request):
+    """For crawlers: the sitemap, and the pages that are nobody's business."""
+    from django.conf import settings
+
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /mon-espace/",
+        "Disallow: /compte/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

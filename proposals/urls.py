@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .feeds import LatestProposalsFeed, TrajectoryProposalsFeed
+from .sitemaps import SITEMAPS
 
 # The pages of one consultation. Without a slug (the addresses published first) they
 # mean the current consultation; under /consultations/<slug>/, that consultation.
@@ -14,6 +17,11 @@ consultation_patterns = [
         "trajectoires/<int:number>/proposer/",
         views.ProposalCreateView.as_view(),
         name="consultation_proposal_create",
+    ),
+    path(
+        "trajectoires/<int:number>/flux/",
+        TrajectoryProposalsFeed(),
+        name="trajectory_feed",
     ),
     path("resultats/", views.ResultsView.as_view(), name="consultation_results"),
     path(
@@ -29,6 +37,8 @@ consultation_patterns = [
 ]
 
 urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("flux/propositions/", LatestProposalsFeed(), name="proposal_feed"),
     path(
         "consultations/", views.ConsultationListView.as_view(), name="consultation_list"
     ),

@@ -53,3 +53,8 @@ class ThemeDetailView(ConsultationMixin, DetailView):
 
     def get_queryset(self):
         return selectors.theme_list(consultation=self.consultation, with_questions=True)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            canonical_path=self.object.get_absolute_url(), **kwargs
+        )

@@ -4,6 +4,7 @@ from django.http import (
     Http404,
 )
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from consultation.cache import cached
@@ -33,7 +34,10 @@ class HomeView(TemplateView):
             if "slug" in self.kwargs
             else trajectory_selectors.consultation_current()
         )
-        context = {"consultation": consultation}
+        context = {
+            "consultation": consultation,
+            "canonical_path": consultation.get_absolute_url() if consultation else "/",
+        }
         if consultation is not None:
             context["themes"] = trajectory_selectors.theme_list(
                 consultation=consultation
@@ -114,6 +118,7 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         )
         declare_canonical_query(self.request, form.canonical_query(page.number))
         return super().get_context_data(
+            canonical_path=self.object.get_absolute_url(),
             form=form,
             filters=filters,
             questions=questions,
@@ -144,6 +149,7 @@ class ProposalDetailView(DetailView):
         user = self.request.user
         vote_refusal = permissions.vote_refusal(user, self.object)
         return super().get_context_data(
+            canonical_path=self.object.get_absolute_url(),
             breakdowns=results.tally_breakdowns(self.object.tallies.all()),
             can_vote=vote_refusal is None,
             vote_refusal=vote_refusal,
@@ -162,6 +168,9 @@ class ResultsView(ConsultationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            canonical_path=reverse(
+                "consultation_results", kwargs={"slug": self.consultation.slug}
+            ),
             list_length=RESULTS_LIST_LENGTH,
             min_votes=RANKING_MIN_VOTES,
             min_regions=CONSENSUS_MIN_REGIONS,
@@ -191,5 +200,7 @@ class ConsultationListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            consultations=selectors.consultation_archive_list(), **kwargs
+            canonical_path=reverse("consultation_list"),
+            consultations=selectors.consultation_archive_list(),
+            **kwargs,
         )

@@ -1,0 +1,62 @@
+"""The sitemap (/sitemap.xml): the public pages of every public consultation, each at
+its canonical address."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from trajectories.models import Theme, Trajectory
+from trajectories.selectors import consultation_public_list
+
+from .models import Proposal
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return ["home", "consultation_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ConsultationSitemap(Sitemap):
+    def items(self):
+        return consultation_public_list()
+
+    def location(self, consultation):
+        return reverse("consultation_home", kwargs={"slug": consultation.slug})
+
+
+class ThemeSitemap(Sitemap):
+    def items(self):
+        return Theme.objects.filter(
+            consultation__in=consultation_public_list()
+        ).select_related("consultation")
+
+
+class TrajectorySitemap(Sitemap):
+    def items(self):
+        return Trajectory.objects.filter(
+            consultation__in=consultation_public_list()
+        ).select_related("consultation")
+
+
+class ProposalSitemap(Sitemap):
+    def items(self):
+        return (
+            Proposal.objects.on_record()
+            .filter(question__trajectory__consultation__in=consultation_public_list())
+            .order_by("pk")
+            .only("pk", "updated_at")
+        )
+
+    def lastmod(self, proposal):
+        return proposal.updated_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "consultations": ConsultationSitemap,
+    "themes": ThemeSitemap,
+    "trajectories": TrajectorySitemap,
+    "proposals": ProposalSitemap,
+}

@@ -1,0 +1,77 @@
+"""Findable and reusable: robots.txt, a sitemap, Atom feeds of newly published
+proposals, and canonical addresses on pages that answer at two."""
+
+import pytest
+from django.urls import reverse
+
+from proposals.models import Status
+from tests.factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_pages(
+    client, settings
+):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    for private in (f"/{settings.ADMIN_PATH}", "/mon-espace/", "/compte/"):
+        assert f"Disallow: {private}" in text
+
+
+def test_the_sitemap_lists_the_public_pages_only(
+    client, question, django_assert_max_num_queries
+):
+    published = ProposalFactory.create_batch(3, question=question)
+    hidden = ProposalFactory(question=question, status=Status.PENDING)
+    with django_assert_max_num_queries(8) as small:
+        xml = client.get("/sitemap.xml").content.decode()
+    trajectory = question.trajectory
+    slug = trajectory.consultation.slug
+    for path in (
+        "/",
+        "/consultations/",
+        f"/consultations/{slug}/",
+        trajectory.get_absolute_url(),
+        trajectory.theme.get_absolute_url(),
+        *(p.get_absolute_url() for p in published),
+    ):
+        assert f"<loc>http://testserver{path}</loc>" in xml, path
+    assert hidden.get_absolute_url() not in xml
+    ProposalFactory.create_batch(40, question=question)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/sitemap.xml")
+
+
+def test_atom_feeds_of_new_proposals_for_the_consultation_and_a_trajectory(
+    client, question
+):
+    first = ProposalFactory(question=question, text="Première publiée")
+    ProposalFactory(question=question, text="Seconde publiée")
+    ProposalFactory(question=question, status=Status.PENDING, text="Pas encore")
+    for url in (
+        reverse("proposal_feed"),
+        question.trajectory.get_absolute_url() + "flux/",
+    ):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/atom+xml"), url
+        feed = response.content.decode()
+        assert feed.index("Seconde publiée") < feed.index("Première publiée")
+        assert "Pas encore" not in feed
+        assert f"http://testserver{first.get_absolute_url()}" in feed
+
+
+def test_a_page_at_two_addresses_names_its_canonical_one(client, question):
+    trajectory = question.trajectory
+    page = client.get(f"/trajectoires/{trajectory.number}/").content.decode()
+    assert (
+        f'<link rel="canonical" href="http://testserver{trajectory.get_absolute_url()}">'
+        in page
+    )
+    home = client.get("/").content.decode()
+    slug = trajectory.consultation.slug
+    assert (
+        f'<link rel="canonical" href="http://testserver/consultations/{slug}/">' in home
+    )
