@@ -184,17 +184,19 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
     """
     published = Proposal.objects.public_in(consultation)
     on_record = Proposal.objects.on_record_in(consultation)
-    per_source = {}
+    breakdown_counts = {}
     if by_source:
         for state in AnswerState.values:
-            per_source[f"answers__{state}"] = Count(
+            breakdown_counts[f"answers__{state}"] = Count(
                 "id", filter=Q(status=Status.PUBLISHED, answer__state=state)
             )
         for source in Source.values:
             mine = Q(status=Status.PUBLISHED, source=source)
-            per_source[f"{source}__proposals"] = Count("id", filter=mine)
+            breakdown_counts[f"{source}__proposals"] = Count("id", filter=mine)
             for choice in Choice.values:
-                per_source[f"{source}__{choice}"] = Sum(f"{choice}_count", filter=mine)
+                breakdown_counts[f"{source}__{choice}"] = Sum(
+                    f"{choice}_count", filter=mine
+                )
     totals = on_record.aggregate(
         proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
         unranked=Count(
@@ -202,7 +204,7 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
             filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
         ),
         votes=Sum("vote_count"),
-        **per_source,
+        **breakdown_counts,
     )
     if voting_regions is None:
         voting_regions = (

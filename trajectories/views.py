@@ -38,18 +38,18 @@ class ThemeDetailView(ConsultationMixin, DetailView):
     def get(self, request, *args, **kwargs):
         # /themes/<id>/ of a theme of another consultation: ids are global, so the
         # address moves for good to the theme's own consultation.
-        if (
-            not self.addressed_by_slug
-            and not self.get_queryset().filter(pk=kwargs["pk"]).exists()
-        ):
-            theme = get_object_or_404(
-                Theme.objects.filter(
-                    consultation__in=selectors.consultation_public_list()
-                ).select_related("consultation"),
-                pk=kwargs["pk"],
-            )
-            return redirect(theme.get_absolute_url(), permanent=True)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if self.addressed_by_slug:
+                raise
+        theme = get_object_or_404(
+            Theme.objects.filter(
+                consultation__in=selectors.consultation_public_list()
+            ).select_related("consultation"),
+            pk=kwargs["pk"],
+        )
+        return redirect(theme.get_absolute_url(), permanent=True)
 
     def get_queryset(self):
         return selectors.theme_list(consultation=self.consultation, with_questions=True)

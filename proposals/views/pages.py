@@ -57,23 +57,23 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
     def get(self, request, *args, **kwargs):
         # /trajectoires/<n>/ means the current consultation's trajectory n; when it has
         # none, the address moves for good to the latest consultation that has one.
-        if (
-            not self.addressed_by_slug
-            and not self.get_queryset().filter(number=kwargs["number"]).exists()
-        ):
-            trajectory = (
-                Trajectory.objects.filter(
-                    consultation__in=trajectory_selectors.consultation_public_list(),
-                    number=kwargs["number"],
-                )
-                .select_related("consultation")
-                .order_by("-consultation__opens_at")
-                .first()
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if self.addressed_by_slug:
+                raise
+        trajectory = (
+            Trajectory.objects.filter(
+                consultation__in=trajectory_selectors.consultation_public_list(),
+                number=kwargs["number"],
             )
-            if trajectory is None:
-                raise Http404
-            return redirect(trajectory.get_absolute_url(), permanent=True)
-        return super().get(request, *args, **kwargs)
+            .select_related("consultation")
+            .order_by("-consultation__opens_at")
+            .first()
+        )
+        if trajectory is None:
+            raise Http404
+        return redirect(trajectory.get_absolute_url(), permanent=True)
 
     def get_queryset(self):
         return trajectory_selectors.trajectory_list(consultation=self.consultation)
