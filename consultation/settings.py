@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "consultation",
     "trajectories",
     "proposals",
+    "synthesis",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

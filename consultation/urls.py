@@ -60,6 +60,7 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.SitePageDetailView.as_view(), name="site_page"),
     path("", include("trajectories.urls")),
     path("", include("proposals.urls")),
+    path("", include("synthesis.urls")),
 ]
 
 if settings.BENCH_CEILING:

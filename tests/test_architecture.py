@@ -1,6 +1,6 @@
 """
-The apps' imports point one way (docs/architecture.md): benchmarks → proposals →
-trajectories → consultation. The root URLconf names app URL modules as strings.
+The apps' imports point one way (docs/architecture.md): benchmarks and synthesis →
+proposals → trajectories → consultation. The root URLconf names app URL modules as strings.
 """
 
 import ast
@@ -13,6 +13,7 @@ ALLOWED = {
     "consultation": set(),
     "trajectories": {"consultation"},
     "proposals": {"consultation", "trajectories"},
+    "synthesis": {"consultation", "trajectories", "proposals"},
     "benchmarks": {"consultation", "trajectories", "proposals"},
 }
 

@@ -44,9 +44,13 @@ def with_workshop_and_answer(proposal):
 
 
 def public_paths(world):
+    from synthesis.services import synthesis_build
+
     slug = world["consultation"].slug
     answered = with_workshop_and_answer(world["proposals"][1])
+    synthesis_build(world["consultation"])
     return {
+        "synthesis": f"/consultations/{slug}/synthese/",
         "consultations": "/consultations/",
         "consultation_home": f"/consultations/{slug}/",
         "consultation_results": f"/consultations/{slug}/resultats/",
@@ -70,8 +74,9 @@ def public_paths(world):
 
 
 def test_no_serious_or_critical_violation_on_any_public_page(
-    browser, live_server, world
+    browser, live_server, world, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     # axe is injected as an inline script: this context alone bypasses the site's CSP.
     context = browser.new_context(bypass_csp=True, locale="fr-FR")
     page = context.new_page()

@@ -96,6 +96,11 @@ class Command(BaseCommand):
         plan = self._plan_votes(proposals, len(users), size["votes"])
         self._save_proposals(proposals, plan, len(users))
         total = self._save_votes(proposals, users, plan, consultation)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as a live database has: without them the planner
+            # takes the freshly copied tables for empty ones.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         content_changed(consultation.pk)
         self.stdout.write(
             self.style.SUCCESS(

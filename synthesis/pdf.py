@@ -1,0 +1,486 @@
+"""
+The synthesis as an A4 PDF, drawn with ReportLab from `content.SynthesisContent`:
+one page break before each trajectory, table headers repeated on every page.
+
+Long tables are cut into tables of `ROWS_PER_TABLE` rows: ReportLab splits one table
+across pages in a time that grows with the square of its rows, many small ones in
+linear time (35,000 proposals: minutes against seconds).
+"""
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.utils.formats import date_format, number_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from .content import method_paragraphs
+
+ROWS_PER_TABLE = 200
+MARGIN = 15 * mm
+INK = colors.HexColor("#1d2433")
+MUTED = colors.HexColor("#4a5468")
+RULE = colors.HexColor("#c9ced8")
+HEADER_FILL = colors.HexColor("#e8ecf3")
+
+# Bitstream Vera, shipped with ReportLab: Unicode TrueType fonts, so that French text
+# (« », œ, ’) prints as typed, with no font to install.
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+FONT, FONT_BOLD = "Vera", "VeraBd"
+# The proposals' tables use a built-in font instead: its widths are measured by
+# ReportLab's C accelerator, which is what makes 35,000 rows take seconds.
+TABLE_FONT, TABLE_FONT_BOLD = "Helvetica", "Helvetica-Bold"
+
+
+def _register_fonts():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        for name, file in ((FONT, "Vera.ttf"), (FONT_BOLD, "VeraBd.ttf")):
+            pdfmetrics.registerFont(TTFont(name, FONT_DIR / file))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def _styles():
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5),
+        "meta": ParagraphStyle(
+            "meta", parent=body, fontSize=6.5, leading=8.5, textColor=MUTED
+        ),
+        "cell_head": ParagraphStyle(
+            "cell_head", parent=body, fontName=TABLE_FONT_BOLD, fontSize=6.5, leading=8
+        ),
+        "number_head": ParagraphStyle(
+            "number_head",
+            parent=body,
+            fontName=TABLE_FONT_BOLD,
+            fontSize=6.5,
+            leading=8,
+            alignment=TA_RIGHT,
+        ),
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=FONT_BOLD, fontSize=20, leading=25
+        ),
+        "h1": ParagraphStyle(
+            "h1", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19,
+            spaceBefore=8, spaceAfter=6,
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
+            spaceBefore=6, spaceAfter=4,
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
+            spaceBefore=8, spaceAfter=4,
+        ),
+    }  # fmt: skip
+
+
+def _number(value):
+    return number_format(value, force_grouping=True)
+
+
+def _table(rows, widths, *, numeric_from=None):
+    """A table whose first row is a header repeated on each page."""
+    table = LongTable(rows, colWidths=widths, repeatRows=1)
+    commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if numeric_from is not None:
+        commands.append(("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _chunked_tables(header, rows, widths, *, numeric_from):
+    for start in range(0, len(rows), ROWS_PER_TABLE):
+        yield _table(
+            [header, *rows[start : start + ROWS_PER_TABLE]],
+            widths,
+            numeric_from=numeric_from,
+        )
+
+
+class _Renderer:
+    def __init__(self, content):
+        self.content = content
+        self.styles = _styles()
+        self.width = A4[0] - 2 * MARGIN
+
+    def paragraph(self, text, style="body"):
+        return Paragraph(escape(str(text)), self.styles[style])
+
+    def heads(self, labels, numeric_from):
+        return [
+            Paragraph(
+                escape(str(label)),
+                self.styles["number_head" if index >= numeric_from else "cell_head"],
+            )
+            for index, label in enumerate(labels)
+        ]
+
+    def story(self):
+        yield from self.opening()
+        yield from self.workshops()
+        yield from self.highlights()
+        yield from self.cross_table()
+        yield from self.coverage()
+        for theme in self.content.themes:
+            for index, trajectory in enumerate(theme.trajectories):
+                yield PageBreak()
+                if index == 0:
+                    yield self.paragraph(theme.title, "h1")
+                yield from self.trajectory(trajectory)
+
+    def opening(self):
+        content = self.content
+        yield self.paragraph(
+            _("Synthèse : %(title)s") % {"title": content.consultation.title}, "title"
+        )
+        yield self.paragraph(
+            _("Établie le %(date)s.")
+            % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
+            "small",
+        )
+        yield Spacer(0, 6 * mm)
+        yield self.paragraph(_("Méthode et chiffres"), "h1")
+        figures = content.figures
+        yield _table(
+            [
+                self.heads(
+                    [
+                        _("Propositions publiées"),
+                        _("Votes"),
+                        _("Organisations participantes"),
+                        _("Régions représentées"),
+                    ],
+                    numeric_from=0,
+                ),
+                [
+                    _number(figures["proposals"]),
+                    _number(figures["votes"]),
+                    _number(figures["organisations"]),
+                    _("%(count)s sur 18") % {"count": figures["regions"]},
+                ],
+            ],
+            [self.width / 4] * 4,
+            numeric_from=0,
+        )
+        yield Spacer(0, 3 * mm)
+        if content.answers:
+            yield self.paragraph(
+                _("Réponses officielles :")
+                + " "
+                + ", ".join(str(row["label"]) for row in content.answers)
+                + "."
+            )
+        for text in method_paragraphs(content):
+            yield self.paragraph(text)
+        for row in content.sources:
+            yield self.paragraph(
+                _("%(source)s : %(proposals)s propositions publiées, %(votes)s votes, "
+                  "%(approval)s %% d'adhésion")
+                % {
+                    "source": row["label"],
+                    "proposals": _number(row["proposals"]),
+                    "votes": _number(row["total"]),
+                    "approval": row["approval"],
+                },
+                "small",
+            )  # fmt: skip
+
+    def workshops(self):
+        yield self.paragraph(_("Ateliers régionaux"), "h1")
+        if not self.content.workshops:
+            yield self.paragraph(
+                _("Aucun atelier n'est enregistré pour cette consultation.")
+            )
+            return
+        rows = [
+            [
+                self.paragraph(workshop, "small"),
+                self.paragraph(workshop.organiser, "small"),
+                _number(workshop.participant_count)
+                if workshop.participant_count
+                else "",
+                _number(workshop.published_proposals),
+            ]
+            for workshop in self.content.workshops
+        ]
+        header = self.heads(
+            [_("Atelier"), _("Organisé par"), _("Participants"), _("Propositions")],
+            numeric_from=2,
+        )
+        yield from _chunked_tables(
+            header, rows, [90 * mm, 50 * mm, 20 * mm, 20 * mm], numeric_from=2
+        )
+
+    def highlights(self):
+        yield self.paragraph(_("Ce qui rassemble toutes les régions"), "h1")
+        for rank, (proposal, score) in enumerate(self.content.consensus, start=1):
+            yield self.paragraph(
+                _("%(rank)s. %(text)s (trajectoire %(number)s, score de consensus "
+                  "%(score)s)")
+                % {
+                    "rank": rank,
+                    "text": proposal.text,
+                    "number": proposal.question.trajectory.number,
+                    "score": number_format(score, 4),
+                },
+                "small",
+            )  # fmt: skip
+        if not self.content.consensus:
+            yield self.paragraph(
+                _("Aucune proposition n'a assez de votes venus de plusieurs régions.")
+            )
+        yield self.paragraph(_("Les propositions qui divisent"), "h1")
+        for rank, proposal in enumerate(self.content.divisive, start=1):
+            yield self.paragraph(
+                _("%(rank)s. %(text)s (%(agree)s d'accord, %(disagree)s pas d'accord)")
+                % {
+                    "rank": rank,
+                    "text": proposal.text,
+                    "agree": _number(proposal.agree_count),
+                    "disagree": _number(proposal.disagree_count),
+                },
+                "small",
+            )
+        if not self.content.divisive:
+            yield self.paragraph(_("Aucune proposition ne divise."))
+
+    def cross_table(self):
+        table = self.content.cross_table
+        yield PageBreak()
+        yield self.paragraph(_("Soutien par région et par type d'organisation"), "h1")
+        yield self.paragraph(
+            _("Chaque case : la part d'adhésion et, entre parenthèses, le nombre de "
+              "votes."),
+            "small",
+        )  # fmt: skip
+        if not table.regions:
+            yield self.paragraph(_("Aucun vote."))
+            return
+
+        def cell(values):
+            if not values:
+                return ""
+            return f"{values['approval']} %\n({_number(values['votes'])})"
+
+        header = self.heads(
+            [_("Région"), *(label for _value, label in table.types), _("Ensemble")],
+            numeric_from=1,
+        )
+        rows = [
+            [self.paragraph(name, "small"), *map(cell, cells), cell(total)]
+            for name, cells, total in table.rows()
+        ]
+        rows.append(
+            [
+                self.paragraph(_("Ensemble"), "small"),
+                *(cell(table.type_totals.get(value)) for value, _label in table.types),
+                "",
+            ]
+        )
+        first = 38 * mm
+        other = (self.width - first) / (len(table.types) + 1)
+        yield from _chunked_tables(
+            header, rows, [first] + [other] * (len(table.types) + 1), numeric_from=1
+        )
+
+    def coverage(self):
+        coverage = self.content.coverage
+        yield self.paragraph(_("Participation"), "h1")
+        if coverage["missing_regions"]:
+            names = ", ".join(region["name"] for region in coverage["missing_regions"])
+            yield self.paragraph(
+                _("Régions qui n'ont ni proposé ni voté :") + f" {names}."
+            )
+        else:
+            yield self.paragraph(_("Toutes les régions ont participé."))
+        if coverage["missing_organisation_types"]:
+            labels = ", ".join(map(str, coverage["missing_organisation_types"]))
+            yield self.paragraph(
+                _("Types d'organisation qui n'ont ni proposé ni voté :") + f" {labels}."
+            )
+        else:
+            yield self.paragraph(_("Tous les types d'organisation ont participé."))
+
+    def trajectory(self, trajectory):
+        yield self.paragraph(f"{trajectory.number}. {trajectory.title}", "h2")
+        yield self.paragraph(
+            _("%(proposals)s propositions publiées, %(votes)s votes, %(approval)s %% "
+              "d'adhésion.")
+            % {
+                "proposals": _number(trajectory.proposal_count),
+                "votes": _number(trajectory.votes),
+                "approval": trajectory.approval_percent,
+            }
+        )  # fmt: skip
+        header = self.heads(
+            [
+                _("Rang"),
+                _("Proposition"),
+                _("Origine"),
+                _("D'accord"),
+                _("Mitigé"),
+                _("Pas d'accord"),
+                _("Votes"),
+                _("Adhésion"),
+            ],
+            numeric_from=3,
+        )
+        for question in trajectory.questions:
+            heading = self.paragraph(question.text, "h3")
+            if not question.proposals:
+                yield KeepTogether(
+                    [
+                        heading,
+                        self.paragraph(
+                            _("Aucune proposition publiée pour cette question.")
+                        ),
+                    ]
+                )
+                continue
+            rows = [self.proposal_row(row) for row in question.proposals]
+            tables = (
+                _proposal_table([header, *rows[start : start + ROWS_PER_TABLE]])
+                for start in range(0, len(rows), ROWS_PER_TABLE)
+            )
+            yield KeepTogether([heading, next(tables)])
+            yield from tables
+
+    def proposal_row(self, row):
+        """Plain, pre-wrapped strings: a table lays them out many times faster than
+        paragraphs. A text that the built-in font cannot print goes in a paragraph."""
+        text = row.text
+        if row.answer_state:
+            text += "\n" + _("Réponse : %(state)s — %(text)s") % {
+                "state": row.answer_state,
+                "text": row.answer,
+            }
+        origin = " · ".join(
+            str(item)
+            for item in (
+                row.source,
+                row.region,
+                row.organisation_type,
+                row.workshop_label,
+            )
+            if item
+        )
+        return [
+            "" if row.rank is None else str(row.rank),
+            self.wrapped(text, TEXT_WIDTH, 7.5),
+            self.wrapped(origin, ORIGIN_WIDTH, 6.5),
+            f"{_number(row.agree)}\n{row.agree_percent} %",
+            f"{_number(row.mixed)}\n{row.mixed_percent} %",
+            f"{_number(row.disagree)}\n{row.disagree_percent} %",
+            _number(row.votes),
+            f"{row.approval_percent} %",
+        ]
+
+    def wrapped(self, text, width, size):
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            style = self.styles["small" if size > 7 else "meta"]
+            return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        return "\n".join(
+            line
+            for paragraph in text.split("\n")
+            for line in simpleSplit(paragraph, TABLE_FONT, size, width)
+        )
+
+
+# The proposals' table: widths in points, text columns pre-wrapped to their width
+# less the cell padding.
+PADDING = 3
+PROPOSAL_WIDTHS = [
+    10 * mm,
+    80 * mm,
+    28 * mm,
+    13 * mm,
+    12 * mm,
+    13 * mm,
+    11 * mm,
+    13 * mm,
+]
+TEXT_WIDTH = PROPOSAL_WIDTHS[1] - 2 * PADDING
+ORIGIN_WIDTH = PROPOSAL_WIDTHS[2] - 2 * PADDING
+
+
+def _proposal_table(rows):
+    table = LongTable(rows, colWidths=PROPOSAL_WIDTHS, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 1), (-1, -1), TABLE_FONT, 6.5, 8),
+                ("FONT", (1, 1), (1, -1), TABLE_FONT, 7.5, 9),
+                ("TEXTCOLOR", (2, 1), (2, -1), MUTED),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def write_pdf(content, path):
+    """Write the synthesis of `content` to the file `path`."""
+    _register_fonts()
+    title = _("Synthèse : %(title)s") % {"title": content.consultation.title}
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 8 * mm, title)
+        canvas.drawRightString(
+            A4[0] - MARGIN, 8 * mm, _("Page %(number)s") % {"number": document.page}
+        )
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        author="Trajectoires ESS",
+        lang=get_language(),
+    )
+    document.build(
+        list(_Renderer(content).story()), onFirstPage=footer, onLaterPages=footer
+    )
