@@ -162,6 +162,11 @@ class ProposalFilterForm(forms.Form):
             "answer": data.get("answer") or None,
         }
 
+    @staticmethod
+    def active_count(filters):
+        """How many of `filters` narrow the list (the order does not)."""
+        return sum(1 for name, value in filters.items() if name != "sort" and value)
+
 
 class ProposalForm(forms.Form):
     """A participant's new proposal, answering one of the trajectory's questions."""

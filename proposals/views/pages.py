@@ -121,6 +121,7 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             canonical_path=self.object.get_absolute_url(),
             form=form,
             filters=filters,
+            active_filters=form.active_count(filters),
             questions=questions,
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),

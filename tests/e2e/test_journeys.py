@@ -47,6 +47,7 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
 
     # The new participant submits a proposal; it waits for moderation.
     page.goto(trajectory_url)
+    page.locator(".propose-section summary").click()
     page.locator("#id_text").fill(NEW_PROPOSAL)
     page.get_by_role("button", name="Envoyer ma proposition").click()
     expect(page.get_by_role("status").get_by_text("Merci !")).to_be_visible()
@@ -124,9 +125,10 @@ def test_voting_with_the_keyboard_only(page, live_server, world):
 def test_switching_the_language_to_english(page, live_server, world):
     page.goto(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.locator("#language-select").select_option("en")
-    page.get_by_role("button", name="Changer de langue").click()
+    # One click on the other language, no separate submit button.
+    page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Français")).to_be_visible()
     expect(
         page.get_by_role("heading", name="The consultation in figures")
     ).to_be_visible()

@@ -115,6 +115,8 @@ def test_proposal_length_limits(client, member, question, text, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Proposal.objects.exists()
+    # The form, folded behind « Proposer » otherwise, is open on its errors.
+    assert '<details class="toggle-panel" open>' in response.content.decode()
 
 
 def test_a_duplicate_of_a_published_proposal_is_refused_with_a_link(

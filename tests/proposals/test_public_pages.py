@@ -352,11 +352,20 @@ def test_pagination_keeps_the_filters_and_handles_bad_page_numbers(client, site)
     response = client.get(url, {"sort": "best", "page": 2})
     assert response.context["page_obj"].number == 2
     page = content(response)
-    assert "sort=best&amp;page=3" in page
+    # The next page opens at the list, not at the top of the trajectory.
+    assert "sort=best&amp;page=3#propositions" in page
+    assert 'id="propositions"' in page
     for bad in ("abc", "-1", "0", "99999", "1e9", "2.5"):
         response = client.get(url, {"page": bad})
         assert response.status_code == 200, bad
         assert response.context["page_obj"].number in (1, 3)
+
+
+def test_the_filters_wait_behind_a_button_that_counts_the_active_ones(client, site):
+    url = site.trajectory.get_absolute_url()
+    assert ">Filtrer" in " ".join(content(client.get(url)).split())
+    page = content(client.get(url, {"sort": "best", "source": "online", "q": "eau"}))
+    assert "Filtrer (2 filtres actifs)" in " ".join(page.split())
 
 
 HOSTILE = "<script>alert('x')</script>"
