@@ -10,10 +10,15 @@ import csv
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from consultation.models import Region
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
 from .models import Proposal, Workshop
+from .spreadsheets import sheet_row
 
 LICENCE = "Licence Ouverte 2.0"
 # The CSV's columns (their names and order are a contract) and the field of each.
@@ -160,8 +165,9 @@ def proposals_csv(consultation):
     return output.getvalue()
 
 
-def proposal_rows(consultation):
-    """The CSV rows, header first, read from the database in chunks."""
+def proposal_rows(consultation, *, formula_guard=True):
+    """The CSV rows, header first, read from the database in chunks; texts that a
+    spreadsheet would run are guarded (`spreadsheet_safe`) unless told otherwise."""
     yield CSV_HEADER
     workshops = workshop_ids_by_proposal(consultation)
     rows = (
@@ -172,7 +178,9 @@ def proposal_rows(consultation):
     region = CSV_HEADER.index("region")
     at = CSV_HEADER.index("workshops")
     for row in rows.iterator(chunk_size=2000):
-        row = [spreadsheet_safe(value) for value in row]
+        row = list(row)
+        if formula_guard:
+            row = [spreadsheet_safe(value) for value in row]
         row[region] = row[region] or ""
         row.insert(at, ";".join(str(pk) for pk in workshops.get(row[0], [])))
         yield [value if value is not None else "" for value in row]
@@ -189,3 +197,70 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value
+
+
+# What each CSV column holds, for the open-data page (one entry per column: a test
+# checks that none is left out) and the workbook's French header.
+CSV_COLUMN_DESCRIPTIONS = {
+    "id": (_("Identifiant"), _("Numéro de la proposition, celui de son adresse.")),
+    "theme": (_("Thème"), _("Titre du thème.")),
+    "trajectory_number": (_("N° de trajectoire"), _("Numéro de la trajectoire.")),
+    "trajectory": (_("Trajectoire"), _("Titre de la trajectoire.")),
+    "question": (_("Question"), _("La question directrice à laquelle elle répond.")),
+    "text": (_("Proposition"), _("Texte de la proposition.")),
+    "source": (
+        _("Origine"),
+        _("« workshop » (venue d'un atelier régional) ou « online » (déposée en "
+          "ligne)."),
+    ),
+    "region": (
+        _("Région"),
+        _("Code INSEE de la région de l'organisation (vide si inconnue) ; le classeur "
+          "donne son nom."),
+    ),
+    "organisation_type": (
+        _("Type d'organisation"),
+        _("Type de l'organisation qui l'a proposée (association, cooperative…)."),
+    ),
+    "agree": (_("D'accord"), _("Nombre de votes « D'accord ».")),
+    "mixed": (_("Mitigé"), _("Nombre de votes « Mitigé ».")),
+    "disagree": (_("Pas d'accord"), _("Nombre de votes « Pas d'accord ».")),
+    "status": (
+        _("Statut"),
+        _("« published », ou « withdrawn » pour une proposition retirée après des "
+          "votes (ses votes restent comptés)."),
+    ),
+    "workshops": (
+        _("Ateliers"),
+        _("Identifiants des ateliers d'où elle vient, séparés par « ; »."),
+    ),
+    "answer_state": (
+        _("Réponse officielle"),
+        _("« studying » (à l'étude), « adopted » (retenue), « partly » (retenue en "
+          "partie), « not_adopted » (non retenue), ou vide."),
+    ),
+    "answer": (_("Texte de la réponse"), _("Le texte de la réponse officielle.")),
+}  # fmt: skip
+
+
+def proposals_xlsx(consultation):
+    """The CSV's rows as a workbook: a French header row, region names instead of
+    codes; bytes of an .xlsx file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Propositions")))
+    sheet.freeze_panes = "A2"
+    rows = proposal_rows(consultation, formula_guard=False)
+    header = next(rows)
+    sheet_row(
+        sheet,
+        [CSV_COLUMN_DESCRIPTIONS[name][0] for name in header],
+        font=Font(bold=True),
+    )
+    regions = dict(Region.objects.values_list("code", "name"))
+    region = header.index("region")
+    for row in rows:
+        row[region] = regions.get(row[region], row[region])
+        sheet_row(sheet, row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

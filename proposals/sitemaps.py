@@ -12,7 +12,7 @@ from .models import Proposal
 
 class PageSitemap(Sitemap):
     def items(self):
-        return ["home", "consultation_list"]
+        return ["home", "consultation_list", "open_data"]
 
     def location(self, item):
         return reverse(item)

@@ -34,6 +34,11 @@ consultation_patterns = [
         views.open_data_csv,
         name="consultation_open_data_csv",
     ),
+    path(
+        "open-data/proposals.xlsx",
+        views.open_data_xlsx,
+        name="consultation_open_data_xlsx",
+    ),
 ]
 
 urlpatterns = [
@@ -85,4 +90,6 @@ urlpatterns = [
     path("resultats/", views.ResultsView.as_view(), name="results"),
     path("open-data/consultation.json", views.open_data_json, name="open_data_json"),
     path("open-data/proposals.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/proposals.xlsx", views.open_data_xlsx, name="open_data_xlsx"),
+    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
 ]

@@ -9,8 +9,9 @@ as that text, never run as a formula.
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from proposals.spreadsheets import sheet_row
 
 HEADER_FONT = Font(bold=True)
 
@@ -24,29 +25,8 @@ class _Sheet:
         self.sheet.freeze_panes = "A2"
         self.append(header, font=HEADER_FONT)
 
-    def cell(self, value, font=None):
-        """A text that starts with « = » made a string cell (openpyxl would take
-        it for a formula); other values as they are, unless a font is given."""
-        value = _text(value)
-        formula_like = isinstance(value, str) and value.startswith("=")
-        if font is None and not formula_like:
-            return value
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if formula_like:
-            cell.data_type = "s"
-        if font is not None:
-            cell.font = font
-        return cell
-
     def append(self, values, font=None):
-        self.sheet.append([self.cell(value, font) for value in values])
-
-
-def _text(value):
-    """Lazy translations and other objects as text; numbers as numbers."""
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)
+        sheet_row(self.sheet, values, font)
 
 
 def _proposals(workbook, content):

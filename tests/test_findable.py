@@ -33,6 +33,7 @@ def test_the_sitemap_lists_the_public_pages_only(
     for path in (
         "/",
         "/consultations/",
+        "/open-data/",
         f"/consultations/{slug}/",
         trajectory.get_absolute_url(),
         trajectory.theme.get_absolute_url(),

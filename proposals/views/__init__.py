@@ -1,7 +1,13 @@
 """The proposals' pages and actions: `pages` shows, `participation` acts, `opendata`
 downloads."""
 
-from .opendata import open_data_csv, open_data_json, workshop_report
+from .opendata import (
+    OpenDataView,
+    open_data_csv,
+    open_data_json,
+    open_data_xlsx,
+    workshop_report,
+)
 from .pages import (
     ConsultationListView,
     HomeView,
@@ -28,7 +34,9 @@ __all__ = [
     "ResultsView",
     "TrajectoryDetailView",
     "my_data",
+    "OpenDataView",
     "open_data_csv",
+    "open_data_xlsx",
     "open_data_json",
     "proposal_withdraw",
     "vote",

@@ -7,9 +7,11 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.decorators.http import (
     require_GET,
 )
+from django.views.generic import TemplateView
 
 from consultation.cache import cached
 from trajectories import selectors as trajectory_selectors
@@ -17,6 +19,8 @@ from trajectories import selectors as trajectory_selectors
 from .. import opendata
 from ..models import Workshop
 from .pages import consultation_or_404
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _open_data_response(content, content_type, filename):
@@ -39,13 +43,54 @@ def open_data_json(request, slug=None):
     return _open_data_response(content, "application/json", "consultation.json")
 
 
+def _dated_name(consultation, extension):
+    return (
+        f"propositions-{consultation.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    )
+
+
 @require_GET
 def open_data_csv(request, slug=None):
     consultation = consultation_or_404(slug)
     content = cached(
         "open-data-csv", consultation.pk, lambda: opendata.proposals_csv(consultation)
     )
-    return _open_data_response(content, "text/csv; charset=utf-8", "proposals.csv")
+    response = _open_data_response(content, "text/csv; charset=utf-8", "")
+    # Saved as a file whose name says which consultation and which day.
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_dated_name(consultation, "csv")}"'
+    )
+    return response
+
+
+@require_GET
+def open_data_xlsx(request, slug=None):
+    consultation = consultation_or_404(slug)
+    content = cached(
+        "open-data-xlsx", consultation.pk, lambda: opendata.proposals_xlsx(consultation)
+    )
+    response = _open_data_response(content, XLSX_TYPE, "")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_dated_name(consultation, "xlsx")}"'
+    )
+    return response
+
+
+class OpenDataView(TemplateView):
+    """What the exports hold, field by field, their licence and where they are."""
+
+    template_name = "proposals/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            consultations=trajectory_selectors.consultation_public_list(),
+            columns=[
+                (name, *opendata.CSV_COLUMN_DESCRIPTIONS[name])
+                for name in opendata.CSV_HEADER
+            ],
+            licence=opendata.LICENCE,
+            **kwargs,
+        )
 
 
 @require_GET

@@ -51,6 +51,7 @@ def public_paths(world):
     synthesis_build(world["consultation"])
     return {
         "synthesis": f"/consultations/{slug}/synthese/",
+        "open_data": "/open-data/",
         "consultations": "/consultations/",
         "consultation_home": f"/consultations/{slug}/",
         "consultation_results": f"/consultations/{slug}/resultats/",

@@ -68,6 +68,7 @@ def public_paths(world):
         world["proposals"][0].get_absolute_url(),
         "/resultats/",
         f"/consultations/{slug}/synthese/",
+        "/open-data/",
         "/compte/inscription/",
         "/compte/connexion/",
         "/compte/mot-de-passe/oubli/",
@@ -125,9 +126,9 @@ def test_the_first_vote_buttons_are_on_the_first_screen_of_a_phone(
     from tests.factories import UserFactory
 
     # Titles as long as the seed workshop's.
-    world["trajectory"].title = (
-        "Dans 10 ans, l'ESS pourra s'appuyer sur un écosystème de développement"
-    )
+    world[
+        "trajectory"
+    ].title = "Dans 10 ans, l'ESS pourra s'appuyer sur un écosystème de développement"
     world["trajectory"].save()
     world["question"].text = (
         "En ce sens, comment renforcer l'accompagnement des organisations de l'ESS à "
