@@ -1,5 +1,9 @@
 """Findable and reusable: robots.txt, a sitemap, Atom feeds of newly published
-proposals, and canonical addresses on pages that answer at two."""
+proposals, canonical addresses on pages that answer at two, and what a shared link
+shows (OpenGraph and Twitter meta)."""
+
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -8,6 +12,7 @@ from proposals.models import Status
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_pages(
@@ -75,4 +80,50 @@ def test_a_page_at_two_addresses_names_its_canonical_one(client, question):
     slug = trajectory.consultation.slug
     assert (
         f'<link rel="canonical" href="http://testserver/consultations/{slug}/">' in home
+    )
+
+
+def sharing_meta(page):
+    return dict(
+        re.findall(
+            r'<meta (?:property|name)="((?:og|twitter):[a-z:_]+)"\s+content="([^"]*)"',
+            page,
+        )
+    )
+
+
+def test_every_public_page_says_what_a_shared_link_shows(client, question):
+    proposal = ProposalFactory(question=question, text="Ouvrir des tiers-lieux")
+    trajectory = question.trajectory
+    slug = trajectory.consultation.slug
+    for path in (
+        "/",
+        "/consultations/",
+        f"/consultations/{slug}/",
+        trajectory.theme.get_absolute_url(),
+        trajectory.get_absolute_url(),
+        proposal.get_absolute_url(),
+        "/resultats/",
+        "/open-data/",
+        "/compte/connexion/",
+    ):
+        page = client.get(path).content.decode()
+        meta = sharing_meta(page)
+        title = re.search(r"<title>(.*?) — Trajectoires ESS</title>", page).group(1)
+        assert meta["og:title"] == title and title, path
+        assert meta["og:description"], path
+        assert meta["og:url"].startswith("http://testserver/"), path
+        assert meta["og:image"].startswith("http://testserver/static/img/partage"), path
+        assert meta["twitter:card"] == "summary_large_image"
+    assert (ROOT / "static" / "img" / "partage.png").exists()
+    proposal_meta = sharing_meta(
+        client.get(proposal.get_absolute_url()).content.decode()
+    )
+    assert "Ouvrir des tiers-lieux" in proposal_meta["og:title"]
+    # A page reachable at two addresses shares its canonical one.
+    assert (
+        sharing_meta(
+            client.get(f"/trajectoires/{trajectory.number}/").content.decode()
+        )["og:url"]
+        == f"http://testserver{trajectory.get_absolute_url()}"
     )
