@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import parse_legal_identifier
-from .models import OrganisationType, Region, User
+from .models import OrganisationType, Region, User, regions_in_french_order
 from .security import password_confirmed
 from .text import visible_text
 
@@ -99,6 +99,14 @@ class OrganisationFieldsMixin(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Région"), queryset=Region.objects.order_by("name"), empty_label="—"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            ("", "—"),
+            *((region.pk, region.name) for region in regions_in_french_order()),
+        ]
+
     legal_identifier = forms.CharField(
         label=_("SIREN, SIRET ou numéro RNA (facultatif)"),
         required=False,

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .text import french_sort_key
+
 
 class Region(models.Model):
     """A French region, identified by its INSEE code (a string: "01" keeps its zero)."""
@@ -28,6 +30,11 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def regions_in_french_order():
+    """The regions by name in French alphabetical order (`text.french_sort_key`)."""
+    return sorted(Region.objects.all(), key=lambda region: french_sort_key(region.name))
 
 
 class OrganisationType(models.TextChoices):

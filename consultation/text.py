@@ -3,6 +3,13 @@
 import unicodedata
 
 
+def french_sort_key(text):
+    """A key that sorts as French readers expect: accents and case aside, so that
+    « Île-de-France » comes among the I, not after the Z as a byte order puts it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def visible_text(text):
     """
     `text` without its invisible format characters (zero-width spaces and joiners,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import OrganisationType, Region
+from consultation.models import OrganisationType, regions_in_french_order
 from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
@@ -116,7 +116,7 @@ class ProposalFilterForm(forms.Form):
         ]
         self.fields["region"].choices = [
             ("", _("Toutes les régions")),
-            *Region.objects.order_by("name").values_list("code", "name"),
+            *((region.pk, region.name) for region in regions_in_french_order()),
         ]
         self.fields["workshop"].choices = [
             ("", _("Tous les ateliers")),

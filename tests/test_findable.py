@@ -127,3 +127,24 @@ def test_every_public_page_says_what_a_shared_link_shows(client, question):
         )["og:url"]
         == f"http://testserver{trajectory.get_absolute_url()}"
     )
+
+
+def region_options(page, select_name):
+    select = re.search(rf'<select name="{select_name}".*?</select>', page, re.S).group(
+        0
+    )
+    return re.findall(r"<option[^>]*>([^<]+)</option>", select)
+
+
+def test_regions_are_listed_in_french_alphabetical_order(client, question):
+    signup = region_options(
+        client.get("/compte/inscription/").content.decode(), "region"
+    )
+    trajectory = client.get(question.trajectory.get_absolute_url()).content.decode()
+    for names in (signup[1:], region_options(trajectory, "region")[1:]):
+        assert len(names) == 18
+        assert names.index("Hauts-de-France") < names.index("Île-de-France")
+        assert names.index("Île-de-France") < names.index("La Réunion")
+        assert names[-1] == "Provence-Alpes-Côte d'Azur" or names[-1].startswith(
+            "Provence"
+        )
