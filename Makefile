@@ -16,7 +16,8 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install lock run serve test lint format migrate messages translations seed-bench bench audit clean
+.PHONY: install lock run serve test lint format migrate messages translations seed-bench bench audit clean \
+	screenshots
 
 # Every package, transitive ones included, is pinned with its hashes (make lock): pip
 # refuses anything else, so a tampered or substituted file never installs.
@@ -42,8 +43,9 @@ translations: $(TRANSLATIONS)
 
 # Extract new strings into the .po files (needs GNU gettext's xgettext).
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete \
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en -l fr --no-obsolete \
 		--ignore=.venv --ignore=tests --ignore=staticfiles
+	$(BIN)/python locale/french_plurals.py
 
 migrate: install translations
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -82,6 +84,22 @@ seed-bench: install translations
 bench: install translations
 	$(BENCH_ENV) $(BIN)/python manage.py bench
 
+# PNGs of every page at 375 and 1366 px, in screenshots/seed and screenshots/small: the
+# seed consultation, then the small benchmark tier, each in its own SQLite file
+# (needs Chromium: apt-get install chromium).
+SHOTS := screenshots
+screenshots: install translations
+	rm -rf $(SHOTS) && mkdir -p $(SHOTS)
+	set -e; for tier in seed small; do \
+		export DATABASE_URL=sqlite:///$(CURDIR)/$(SHOTS)/$$tier.sqlite3 \
+			DJANGO_MEDIA_ROOT=$(CURDIR)/$(SHOTS)/media-$$tier; \
+		$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0; \
+		$(BENCH_ENV) $(BIN)/python manage.py import_workshop $(SEED); \
+		if [ $$tier = small ]; then $(BENCH_ENV) $(BIN)/python manage.py seed_bench --tier small; fi; \
+		$(BENCH_ENV) $(BIN)/python manage.py build_synthesis --all; \
+		$(BENCH_ENV) $(BIN)/python manage.py screenshots --out $(SHOTS)/$$tier; \
+	done
+
 # Known vulnerabilities of the locked packages (needs PyPI's JSON API or OSV: a hosted
 # CI runs it on a schedule, .github/workflows/audit.yml).
 audit: install
@@ -89,4 +107,4 @@ audit: install
 		--requirement requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(SHOTS)
