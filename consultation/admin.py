@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -8,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.admin import OTPAdminSite
 
-from .admin_mixins import ContentChangeAdminMixin, fields_except
+from . import otp_admin
+from .admin_mixins import (
+    ContentChangeAdminMixin,
+    PermissionLabelsMixin,
+    fields_except,
+)
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Consultation, Organisation, Phase, Region, SitePage, User
 
@@ -19,10 +26,19 @@ if settings.ADMIN_REQUIRE_OTP:
 admin.site.site_header = _("Trajectoires ESS — administration")
 admin.site.site_title = _("Trajectoires ESS")
 admin.site.index_title = _("Curation et modération")
+otp_admin.register(admin.site)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["email"]

@@ -1,5 +1,11 @@
 """Pieces shared by the admin classes of every app."""
 
+from django import forms
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
 from .cache import content_changed
 
 
@@ -32,3 +38,49 @@ def fields_except(fields, *editable):
         name for row in fields for name in (row if isinstance(row, tuple) else [row])
     ]
     return [name for name in names if name not in editable]
+
+
+PERMISSION_VERBS = {
+    "add": _("Peut ajouter"),
+    "change": _("Peut modifier"),
+    "delete": _("Peut supprimer"),
+    "view": _("Peut voir"),
+}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """Permissions named in the admin's language (Django stores « Can add … » in
+    English): the app, then the action on the model's plural name."""
+
+    def label_from_instance(self, permission):
+        content_type = permission.content_type
+        model = content_type.model_class()
+        verb, _separator, model_name = permission.codename.partition("_")
+        if model is not None and verb in PERMISSION_VERBS:
+            if model_name == model._meta.model_name:
+                action = _("%(verb)s : %(models)s") % {
+                    "verb": PERMISSION_VERBS[verb],
+                    "models": model._meta.verbose_name_plural,
+                }
+            else:
+                action = permission.name
+        else:
+            action = permission.name
+        app = apps.get_app_config(content_type.app_label).verbose_name
+        return f"{app} | {action}"
+
+
+class PermissionLabelsMixin:
+    """For the account and group admins: only the permissions of the models the admin
+    shows (the others cannot be used), each named in French or English."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            content_types = ContentType.objects.get_for_models(
+                *self.admin_site._registry, for_concrete_models=False
+            ).values()
+            kwargs["queryset"] = Permission.objects.filter(
+                content_type__in=content_types
+            ).order_by("content_type__app_label", "content_type__model", "codename")
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

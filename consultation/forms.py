@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -11,6 +12,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +212,13 @@ class SignupForm(OrganisationFieldsMixin, forms.Form):
 
 
 class ProfileForm(OrganisationFieldsMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Langue des e-mails"),
+        choices=settings.LANGUAGES,
+        help_text=_("Les e-mails du site vous sont écrits dans cette langue."),
+        required=False,  # unchanged when absent
+    )
+
     def __init__(self, *args, account, **kwargs):
         self.account = account
         kwargs.setdefault(
@@ -219,6 +228,7 @@ class ProfileForm(OrganisationFieldsMixin, forms.Form):
                 "organisation_type": account.organisation_type,
                 "region": account.region_id,
                 "legal_identifier": account.legal_identifier,
+                "language": account.language,
             },
         )
         super().__init__(*args, **kwargs)
@@ -239,6 +249,12 @@ class StyledPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Recevoir le lien"))
+
+    def send_mail(self, *args, **kwargs):
+        """In the account's language, with its HTML part (see `consultation.mail`)."""
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        with translation.override(context["user"].language):
+            super().send_mail(*args, **kwargs)
 
 
 class StyledSetPasswordForm(SetPasswordForm):

@@ -9,7 +9,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -30,13 +30,23 @@ class Delivery:
 
 
 def mail_send(*, template, context, recipient, language=None, headers=None):
-    """Send the mail `template` (`<template>_subject.txt` and `_body.txt`) now;
-    return whether it went out."""
+    """
+    Send the mail `template` now, in `language` (the recipient's): its subject
+    (`<template>_subject.txt`), a text part (`_body.txt`) and an HTML part
+    (`_body.html`, on the branded `email/base.html`, readable without images); return
+    whether it went out.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
+        html = render_to_string(
+            f"{template}_body.html", {**context, "subject": subject}
+        )
+    message = EmailMultiAlternatives(subject, body, None, [recipient], headers=headers)
+    message.attach_alternative(html, "text/html")
     try:
-        EmailMessage(subject, body, None, [recipient], headers=headers).send()
+        message.send()
     except (OSError, smtplib.SMTPException) as error:
         logger.error("Mail %s not sent: %s", template, error)
         return False

@@ -3,6 +3,7 @@
 import contextlib
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -13,6 +14,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .text import french_sort_key
 
@@ -188,6 +191,14 @@ class User(AbstractBaseUser, PermissionsMixin):
             "Aux propositions de l'organisation et à celles pour lesquelles elle "
             "a voté."
         ),
+    )
+    # The language of the mails the organisation receives: the site's at sign-up.
+    language = models.CharField(
+        _("langue des e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,
     )
     # The consent given at sign-up, and to which version of the privacy page (its
     # last update when the person read it).
@@ -441,3 +452,23 @@ class SitePage(models.Model):
 
     def get_absolute_url(self):
         return reverse("site_page", kwargs={"slug": self.slug})
+
+
+class AuthenticatorApp(TOTPDevice):
+    """django-otp's authenticator apps (TOTP), as the French admin names them (the
+    library's own admin is in English; see `consultation.otp_admin`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("application d'authentification")
+        verbose_name_plural = _("applications d'authentification")
+
+
+class BackupCodes(StaticDevice):
+    """django-otp's lists of single-use backup codes, in French (see
+    `consultation.otp_admin`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("liste de codes de secours")
+        verbose_name_plural = _("listes de codes de secours")

@@ -6,6 +6,7 @@ database does not hold.
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -57,6 +58,7 @@ def user_signup(
     organisation_type,
     region,
     legal_identifier="",
+    language=settings.LANGUAGE_CODE,
     site_url,
 ):
     """Create a participant account, with the consent it gave to the privacy page as
@@ -76,6 +78,7 @@ def user_signup(
                 region=region,
                 legal_identifier=identifier,
                 organisation_key=key,
+                language=language,
                 terms_accepted_at=timezone.now(),
                 terms_version=next(
                     (moment.isoformat(timespec="seconds") for moment in terms), ""
@@ -102,6 +105,7 @@ def user_confirmation_send(*, user, site_url):
         template="consultation/email/confirm",
         context={"user": user, "link": site_url.rstrip("/") + path},
         recipient=user.email,
+        language=user.language,
     )
 
 
@@ -120,7 +124,7 @@ def user_email_confirm(*, user, token):
 
 @transaction.atomic
 def user_profile_update(
-    *, user, organisation, organisation_type, region, legal_identifier
+    *, user, organisation, organisation_type, region, legal_identifier, language=None
 ):
     """Change the organisation that an account speaks for. A verified organisation
     that changes its name, type or identifier is no longer verified: the team
@@ -140,6 +144,7 @@ def user_profile_update(
     user.region = region
     user.legal_identifier = identifier
     user.organisation_key = key
+    user.language = language or user.language
     try:
         with transaction.atomic():
             user.save()

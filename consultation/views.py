@@ -2,6 +2,7 @@ import secrets
 import sys
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -116,6 +117,7 @@ class SignupView(FormView):
                 organisation_type=data["organisation_type"],
                 region=data["region"],
                 legal_identifier=data["legal_identifier"],
+                language=self.request.LANGUAGE_CODE,
                 site_url=site_url(self.request),
             )
         except services.AccountError as error:
@@ -265,6 +267,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "consultation/password_reset_form.html"
     form_class = StyledPasswordResetForm
     email_template_name = "consultation/email/password_reset_body.txt"
+    html_email_template_name = "consultation/email/password_reset_body.html"
+    extra_email_context = {"site_url": settings.SITE_URL}
     subject_template_name = "consultation/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
@@ -306,8 +310,6 @@ class UnsubscribeView(TemplateView):
 
 def robots_txt(request):
     """For crawlers: the sitemap, and the pages that are nobody's business."""
-    from django.conf import settings
-
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_PATH}",

@@ -10,26 +10,48 @@ from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
 from . import services
-from .models import AnswerState, Choice, Proposal, Source, Status
+from .models import AnswerState, Choice, Proposal, RejectionReason, Source, Status
 from .selectors import Sort
 from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 
 
 class RejectionForm(forms.Form):
-    """The reason that a moderator gives, and the author sees, for a rejection."""
+    """
+    The reason that a moderator gives, and the author sees, for a rejection: one of
+    the reasons kept in the admin (`RejectionReason`), free text, or both (the text
+    then adds to the chosen reason).
+    """
 
+    preset = forms.ModelChoiceField(
+        label=_("Motif"),
+        queryset=RejectionReason.objects.filter(is_active=True),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
     reason = forms.CharField(
-        label=_("Motif du refus"),
-        help_text=_("L'auteur de la proposition verra ce motif."),
+        label=_("Motif écrit ou précisions"),
+        help_text=_(
+            "L'autrice ou l'auteur de la proposition lira le motif choisi suivi de ce "
+            "texte."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
+        required=False,
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Un refus doit être motivé."))
-        return reason
+    def clean(self):
+        cleaned = super().clean()
+        preset = cleaned.get("preset")
+        details = (cleaned.get("reason") or "").strip()
+        if not preset and not details:
+            raise forms.ValidationError(
+                _("Un refus doit être motivé : choisissez un motif ou écrivez-le.")
+            )
+        cleaned["reason"] = "\n\n".join(
+            part for part in (preset.text if preset else "", details) if part
+        )
+        return cleaned
 
 
 class AnswerForm(forms.Form):

@@ -174,13 +174,23 @@ def proposal_page(proposals, *, number, per_page, voter):
     return page
 
 
-def consultation_figures(*, consultation, voting_regions=None, by_source=False):
+def consultation_figures(
+    *,
+    consultation,
+    voting_regions=None,
+    proposing_regions=None,
+    by_source=False,
+    by_trajectory=False,
+):
     """
     Key figures: published proposals, votes (those on withdrawn proposals included:
-    they were cast), organisations and regions involved. `voting_regions`, when the
-    caller has them (from the tallies), saves a query. With `by_source`, the same
-    query also counts the published proposals and their votes of each source
-    (`sources`: {source: {"proposals", "agree", "mixed", "disagree"}}).
+    they were cast), organisations and regions involved. `voting_regions` and
+    `proposing_regions`, when the caller has them (from the tallies, from the
+    proposals), save a query each. With `by_source`, the same query also counts the
+    published proposals and their votes of each source (`sources`: {source:
+    {"proposals", "agree", "mixed", "disagree"}}); with `by_trajectory`, it is
+    grouped by trajectory (`trajectories`: {trajectory id: {"proposals", "agree",
+    "mixed", "disagree"}}) and summed here.
     """
     published = Proposal.objects.public_in(consultation)
     on_record = Proposal.objects.on_record_in(consultation)
@@ -197,15 +207,25 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
                 breakdown_counts[f"{source}__{choice}"] = Sum(
                     f"{choice}_count", filter=mine
                 )
-    totals = on_record.aggregate(
-        proposals=Count("id", filter=Q(status=Status.PUBLISHED)),
-        unranked=Count(
+    if by_trajectory:
+        for choice in Choice.values:
+            breakdown_counts[f"trajectory__{choice}"] = Sum(f"{choice}_count")
+    measures = {
+        "proposals": Count("id", filter=Q(status=Status.PUBLISHED)),
+        "unranked": Count(
             "id",
             filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
         ),
-        votes=Sum("vote_count"),
+        "votes": Sum("vote_count"),
         **breakdown_counts,
-    )
+    }
+    if by_trajectory:
+        groups = list(
+            on_record.order_by().values("question__trajectory").annotate(**measures)
+        )
+        totals = {name: sum(group[name] or 0 for group in groups) for name in measures}
+    else:
+        totals = on_record.aggregate(**measures)
     if voting_regions is None:
         voting_regions = (
             VoteTally.objects.filter(
@@ -218,12 +238,13 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
             .values_list("key", flat=True)
             .distinct()
         )
-    proposing_regions = (
-        published.exclude(region=None)
-        .order_by()
-        .values_list("region", flat=True)
-        .distinct()
-    )
+    if proposing_regions is None:
+        proposing_regions = (
+            published.exclude(region=None)
+            .order_by()
+            .values_list("region", flat=True)
+            .distinct()
+        )
     figures = {
         "proposals": totals["proposals"],
         "unranked": totals["unranked"],  # published, with too few votes to be ranked
@@ -243,6 +264,17 @@ def consultation_figures(*, consultation, voting_regions=None, by_source=False):
                 for measure in ("proposals", *Choice.values)
             }
             for source in Source.values
+        }
+    if by_trajectory:
+        figures["trajectories"] = {
+            group["question__trajectory"]: {
+                "proposals": group["proposals"],
+                **{
+                    choice: group[f"trajectory__{choice}"] or 0
+                    for choice in Choice.values
+                },
+            }
+            for group in groups
         }
     return figures
 
@@ -382,3 +414,30 @@ def account_past_retention_list(*, now):
         .distinct()
         .order_by("pk")
     )
+
+
+def proposal_next_pending(after):
+    """The pending proposal that follows `after` in the moderation queue (oldest
+    first), or the first one when none follows; None when the queue is empty."""
+    pending = (
+        Proposal.objects.filter(status=Status.PENDING)
+        .exclude(pk=after.pk)
+        .order_by("created_at", "pk")
+    )
+    later = pending.filter(
+        Q(created_at__gt=after.created_at)
+        | Q(created_at=after.created_at, pk__gt=after.pk)
+    ).first()
+    return later or pending.first()
+
+
+def moderation_queue_summary():
+    """How many proposals wait for moderation, and the oldest one (`first_pk`), with
+    the time it was submitted (`oldest`)."""
+    pending = Proposal.objects.filter(status=Status.PENDING)
+    oldest = pending.order_by("created_at", "pk").values("pk", "created_at").first()
+    return {
+        "pending": pending.count() if oldest else 0,
+        "oldest": oldest["created_at"] if oldest else None,
+        "first_pk": oldest["pk"] if oldest else None,
+    }

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import translation
 
@@ -76,3 +76,9 @@ def published_proposal(question):
 @pytest.fixture
 def pending_proposal(question):
     return ProposalFactory(question=question, status="pending")
+
+
+@pytest.fixture
+def answerer(moderator):
+    moderator.user_permissions.add(Permission.objects.get(codename="answer_proposal"))
+    return type(moderator).objects.get(pk=moderator.pk)  # fresh permission cache

@@ -4,15 +4,23 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultation.admin_mixins import ContentChangeAdminMixin, fields_except
 from trajectories.models import Trajectory
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..forms import AnswerForm, ProposalAdminForm, RejectionForm
-from ..models import ModerationEvent, Proposal, Status, Vote, Workshop
+from ..models import (
+    ModerationEvent,
+    Proposal,
+    RejectionReason,
+    Status,
+    Vote,
+    Workshop,
+)
 from .imports import WorkshopImportAdminMixin
 
 
@@ -87,7 +95,8 @@ class ProposalAdmin(
     WorkshopImportAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin
 ):
     list_display = [
-        "short_text",
+        "full_text",
+        "question_label",
         "trajectory_number",
         "status",
         "source",
@@ -108,6 +117,7 @@ class ProposalAdmin(
     ]
     form = ProposalAdminForm
     list_select_related = ["question__trajectory", "region", "author"]
+    list_display_links = ["full_text"]
     search_fields = ["text", "author__organisation"]
     date_hierarchy = "created_at"
     ordering = ["created_at", "pk"]
@@ -164,8 +174,13 @@ class ProposalAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("texte"))
-    def short_text(self, proposal):
-        return str(proposal)
+    def full_text(self, proposal):
+        # The whole text, wrapped (static/css/admin.css): moderators decide on it.
+        return format_html('<span class="proposal-full-text">{}</span>', proposal.text)
+
+    @admin.display(description=_("question"), ordering="question__position")
+    def question_label(self, proposal):
+        return proposal.question.text
 
     @admin.display(description=_("traj."), ordering="question__trajectory__number")
     def trajectory_number(self, proposal):
@@ -341,6 +356,19 @@ class ProposalAdmin(
     def _change_url(self, proposal):
         return reverse("admin:proposals_proposal_change", args=[proposal.pk])
 
+    def _after(self, request, proposal):
+        """Back to the proposal, or on to the next pending one (« … et passer à la
+        suivante »), or to the list when none is left."""
+        if "next" not in request.POST:
+            return redirect(self._change_url(proposal))
+        following = selectors.proposal_next_pending(after=proposal)
+        if following is None:
+            self.message_user(
+                request, _("Plus aucune proposition en attente."), messages.INFO
+            )
+            return redirect(reverse("admin:proposals_proposal_changelist"))
+        return redirect(self._change_url(following))
+
     def publish_view(self, request, pk):
         proposal = get_object_or_404(Proposal, pk=pk)
         if request.method != "POST" or not self.has_change_permission(
@@ -349,7 +377,7 @@ class ProposalAdmin(
             raise PermissionDenied
         if self._moderate(request, [proposal], services.proposal_publish):
             self.message_user(request, _("Proposition publiée."), messages.SUCCESS)
-        return redirect(self._change_url(proposal))
+        return self._after(request, proposal)
 
     def reject_view(self, request, pk):
         proposal = get_object_or_404(Proposal, pk=pk)
@@ -364,7 +392,7 @@ class ProposalAdmin(
                 reason=form.cleaned_data["reason"],
             ):
                 self.message_user(request, _("Proposition refusée."), messages.SUCCESS)
-            return redirect(self._change_url(proposal))
+            return self._after(request, proposal)
         return self._action_form(
             request,
             title=_("Refuser une proposition"),
@@ -372,6 +400,7 @@ class ProposalAdmin(
             form=form,
             proposals=[proposal],
             original=proposal,
+            continue_to_next="next" in request.GET or "next" in request.POST,
         )
 
 
@@ -418,3 +447,12 @@ class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("propositions"), ordering="proposal_total")
     def proposal_count(self, workshop):
         return workshop.proposal_total
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    """The reasons moderators pick when they reject a proposal."""
+
+    list_display = ["label", "text", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    fields = ["label", "text", "position", "is_active"]

@@ -3,7 +3,7 @@ around them (moderation, tallies, workshops, official answers): one module each.
 
 from .answers import Answer, AnswerState
 from .choices import Choice, Source, Status, choice_counts, counters_non_negative
-from .moderation import ModerationAction, ModerationEvent
+from .moderation import ModerationAction, ModerationEvent, RejectionReason
 from .proposals import Proposal, ProposalQuerySet
 from .tallies import Participation, TallyDimension, VoteTally
 from .votes import Vote, VoteQuerySet
@@ -18,6 +18,7 @@ __all__ = [
     "Participation",
     "Proposal",
     "ProposalQuerySet",
+    "RejectionReason",
     "Source",
     "Status",
     "TallyDimension",

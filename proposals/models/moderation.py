@@ -55,3 +55,31 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RejectionReason(models.Model):
+    """A reason for a rejection that moderators pick from a list (kept in the admin)
+    instead of writing it each time; its text is what the author reads."""
+
+    label = models.CharField(_("intitulé"), max_length=120, unique=True)
+    text = models.TextField(
+        _("texte"),
+        max_length=2000,
+        help_text=_("Ce que l'autrice ou l'auteur de la proposition lira."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("proposé"),
+        default=True,
+        help_text=_(
+            "Décochez pour le retirer de la liste sans toucher aux refus passés."
+        ),
+    )
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("motif de refus")
+        verbose_name_plural = _("motifs de refus")
+
+    def __str__(self):
+        return self.label

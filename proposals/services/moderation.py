@@ -55,6 +55,7 @@ def _notify_author(proposal):
             "link": settings.SITE_URL + proposal.get_absolute_url(),
         },
         recipient=author.email,
+        language=author.language,
     )
 
 

@@ -1,4 +1,4 @@
-"""The site's mails are plain text: written as typed, never HTML-escaped, with links."""
+"""The text part of the site's mails: written as typed, never HTML-escaped, with links."""
 
 import pytest
 from django.conf import settings

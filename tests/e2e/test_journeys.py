@@ -65,7 +65,7 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
     admin.locator("#id_password").fill(PASSWORD)
     admin.get_by_role("button", name="Connexion").click()
     admin.goto(f"{base}/admin/proposals/proposal/{proposal.pk}/change/")
-    admin.get_by_role("button", name="Publier").click()
+    admin.get_by_role("button", name="Publier", exact=True).click()
     expect(admin.get_by_text("Proposition publiée.")).to_be_visible()
 
     # A second organisation votes « D'accord », then changes to « Mitigé ».

@@ -55,6 +55,10 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
         ("proposals", "view_workshop"),
         ("proposals", "add_workshop"),
         ("proposals", "change_workshop"),
+        *{
+            ("proposals", f"{verb}_rejectionreason")
+            for verb in ("view", "add", "change", "delete")
+        },
     }
 
 
@@ -129,7 +133,9 @@ def test_bulk_rejection_asks_for_a_reason_first(moderator_client, question):
         CHANGELIST,
         {"action": "reject_selected", "_selected_action": selected, "reason": "   "},
     )
-    assert "Ce champ est obligatoire." in response.content.decode()
+    assert "Un refus doit être motivé : choisissez un motif ou écrivez-le." in (
+        response.content.decode().replace("&#x27;", "'")
+    )
     assert set(Proposal.objects.values_list("status", flat=True)) == {Status.PENDING}
 
     response = moderator_client.post(

@@ -9,7 +9,6 @@ import io
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
@@ -21,12 +20,6 @@ from proposals.models import Answer, AnswerState
 from tests.factories import ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answerer(moderator):
-    moderator.user_permissions.add(Permission.objects.get(codename="answer_proposal"))
-    return type(moderator).objects.get(pk=moderator.pk)  # fresh permission cache
 
 
 def test_only_a_moderator_with_the_answer_permission_answers(

@@ -53,6 +53,7 @@ class Command(BaseCommand):
                     "unsubscribe": link,
                 },
                 recipient=user.email,
+                language=user.language,
                 headers={
                     "List-Unsubscribe": f"<{link}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
