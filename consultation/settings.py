@@ -284,6 +284,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# Numbers read « 1 000 » (French: a narrow no-break space, consultation/formats) or
+# « 1,000 »; numbers inside addresses and identifiers are written with `unlocalize`.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["consultation.formats"]
 
 # Uploaded files (workshop reports): on a disk that every application server shares.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

@@ -2,6 +2,9 @@
 
 import unicodedata
 
+# The language the consultation's content (proposals, titles, questions) is written in.
+CONTENT_LANGUAGE = "fr"
+
 
 def french_sort_key(text):
     """A key that sorts as French readers expect: accents and case aside, so that

@@ -47,6 +47,7 @@ def distribution(agree, mixed, disagree):
                 "count": count,
                 "x": start,
                 "width": width,
+                "percent": round(width),
                 # Ready for SVG attributes: no localised decimal comma, no filter.
                 "svg_x": f"{start:.3f}",
                 "svg_width": f"{width:.3f}",

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext_lazy
 
 from consultation.cache import cached
 from consultation.models import OrganisationType, Region
+from trajectories.models import Trajectory
 
 from .models import AnswerState, Proposal, Source, Status, TallyDimension, VoteTally
 from .ranking import (
@@ -22,6 +23,7 @@ from .ranking import (
     approval_share,
     distribution,
 )
+from .region_map import APPROVAL_STEPS, region_tiles
 from .selectors import consultation_figures, proposal_public_list
 
 
@@ -216,18 +218,22 @@ def proposal_withdrawn_list(*, consultation):
     )
 
 
-def participation_coverage(*, consultation, breakdowns, regions):
-    """
-    Regions and organisation types that have neither voted nor proposed yet, so that
-    organisers know whom to reach. `breakdowns` already says who voted; the published
-    proposals say who proposed.
-    """
-    proposed = (
+def proposing_groups(consultation):
+    """The distinct (region, organisation type) pairs of the published proposals."""
+    return list(
         Proposal.objects.public_in(consultation)
         .order_by()
         .values_list("region", "organisation_type")
         .distinct()
     )
+
+
+def participation_coverage(*, breakdowns, regions, proposed):
+    """
+    Regions and organisation types that have neither voted nor proposed yet, so that
+    organisers know whom to reach. `breakdowns` already says who voted; `proposed`
+    (`proposing_groups`) who proposed.
+    """
     present_regions = {row["key"] for row in breakdowns["regions"]}
     present_types = {row["key"] for row in breakdowns["organisation_types"]}
     for region, organisation_type in proposed:
@@ -247,6 +253,29 @@ def participation_coverage(*, consultation, breakdowns, regions):
     }
 
 
+def trajectory_summaries(consultation, sums):
+    """
+    Each trajectory at a glance, for the small multiples: its published proposals and
+    the votes cast on its proposals on record (`sums`, from `consultation_figures`'s
+    `trajectories`).
+    """
+    summaries = []
+    for trajectory in Trajectory.objects.filter(
+        consultation=consultation
+    ).select_related("theme", "consultation"):
+        row = sums.get(trajectory.pk, {})
+        summary = _row(
+            trajectory.pk,
+            trajectory.title,
+            row.get("agree", 0),
+            row.get("mixed", 0),
+            row.get("disagree", 0),
+        )
+        summary.update(trajectory=trajectory, proposals=row.get("proposals", 0))
+        summaries.append(summary)
+    return summaries
+
+
 def consultation_results(*, consultation, limit):
     """Everything the results page shows, cached (see `consultation.cache`)."""
 
@@ -256,9 +285,15 @@ def consultation_results(*, consultation, limit):
             consultation_tallies(consultation), regions=regions
         )
         voting_regions = [row["key"] for row in breakdowns["regions"]]
+        proposed = proposing_groups(consultation)
         figures = consultation_figures(
-            consultation=consultation, voting_regions=voting_regions, by_source=True
+            consultation=consultation,
+            voting_regions=voting_regions,
+            proposing_regions={region for region, _ in proposed if region},
+            by_source=True,
+            by_trajectory=True,
         )
+        per_trajectory = figures.pop("trajectories")
         sources = source_comparison(figures.pop("sources"))
         answers = answer_counts(figures.pop("answers"))
         return {
@@ -277,8 +312,11 @@ def consultation_results(*, consultation, limit):
             ),
             "withdrawn": list(proposal_withdrawn_list(consultation=consultation)),
             "coverage": participation_coverage(
-                consultation=consultation, breakdowns=breakdowns, regions=regions
+                breakdowns=breakdowns, regions=regions, proposed=proposed
             ),
+            "region_tiles": region_tiles(breakdowns["regions"], regions),
+            "approval_steps": APPROVAL_STEPS,
+            "trajectories": trajectory_summaries(consultation, per_trajectory),
         }
 
     return cached("results", consultation.pk, compute)

@@ -32,6 +32,7 @@ from proposals.results import (
     participation_coverage,
     proposal_consensus_list,
     proposal_divisive_list,
+    proposing_groups,
     region_names,
     source_comparison,
     tally_breakdowns,
@@ -320,8 +321,12 @@ def synthesis_content(consultation):
     regions = region_names()
     breakdowns = tally_breakdowns(consultation_tallies(consultation), regions=regions)
     voting_regions = [row["key"] for row in breakdowns["regions"]]
+    proposed = proposing_groups(consultation)
     figures = consultation_figures(
-        consultation=consultation, voting_regions=voting_regions, by_source=True
+        consultation=consultation,
+        voting_regions=voting_regions,
+        proposing_regions={region for region, _ in proposed if region},
+        by_source=True,
     )
     workshops = list(workshop_list(consultation))
     rows = _proposal_rows(consultation, regions, workshops)
@@ -350,7 +355,7 @@ def synthesis_content(consultation):
         figures=figures,
         breakdowns=breakdowns,
         coverage=participation_coverage(
-            consultation=consultation, breakdowns=breakdowns, regions=regions
+            breakdowns=breakdowns, regions=regions, proposed=proposed
         ),
         consensus=proposal_consensus_list(
             consultation=consultation,

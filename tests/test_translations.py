@@ -38,3 +38,15 @@ def test_every_french_string_has_an_english_translation():
 def test_account_pages_in_english(client, url_name, english):
     client.cookies["django_language"] = "en"
     assert english in client.get(reverse(url_name)).content.decode()
+
+
+def test_the_french_catalogue_holds_every_plural_under_the_french_rule():
+    """French says « 0 mitigé »: without its catalogue gettext would use English's rule."""
+    french = Path(__file__).resolve().parents[1] / "locale/fr/LC_MESSAGES/django.po"
+    with CATALOGUE.open("rb") as po:
+        plurals = {m.id for m in read_po(po) if isinstance(m.id, tuple)}
+    with french.open("rb") as po:
+        catalogue = read_po(po)
+    assert catalogue.plural_expr == "(n > 1)"
+    translated = {m.id for m in catalogue if isinstance(m.id, tuple) and all(m.string)}
+    assert plurals and plurals <= translated

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consultation.models import Consultation
 
+# The number of theme colours in the design system (static/css/site.css).
+THEME_TONES = 6
+
 
 class Theme(models.Model):
     consultation = models.ForeignKey(
@@ -45,6 +48,11 @@ class Theme(models.Model):
         return reverse(
             "consultation_theme", kwargs={"slug": self.consultation.slug, "pk": self.pk}
         )
+
+    @property
+    def tone(self):
+        """The theme's colour, 1 to `THEME_TONES` by position (CSS `theme-tone-N`)."""
+        return (self.position - 1) % THEME_TONES + 1
 
 
 class Trajectory(models.Model):

@@ -11,6 +11,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.colours import contrast
 from tests.e2e.conftest import log_in
 
 pytestmark = [
@@ -146,20 +147,6 @@ def test_the_first_vote_buttons_are_on_the_first_screen_of_a_phone(
     )
     print("first vote button bottom:", round(bottom))  # noqa: T201
     assert bottom <= FIRST_SCREEN
-
-
-def _luminance(rgb):
-    def channel(value):
-        value /= 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(v) for v in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast(first, second):
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 def test_the_phone_menu_opens_behind_its_button(browser, live_server, world):

@@ -127,7 +127,7 @@ def test_the_page_shows_every_published_proposal_ranked_with_its_figures(
     assert "1 retenue" in page
     # Cross-table: Occitanie's cooperatives approved 4 + 3 + 4 × ½ + 1 of 4 + 3 + 4 + 1
     # votes (10 of 12: 83 %); Brittany's associations 3 + 0 + ½ of 7 (50 %).
-    assert "83 % (12)" in page and "50 % (7)" in page
+    assert "83\u202f% (12)" in page and "50\u202f% (7)" in page
     assert reverse("synthesis_pdf", args=[consultation.slug]) in page
 
 
