@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Propositions et votes")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .search import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function)

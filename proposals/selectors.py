@@ -33,6 +33,7 @@ from .models import (
     choice_counts,
 )
 from .ranking import RANKING_MIN_VOTES
+from .search import proposal_search
 
 
 class Sort:
@@ -148,7 +149,10 @@ def proposal_trajectory_list(
     if answer:
         proposals = proposals.filter(answer__state=answer)
     if search:
-        proposals = proposals.filter(text__icontains=search)
+        proposals, ranked = proposal_search(proposals, search)
+        if ranked and sort == Sort.RANDOM:
+            # Searching, and no order asked for: the most relevant first.
+            return proposals.order_by("-relevance", "pk")
     if sort == Sort.RANDOM:
         # A hash of the id salted with the visitor's seed: a stable, well-mixed order
         # for each visitor, computed over this trajectory's rows only (no random()).

@@ -74,7 +74,8 @@ def test_bench_measures_every_page_and_its_queries():
     bench = Bench()
     pages = bench._pages(Consultation.objects.current())
     assert set(pages) == {
-        "ceiling", "home", "theme", "trajectory", "trajectory_filtered", "proposal",
+        "ceiling", "home", "theme", "trajectory", "trajectory_filtered",
+        "trajectory_search", "proposal",
         "results", "open_data_json", "open_data_csv",
     }  # fmt: skip
     counts = bench._query_counts(pages)

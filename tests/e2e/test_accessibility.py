@@ -1,5 +1,5 @@
-"""An axe-core scan of every public page: no serious or critical violation (and, as
-measured, none of any impact: the report is printed)."""
+"""An axe-core scan of every page, public and a participant's, on a phone (375 px) and
+a laptop (1366 px): no violation at any impact level (the report is printed)."""
 
 import json
 from pathlib import Path
@@ -74,34 +74,57 @@ def public_paths(world):
     }
 
 
-def test_no_serious_or_critical_violation_on_any_public_page(
+LOGGED_IN_PATHS = {
+    "my_space": "/mon-espace/",
+    "profile": "/compte/profil/",
+    "password_change": "/compte/mot-de-passe/",
+    "account_delete": "/mon-espace/supprimer-mon-compte/",
+}
+WIDTHS = (375, 1366)
+
+
+def scan(page, url):
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+        for v in result["violations"]
+    ]
+
+
+def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
     browser, live_server, world, settings, tmp_path
 ):
+    from tests.e2e.conftest import log_in
+    from tests.factories import UserFactory
+
     settings.MEDIA_ROOT = tmp_path
-    # axe is injected as an inline script: this context alone bypasses the site's CSP.
-    context = browser.new_context(bypass_csp=True, locale="fr-FR")
-    page = context.new_page()
+    UserFactory(email="axe@exemple.fr")
+    paths = public_paths(world)
     failures = {}
-    for name, path in public_paths(world).items():
-        page.goto(f"{live_server.url}{path}")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
+    for width in WIDTHS:
+        # axe is injected as an inline script: this context alone bypasses the CSP.
+        context = browser.new_context(
+            bypass_csp=True, locale="fr-FR", viewport={"width": width, "height": 900}
         )
-        violations = result["violations"]
-        REPORT[name] = {
-            "violations": len(violations),
-            "serious_or_critical": sum(
-                v["impact"] in ("serious", "critical") for v in violations
-            ),
-            "rules": sorted({v["id"] for v in violations}),
-        }
-        serious = [
-            (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            failures[name] = serious
+        page = context.new_page()
+        for name, path in paths.items():
+            violations = scan(page, f"{live_server.url}{path}")
+            REPORT[f"{name}@{width}"] = len(violations)
+            if violations:
+                failures[f"{name}@{width}"] = violations
+        log_in(page, live_server.url, "axe@exemple.fr")
+        for name, path in {
+            **LOGGED_IN_PATHS,
+            "trajectory_voter": world["trajectory"].get_absolute_url(),
+        }.items():
+            violations = scan(page, f"{live_server.url}{path}")
+            REPORT[f"{name}@{width}"] = len(violations)
+            if violations:
+                failures[f"{name}@{width}"] = violations
+        context.close()
     print("axe report:", json.dumps(REPORT, ensure_ascii=False))  # noqa: T201
     assert failures == {}

@@ -1,7 +1,7 @@
 """
 Phone first, measured in the browser: on every public and logged-in page at 320 and
-375 px, nothing scrolls sideways, the header fits in 64 px, every control is at least
-44 × 44 px; on a trajectory page the first vote buttons are within the first screen of
+375 px (and at 1366 px, a touch-screen laptop), nothing scrolls sideways, the header
+fits in 64 px, every control is at least 44 × 44 px; on a trajectory page the first vote buttons are within the first screen of
 a 375 × 812 phone; the focused vote button shows a visible outline. The figures are
 printed (« phone report ») so that a change can be compared.
 """
@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-WIDTHS = (320, 375)
+WIDTHS = (320, 375, 1366)
 HEADER_MAX = 64
 TARGET_MIN = 44
 FIRST_SCREEN = 812
@@ -83,7 +83,7 @@ LOGGED_IN_PATHS = ["/mon-espace/", "/compte/profil/", "/compte/mot-de-passe/"]
 def phone(browser, width, height=FIRST_SCREEN):
     return browser.new_context(
         viewport={"width": width, "height": height},
-        is_mobile=True,
+        is_mobile=width < 768,
         has_touch=True,
         locale="fr-FR",
     ).new_page()

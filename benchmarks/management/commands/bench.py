@@ -106,6 +106,9 @@ class Command(BaseCommand):
             "trajectory": trajectory.get_absolute_url(),
             "trajectory_filtered": trajectory.get_absolute_url()
             + "?sort=best&region=11&organisation_type=association&page=2",
+            # A search in French (never cached): two words, one accented.
+            "trajectory_search": trajectory.get_absolute_url()
+            + "?q=coop%C3%A9ration+territoires",
             "proposal": popular.get_absolute_url(),
             "results": reverse("results"),
             "open_data_json": reverse("open_data_json"),

@@ -1,6 +1,7 @@
 """
 `manage.py screenshots --out DIR`: PNGs of every page at 375 px (a phone) and 1366 px (a
-laptop), full length, of the database configured (`make screenshots` runs it on the
+laptop), full length and first screen (`*-ecran.png`; the results' map alone,
+`*-carte.png`), of the database configured (`make screenshots` runs it on the
 seed consultation and on the small benchmark tier). It serves the site itself
 (`runserver` on a free port), logs in an account of its own for the pages of a
 participant, and drives Chromium with Playwright.
@@ -65,7 +66,9 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=10)
-        self.stdout.write(self.style.SUCCESS(f"{count} screenshots in {out}/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{count} pages × widths captured in {out}/")
+        )
 
     def _participant(self):
         user, _ = User.objects.update_or_create(
@@ -122,6 +125,14 @@ class Command(BaseCommand):
                 time.sleep(0.2)
         raise CommandError("The server did not start.")
 
+    def _capture(self, page, stem):
+        page.screenshot(path=f"{stem}.png", full_page=True)
+        page.screenshot(path=f"{stem}-ecran.png")
+        regions_map = page.locator("#carte")
+        if regions_map.count():  # the results: their map on its own too
+            regions_map.screenshot(path=f"{stem}-carte.png")
+        return 1
+
     def _shoot(self, base, pages, out):
         from playwright.sync_api import sync_playwright
 
@@ -140,10 +151,7 @@ class Command(BaseCommand):
                 page = context.new_page()
                 for number, (name, path) in enumerate(public, start=1):
                     page.goto(f"{base}{path}")
-                    page.screenshot(
-                        path=folder / f"{number:02d}-{name}.png", full_page=True
-                    )
-                    count += 1
+                    count += self._capture(page, folder / f"{number:02d}-{name}")
                 page.goto(f"{base}{reverse('login')}")
                 page.locator("#id_username").fill(EMAIL)
                 page.locator("#id_password").fill(PASSWORD)
@@ -153,10 +161,7 @@ class Command(BaseCommand):
                     participant, start=len(public) + 1
                 ):
                     page.goto(f"{base}{path}")
-                    page.screenshot(
-                        path=folder / f"{number:02d}-{name}.png", full_page=True
-                    )
-                    count += 1
+                    count += self._capture(page, folder / f"{number:02d}-{name}")
                 context.close()
             browser.close()
         return count
