@@ -5,8 +5,9 @@ A visitor without an account sees the same page as every other such visitor (in 
 language, with their order of proposals, one of `SHUFFLE_BUCKETS`): the rendered page is
 kept for `RESULTS_CACHE_SECONDS` under the site's content version, which every
 moderation decision and admin edit changes (`consultation.cache.content_changed`). A
-request with any other cookie (a session, flash messages) or a page holding a form token
-is never cached.
+request with a session or flash messages (the cookies that make a page personal) or a
+page holding a form token is never cached; other cookies (an analytics or consent
+cookie, say) change nothing on a page and are ignored.
 
 Only canonical addresses are stored: without a query string, or with the one that the
 view declares canonical (`declare_canonical_query`: known parameters, valid values, in
@@ -17,6 +18,7 @@ strings cannot fill the cache.
 import secrets
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
@@ -65,14 +67,13 @@ def remember_shuffle_bucket(request, response):
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.passing_cookies = {
-            settings.LANGUAGE_COOKIE_NAME,
-            settings.CSRF_COOKIE_NAME,
-            SHUFFLE_COOKIE,
+        self.personal_cookies = {
+            settings.SESSION_COOKIE_NAME,
+            CookieStorage.cookie_name,
         }
 
     def __call__(self, request):
-        if request.method != "GET" or not set(request.COOKIES) <= self.passing_cookies:
+        if request.method != "GET" or self.personal_cookies & set(request.COOKIES):
             return remember_shuffle_bucket(request, self.get_response(request))
         base_key = ":".join(
             [

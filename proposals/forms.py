@@ -157,15 +157,17 @@ class ProposalFilterForm(forms.Form):
         if filters["search"]:
             return None
         data = self.cleaned_data
+        # The page last: the pagination's links (`{% querystring page=… %}`) add it
+        # at the end of a canonical address, which they keep canonical.
         canonical = {
             "organisation_type": data.get("organisation_type"),
-            "page": str(page_number) if page_number > 1 else "",
             "question": str(data["question"]) if filters["question"] else "",
             "region": data.get("region"),
             "sort": data.get("sort") if data.get("sort") != Sort.RANDOM else "",
             "source": data.get("source"),
             "workshop": str(data["workshop"]) if data.get("workshop") else "",
             "answer": data.get("answer"),
+            "page": str(page_number) if page_number > 1 else "",
         }
         return urlencode([(key, value) for key, value in canonical.items() if value])
 

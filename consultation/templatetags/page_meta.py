@@ -1,8 +1,12 @@
-"""`{% capture as name %}…{% endcapture %}`: render a part of a template once (a block,
-say) and use it several times, as the page title is in <title> and in the sharing
-meta tags."""
+"""
+- `{% capture as name %}…{% endcapture %}`: render a part of a template once (a block,
+  say) and use it several times, as the page title is in <title> and in the sharing
+  meta tags.
+- `{% page_query number %}`: a pagination link's query string.
+"""
 
 from django import template
+from django.template.defaulttags import querystring
 
 register = template.Library()
 
@@ -26,3 +30,9 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number):
+    """The current query string for page `number`; the first page has no `page`."""
+    return querystring(context, page=None if number == 1 else number)

@@ -55,17 +55,23 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
     context_object_name = "trajectory"
 
     def get(self, request, *args, **kwargs):
-        # /trajectoires/<n>/ means the current consultation's trajectory n; when it has
-        # none, the address moves for good to the latest consultation that has one.
         try:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
         except Http404:
             if self.addressed_by_slug:
                 raise
+            return self._moved(kwargs["number"])
+        if getattr(self, "canonical_address", None):
+            return redirect(self.canonical_address)
+        return response
+
+    def _moved(self, number):
+        # /trajectoires/<n>/ means the current consultation's trajectory n; when it has
+        # none, the address moves for good to the latest consultation that has one.
         trajectory = (
             Trajectory.objects.filter(
                 consultation__in=trajectory_selectors.consultation_public_list(),
-                number=kwargs["number"],
+                number=number,
             )
             .select_related("consultation")
             .order_by("-consultation__opens_at")
@@ -80,6 +86,24 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), number=self.kwargs["number"])
+
+    def _moves_to_canonical(self, form):
+        """
+        Whether these filters have a canonical address other than the one asked (a
+        filter form sends its empty fields too, in its own order): the page then
+        answers there, where the page cache keeps it (`canonical_address`).
+        """
+        query = self.request.META.get("QUERY_STRING", "")
+        requested = self.request.GET.get("page", "1")
+        if not query or not requested.isdigit() or int(requested) < 1:
+            return False  # no filter, or a page number the list makes sense of itself
+        canonical = form.canonical_query(int(requested))
+        if canonical is None or canonical == query:
+            return False
+        self.canonical_address = self.request.path + (
+            f"?{canonical}" if canonical else ""
+        )
+        return True
 
     def participation_context(self, proposal_form=None):
         """What the visitor may do here: propose (with which form), vote, or why not."""
@@ -106,6 +130,8 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
                 .distinct()
             ),
         )
+        if self.request.method == "GET" and self._moves_to_canonical(form):
+            return {}  # get() redirects: nothing to compute
         filters = form.filters()
         proposals = selectors.proposal_trajectory_list(
             trajectory=self.object, seed=shuffle_bucket(self.request), **filters

@@ -122,3 +122,55 @@ def test_a_theme_renamed_in_the_admin_shows_at_once_on_cached_pages(
     assert response.status_code == 302, response.content.decode()[:2000]
     page = reader.get(reverse("home"))
     assert "UN TITRE CORRIGÉ" in page.content.decode()
+
+
+def test_cookies_the_site_does_not_read_do_not_bypass_the_cache(
+    proposal, django_assert_num_queries
+):
+    """An analytics or consent cookie changes nothing on a page: it is still served
+    from the cache; the session and the flash messages are what make a page personal."""
+    url = proposal.question.trajectory.get_absolute_url()
+    Client().get(url)
+    reader = Client()
+    reader.cookies["_pk_id.1.1fff"] = "0123456789abcdef.1732800000."
+    reader.cookies["consentement"] = "mesure-audience"
+    reader.get(url)  # its order of proposals, chosen once
+    with django_assert_num_queries(0):
+        response = reader.get(url)
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_filter_form_submission_lands_on_the_canonical_address_which_is_cached(
+    proposal,
+):
+    """The filter form sends every field, empty ones too, in the form's order: the page
+    answers with its canonical address (the one it caches) rather than computing an
+    address no one else will ask for."""
+    trajectory_url = proposal.question.trajectory.get_absolute_url()
+    submitted = (
+        f"{trajectory_url}?q=&sort=best&question=&region=76"
+        "&organisation_type=cooperative&source=&answer="
+    )
+    reader = Client()
+    response = reader.get(submitted)
+    assert response.status_code == 302
+    canonical = f"{trajectory_url}?organisation_type=cooperative&region=76&sort=best"
+    assert response.url == canonical
+    assert proposal.text in reader.get(canonical).content.decode()
+    assert reader.get(canonical)["X-Page-Cache"] == "hit"
+    # A search is never kept: it is answered where it was asked.
+    search = reader.get(f"{trajectory_url}?q=cache&sort=best")
+    assert search.status_code == 200 and proposal.text in search.content.decode()
+
+
+def test_the_pagination_links_of_a_filtered_list_are_canonical(proposal):
+    """Each page's link is the address the page cache keeps: no detour by a redirect."""
+    ProposalFactory.create_batch(45, question=proposal.question)
+    trajectory_url = proposal.question.trajectory.get_absolute_url()
+    reader = Client()
+    page = reader.get(f"{trajectory_url}?region=76&sort=best&page=2").content.decode()
+    for link in ("?region=76&amp;sort=best#", "?region=76&amp;sort=best&amp;page=3#"):
+        assert f'href="{link}' in page, link
+    for query in ("?region=76&sort=best", "?region=76&sort=best&page=3"):
+        assert reader.get(trajectory_url + query).status_code == 200
+        assert reader.get(trajectory_url + query)["X-Page-Cache"] == "hit"

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             "theme": theme.get_absolute_url(),
             "trajectory": trajectory.get_absolute_url(),
             "trajectory_filtered": trajectory.get_absolute_url()
-            + "?sort=best&region=11&organisation_type=association&page=2",
+            + "?organisation_type=association&region=11&sort=best&page=2",
             # A search in French (never cached): two words, one accented.
             "trajectory_search": trajectory.get_absolute_url()
             + "?q=coop%C3%A9ration+territoires",
