@@ -126,6 +126,9 @@ class AnonymousPageCacheMiddleware:
             (not query or query == getattr(request, "canonical_query", None))
             and response.status_code == 200
             and not response.streaming
+            # A file with its own validators (ETag, gzip by Accept-Encoding) is
+            # served by its view, which answers conditional GETs.
+            and not response.has_header("ETag")
             and not (set(response.cookies) - {SHUFFLE_COOKIE})
             and not any(word in control for word in ("private", "no-cache", "no-store"))
             # A page with a form token belongs to one visitor.

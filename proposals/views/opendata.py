@@ -4,7 +4,6 @@ import json
 
 from django.http import (
     FileResponse,
-    HttpResponse,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import (
 from django.views.generic import TemplateView
 
 from consultation.cache import cached
+from consultation.downloads import prepared_file, prepared_response
 from trajectories import selectors as trajectory_selectors
 
 from .. import opendata
@@ -23,8 +23,9 @@ from .pages import consultation_or_404
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _open_data_response(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
+def _open_data_response(request, prepared, content_type, filename):
+    """A prepared export (`consultation.downloads`): ETag, 304, gzip when accepted."""
+    response = prepared_response(request, prepared, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -33,14 +34,16 @@ def _open_data_response(content, content_type, filename):
 @require_GET
 def open_data_json(request, slug=None):
     consultation = consultation_or_404(slug)
-    content = cached(
+    prepared = cached(
         "open-data-json",
         consultation.pk,
-        lambda: json.dumps(
-            opendata.consultation_document(consultation), ensure_ascii=False
+        lambda: prepared_file(
+            json.dumps(opendata.consultation_document(consultation), ensure_ascii=False)
         ),
     )
-    return _open_data_response(content, "application/json", "consultation.json")
+    return _open_data_response(
+        request, prepared, "application/json", "consultation.json"
+    )
 
 
 def _dated_name(consultation, extension):
@@ -52,10 +55,12 @@ def _dated_name(consultation, extension):
 @require_GET
 def open_data_csv(request, slug=None):
     consultation = consultation_or_404(slug)
-    content = cached(
-        "open-data-csv", consultation.pk, lambda: opendata.proposals_csv(consultation)
+    prepared = cached(
+        "open-data-csv",
+        consultation.pk,
+        lambda: prepared_file(opendata.proposals_csv(consultation)),
     )
-    response = _open_data_response(content, "text/csv; charset=utf-8", "")
+    response = _open_data_response(request, prepared, "text/csv; charset=utf-8", "")
     # Saved as a file whose name says which consultation and which day.
     response["Content-Disposition"] = (
         f'attachment; filename="{_dated_name(consultation, "csv")}"'
@@ -66,10 +71,13 @@ def open_data_csv(request, slug=None):
 @require_GET
 def open_data_xlsx(request, slug=None):
     consultation = consultation_or_404(slug)
-    content = cached(
-        "open-data-xlsx", consultation.pk, lambda: opendata.proposals_xlsx(consultation)
+    prepared = cached(
+        "open-data-xlsx",
+        consultation.pk,
+        # A workbook is a zip already: no gzip on top.
+        lambda: prepared_file(opendata.proposals_xlsx(consultation), compress=False),
     )
-    response = _open_data_response(content, XLSX_TYPE, "")
+    response = _open_data_response(request, prepared, XLSX_TYPE, "")
     response["Content-Disposition"] = (
         f'attachment; filename="{_dated_name(consultation, "xlsx")}"'
     )
