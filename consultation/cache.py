@@ -4,15 +4,20 @@ Cached pages of a consultation: results and open data.
 Each cache key holds a *content version* of the consultation. Anything that changes what
 the public may see (a moderation decision, an import, an edit in the admin) calls
 `content_changed`, so that a withdrawn or rejected proposal disappears at once. Votes
-only move counts: they show within `settings.RESULTS_CACHE_SECONDS` (the freshness).
+only move counts: an entry is fresh for `settings.RESULTS_CACHE_SECONDS`; past that the
+next reader still gets it, and it is recomputed after that reader's response (`cached`).
 """
 
+import logging
 import time
+from threading import local
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 SITE = "site"  # the version of whole pages (`page_cache`), whatever the consultation
 
@@ -40,8 +45,25 @@ def content_changed(consultation_id):
     transaction.on_commit(bump)
 
 
+# How long an entry outlives its freshness: served stale while a request refreshes it.
+STALE_SECONDS = 24 * 60 * 60
+# How long one computation may hold the right to compute (a crashed worker's expires).
+COMPUTE_LOCK_SECONDS = 120
+# How long a reader waits for the computation another request started (cold entry).
+COLD_WAIT_SECONDS = 30
+_pending = local()  # the refreshes this thread's request owes, run after its response
+
+
 def cached(name, consultation_id, compute):
-    """`compute()`, kept for RESULTS_CACHE_SECONDS per content version and language."""
+    """
+    `compute()`, per content version and language, fresh for RESULTS_CACHE_SECONDS.
+
+    Single-flight: one computation at a time for a key, across workers (a lock in the
+    cache). When the entry is stale, readers get it at once and one request refreshes
+    it after its response is sent (`RefreshAfterResponseMiddleware`), so that no reader
+    waits. When there is no entry (a first read, or a content change that must show at
+    once), one reader computes and the others wait for its value.
+    """
     key = ":".join(
         [
             name,
@@ -50,4 +72,83 @@ def cached(name, consultation_id, compute):
             translation.get_language() or settings.LANGUAGE_CODE,
         ]
     )
-    return cache.get_or_set(key, compute, timeout=settings.RESULTS_CACHE_SECONDS)
+    entry = cache.get(key)
+    if entry is not None:
+        value, fresh_until = entry
+        if time.time() >= fresh_until and _take_lock(key):
+            _owe_refresh(key, compute)
+        return value
+    if _take_lock(key):
+        try:
+            return _store(key, compute())
+        finally:
+            cache.delete(_lock_key(key))
+    deadline = time.monotonic() + COLD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        entry = cache.get(key)
+        if entry is not None:
+            return entry[0]
+        if cache.get(_lock_key(key)) is None:
+            break  # nobody computes it any more (or no cache to wait on)
+        time.sleep(0.05)
+    return _store(key, compute())
+
+
+def _lock_key(key):
+    return f"{key}:computing"
+
+
+def _take_lock(key):
+    return cache.add(_lock_key(key), 1, timeout=COMPUTE_LOCK_SECONDS)
+
+
+def _store(key, value):
+    fresh_until = time.time() + settings.RESULTS_CACHE_SECONDS
+    cache.set(
+        key,
+        (value, fresh_until),
+        timeout=settings.RESULTS_CACHE_SECONDS + STALE_SECONDS,
+    )
+    return value
+
+
+def _owe_refresh(key, compute):
+    language = translation.get_language()
+
+    def refresh():
+        try:
+            with translation.override(language):
+                _store(key, compute())
+        except Exception:
+            # After the response: nobody to tell but the log; the stale entry stays.
+            logger.exception("Refreshing %s failed", key)
+        finally:
+            cache.delete(_lock_key(key))
+
+    if getattr(_pending, "refreshes", None) is None:
+        refresh()  # outside a request (a command): now
+    else:
+        _pending.refreshes.append((key, refresh))
+
+
+class RefreshAfterResponseMiddleware:
+    """Runs the refreshes a request took on once its response is sent (when the server
+    closes the response), so that the reader who found a stale entry does not wait."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _pending.refreshes = []
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            for key, _refresh in _pending.refreshes:
+                cache.delete(_lock_key(key))  # another request will refresh
+            raise
+        finally:
+            refreshes, _pending.refreshes = _pending.refreshes, None
+        for _key, refresh in refreshes:
+            # Run by response.close(), which the server calls once the body is sent.
+            response._resource_closers.append(refresh)
+        return response

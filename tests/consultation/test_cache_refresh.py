@@ -1,0 +1,115 @@
+"""
+Results, key figures and exports are computed once at a time (single-flight) and no
+reader waits for a recomputation: a stale entry is served at once and refreshed after
+the response is sent; a stampede of cold readers triggers one computation.
+"""
+
+import threading
+import time
+
+import lxml.html
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+
+from consultation.cache import RefreshAfterResponseMiddleware, cached
+from tests.factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Counter:
+    """A computation that takes `seconds` and counts its runs."""
+
+    def __init__(self, seconds=0.0):
+        self.seconds, self.runs = seconds, 0
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        with self.lock:
+            self.runs += 1
+            run = self.runs
+        time.sleep(self.seconds)
+        return f"value {run}"
+
+
+def test_a_stampede_of_32_cold_readers_triggers_one_computation():
+    compute = Counter(seconds=0.3)
+    values = []
+    barrier = threading.Barrier(32)
+
+    def reader():
+        barrier.wait()
+        values.append(cached("stampede", 1, compute))
+
+    threads = [threading.Thread(target=reader) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert compute.runs == 1
+    assert values == ["value 1"] * 32
+
+
+def in_a_request(view):
+    """Run `view` as a request would: through the middleware, then close the
+    response as the server does once it has sent it."""
+    response = RefreshAfterResponseMiddleware(lambda request: view())(
+        RequestFactory().get("/")
+    )
+    content = response.content.decode()
+    response.close()
+    return content
+
+
+def test_a_stale_entry_is_served_at_once_and_refreshed_after_the_response(settings):
+    settings.RESULTS_CACHE_SECONDS = 0  # every entry stale as soon as stored
+    compute = Counter(seconds=0.5)
+    assert cached("figures", 1, compute) == "value 1"  # cold: computed
+
+    def view():
+        started = time.monotonic()
+        value = cached("figures", 1, compute)
+        return HttpResponse(f"{value} in {time.monotonic() - started:.2f}")
+
+    served = in_a_request(view)
+    value, seconds = served.split(" in ")
+    assert value == "value 1"  # the stale value, at once
+    assert float(seconds) < 0.2
+    assert compute.runs == 2  # refreshed once the response was closed
+    assert in_a_request(view).startswith("value 2")
+
+
+def test_readers_of_a_stale_entry_during_its_refresh_trigger_no_other(settings):
+    settings.RESULTS_CACHE_SECONDS = 0
+    compute = Counter()
+    cached("figures", 1, compute)
+    responses = [
+        RefreshAfterResponseMiddleware(
+            lambda request: HttpResponse(cached("figures", 1, compute))
+        )(RequestFactory().get("/"))
+        for _ in range(5)
+    ]  # five readers while the first one's refresh is still owed
+    for response in responses:
+        assert response.content == b"value 1"
+        response.close()
+    assert compute.runs == 2
+
+
+def published_figure(client):
+    page = lxml.html.fromstring(client.get(reverse("results")).content.decode())
+    return page.xpath("//dl[@class='key-figures']//dd")[0].text_content().strip()
+
+
+def test_the_results_page_serves_a_stale_result_then_the_fresh_one(
+    client, question, settings
+):
+    """Fresh for no time at all: each reader gets the entry as it stands and the
+    next one the refreshed entry (the page cache keeps nothing for 0 s)."""
+    settings.RESULTS_CACHE_SECONDS = 0
+    ProposalFactory(question=question)
+    assert published_figure(client) == "1"  # cold: computed for this reader
+    ProposalFactory(question=question)  # a count moves, the content version not
+    assert published_figure(client) == "1"  # stale, served at once
+    assert published_figure(client) == "2"  # refreshed after the previous response
