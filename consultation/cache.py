@@ -19,28 +19,61 @@ from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
-SITE = "site"  # the version of whole pages (`page_cache`), whatever the consultation
+# Versions that whole pages (`page_cache`) depend on. Every change bumps SITE, which the
+# pages over a whole consultation or site depend on (home, results, lists, feeds); a
+# page that declares narrower dependencies (`page_cache.depends_on`) depends on
+# STRUCTURE (themes, trajectories, questions, settings: any change but a decision on
+# proposals) and on the scopes it names (`trajectory_scope`, `proposal_scope`).
+SITE = "site"
+STRUCTURE = "structure"
 
 
-def _version_key(consultation_id):
-    return f"content-version:{consultation_id}"
+def trajectory_scope(trajectory_id):
+    return f"trajectory:{trajectory_id}"
 
 
-def content_version(consultation_id):
+def proposal_scope(proposal_id):
+    return f"proposal:{proposal_id}"
+
+
+def _version_key(scope):
+    return f"content-version:{scope}"
+
+
+def content_version(scope):
+    """The version of a consultation (its id) or of a scope of pages."""
     # A fresh, unique value when the key is missing (first use, or evicted): entries of
     # an older version can never be mistaken for current ones.
-    return cache.get_or_set(_version_key(consultation_id), time.time_ns, timeout=None)
+    return cache.get_or_set(_version_key(scope), time.time_ns, timeout=None)
 
 
-def content_changed(consultation_id):
-    """Make the consultation's cached pages stale, once the transaction commits."""
+def content_versions(scopes):
+    """{scope: version} of several scopes, in one round trip when all are known."""
+    keys = {_version_key(scope): scope for scope in scopes}
+    found = cache.get_many(list(keys))
+    versions = {keys[key]: version for key, version in found.items()}
+    for scope in set(scopes) - set(versions):
+        versions[scope] = content_version(scope)
+    return versions
+
+
+def content_changed(consultation_id, *, trajectories=(), proposals=()):
+    """
+    Make what the public sees of a consultation stale, once the transaction commits.
+
+    A decision on proposals names them and their trajectories: only the pages over
+    the whole consultation and theirs go stale. Without them, everything does.
+    """
 
     def bump():
         version = time.time_ns()
-        cache.set_many(
-            {_version_key(consultation_id): version, _version_key(SITE): version},
-            timeout=None,
-        )
+        scopes = [consultation_id, SITE]
+        if trajectories or proposals:
+            scopes += [trajectory_scope(pk) for pk in trajectories]
+            scopes += [proposal_scope(pk) for pk in proposals]
+        else:
+            scopes.append(STRUCTURE)
+        cache.set_many({_version_key(scope): version for scope in scopes}, timeout=None)
 
     transaction.on_commit(bump)
 

@@ -3,8 +3,10 @@ Whole pages for anonymous readers, served from the cache.
 
 A visitor without an account sees the same page as every other such visitor (in their
 language, with their order of proposals, one of `SHUFFLE_BUCKETS`): the rendered page is
-kept for `RESULTS_CACHE_SECONDS` under the site's content version, which every
-moderation decision and admin edit changes (`consultation.cache.content_changed`). A
+kept for `RESULTS_CACHE_SECONDS` with the content versions it depends on, and served
+while they are unchanged (`consultation.cache.content_changed`): every change stales
+the pages over a whole consultation; a decision on a proposal leaves the pages of other
+trajectories and proposals, which declare what they show (`depends_on`), in the cache. A
 request with a session or flash messages (the cookies that make a page personal) or a
 page holding a form token is never cached; other cookies (an analytics or consent
 cookie, say) change nothing on a page and are ignored.
@@ -23,7 +25,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
-from .cache import SITE, content_version
+from .cache import SITE, STRUCTURE, content_versions
 
 SHUFFLE_COOKIE = "ordre"
 SHUFFLE_SALT = "consultation.page_cache.shuffle"
@@ -43,6 +45,21 @@ def shuffle_bucket(request):
             request.shuffle_bucket = secrets.randbelow(SHUFFLE_BUCKETS)
             request.shuffle_bucket_is_new = True
     return request.shuffle_bucket
+
+
+def depends_on(request, *scopes):
+    """
+    A view's word that its page shows only the site's structure and these scopes
+    (`consultation.cache.trajectory_scope`, `proposal_scope`): a decision elsewhere
+    leaves it in the cache. Called before the view reads what the scopes cover. A page
+    that does not call it goes stale at every change.
+    """
+    at_start = getattr(request, "page_versions_at_start", None)
+    if at_start is not None:  # a page that may be kept
+        request.page_depends = {
+            STRUCTURE: at_start[STRUCTURE],
+            **content_versions(scopes),
+        }
 
 
 def declare_canonical_query(request, query):
@@ -78,7 +95,6 @@ class AnonymousPageCacheMiddleware:
         base_key = ":".join(
             [
                 "page",
-                str(content_version(SITE)),
                 translation.get_language() or settings.LANGUAGE_CODE,
                 request.get_host(),  # pages spell out their own address (permalinks)
                 request.get_full_path(),
@@ -89,13 +105,19 @@ class AnonymousPageCacheMiddleware:
         stored = cache.get(base_key)
         if stored is not None and stored.get("by_bucket"):
             stored = cache.get(f"{base_key}:{shuffle_bucket(request)}")
-        if stored is not None:
+        if (
+            stored is not None
+            and content_versions(stored["depends"]) == stored["depends"]
+        ):
             response = HttpResponse(stored["content"], status=200)
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "hit"
             return remember_shuffle_bucket(request, response)
 
+        # The versions as they are before the page reads anything: a change during its
+        # rendering makes the stored copy stale at once rather than wrongly current.
+        request.page_versions_at_start = content_versions([SITE, STRUCTURE])
         response = self.get_response(request)
         if self._cacheable(request, response):
             entry = {
@@ -105,6 +127,8 @@ class AnonymousPageCacheMiddleware:
                     for header, value in response.items()
                     if header.lower() not in SKIPPED_HEADERS
                 ],
+                "depends": getattr(request, "page_depends", None)
+                or {SITE: request.page_versions_at_start[SITE]},
             }
             timeout = settings.RESULTS_CACHE_SECONDS
             if hasattr(request, "shuffle_bucket"):

@@ -2,6 +2,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView
 
+from consultation.page_cache import depends_on
+
 from . import selectors
 from .models import Theme
 
@@ -36,6 +38,7 @@ class ThemeDetailView(ConsultationMixin, DetailView):
     context_object_name = "theme"
 
     def get(self, request, *args, **kwargs):
+        depends_on(request)  # themes, trajectories, questions: the structure only
         # /themes/<id>/ of a theme of another consultation: ids are global, so the
         # address moves for good to the theme's own consultation.
         try:

@@ -45,7 +45,12 @@ def proposal_answer(*, proposal, author, state, text):
         proposal=proposal,
         defaults={"state": state, "text": text, "author": author, "notified_at": None},
     )
-    content_changed(proposal.question.trajectory.consultation_id)
+    trajectory = proposal.question.trajectory
+    content_changed(
+        trajectory.consultation_id,
+        trajectories=[trajectory.pk],
+        proposals=[proposal.pk],
+    )
     return answer
 
 

@@ -23,10 +23,23 @@ from .common import (
 
 
 def moderation_record(
-    proposal, *, actor, action, previous_status, reason="", previous_text=""
+    proposal,
+    *,
+    actor,
+    action,
+    previous_status,
+    reason="",
+    previous_text="",
+    previous_trajectory_id=None,
 ):
-    """Record a moderation decision; what the public sees changes with it."""
-    content_changed(proposal.question.trajectory.consultation_id)
+    """Record a moderation decision; what the public sees changes with it: the
+    proposal's page, its trajectory's (and the one it left), the consultation's."""
+    trajectory = proposal.question.trajectory
+    content_changed(
+        trajectory.consultation_id,
+        trajectories={trajectory.pk, previous_trajectory_id or trajectory.pk},
+        proposals=[proposal.pk],
+    )
     ModerationEvent.objects.create(
         proposal=proposal,
         actor=actor,
@@ -118,6 +131,7 @@ def proposal_edit(*, proposal, moderator, text, question, region):
     if proposal.status in (Status.PENDING, Status.PUBLISHED):
         refuse_if(duplicate_refusal(question, text, exclude=proposal))
     previous_text = proposal.text
+    previous_trajectory_id = proposal.question.trajectory_id
     changed = (text, question.pk, region.pk if region else None) != (
         proposal.text,
         proposal.question_id,
@@ -140,5 +154,6 @@ def proposal_edit(*, proposal, moderator, text, question, region):
         action=ModerationAction.EDITED,
         previous_status=proposal.status,
         previous_text=previous_text if previous_text != text else "",
+        previous_trajectory_id=previous_trajectory_id,
     )
     return proposal

@@ -7,8 +7,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
-from consultation.cache import cached
-from consultation.page_cache import declare_canonical_query, shuffle_bucket
+from consultation.cache import cached, proposal_scope, trajectory_scope
+from consultation.page_cache import (
+    declare_canonical_query,
+    depends_on,
+    shuffle_bucket,
+)
 from trajectories import selectors as trajectory_selectors
 from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
@@ -120,6 +124,8 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         }
 
     def get_context_data(self, proposal_form=None, **kwargs):
+        # Its page shows its own proposals: a decision elsewhere leaves it cached.
+        depends_on(self.request, trajectory_scope(self.object.pk))
         questions = list(self.object.questions.order_by("position", "pk"))
         form = ProposalFilterForm(
             self.request.GET or None,
@@ -162,6 +168,10 @@ class ProposalDetailView(DetailView):
 
     template_name = "proposals/proposal_detail.html"
     context_object_name = "proposal"
+
+    def get(self, request, *args, **kwargs):
+        depends_on(request, proposal_scope(kwargs["pk"]))
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.with_voter_choice(selectors.proposal_list(), self.request.user)

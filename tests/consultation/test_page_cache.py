@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from proposals import services
-from tests.factories import ProposalFactory, UserFactory
+from tests.factories import GuidingQuestionFactory, ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +174,67 @@ def test_the_pagination_links_of_a_filtered_list_are_canonical(proposal):
     for query in ("?region=76&sort=best", "?region=76&sort=best&page=3"):
         assert reader.get(trajectory_url + query).status_code == 200
         assert reader.get(trajectory_url + query)["X-Page-Cache"] == "hit"
+
+
+def test_a_decision_leaves_the_pages_it_does_not_change_in_the_cache(
+    question, moderator, django_capture_on_commit_callbacks
+):
+    """A moderation decision on a proposal of trajectory A empties trajectory A's pages,
+    that proposal's page and the pages over the whole consultation (home, results); the
+    other trajectories, proposals and themes stay cached."""
+    decided = ProposalFactory(question=question, text="Une proposition décidée")
+    other_question = GuidingQuestionFactory(
+        trajectory__theme__consultation=question.trajectory.consultation
+    )
+    untouched = ProposalFactory(question=other_question, text="Une autre, intacte")
+    neighbour = ProposalFactory(question=question, text="Sa voisine de trajectoire")
+    reader = Client()
+    kept = [
+        other_question.trajectory.get_absolute_url(),
+        untouched.get_absolute_url(),
+        neighbour.get_absolute_url(),
+        other_question.trajectory.theme.get_absolute_url(),
+    ]
+    emptied = [question.trajectory.get_absolute_url(), reverse("results"), "/"]
+    for url in kept + emptied:
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(
+            proposal=decided, moderator=moderator, reason="Doublon"
+        )
+    for url in kept:
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+    for url in emptied:
+        assert "X-Page-Cache" not in reader.get(url), url
+    assert (
+        decided.text
+        not in reader.get(question.trajectory.get_absolute_url()).content.decode()
+    )
+    assert reader.get(decided.get_absolute_url()).status_code == 404
+
+
+def test_a_proposal_moved_to_another_trajectory_leaves_both_lists_at_once(
+    question, moderator, django_capture_on_commit_callbacks
+):
+    proposal = ProposalFactory(question=question, text="Une proposition déplacée")
+    elsewhere = GuidingQuestionFactory(
+        trajectory__theme__consultation=question.trajectory.consultation
+    )
+    reader = Client()
+    before, after = (
+        question.trajectory.get_absolute_url(),
+        elsewhere.trajectory.get_absolute_url(),
+    )
+    for url in (before, after):
+        reader.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_edit(
+            proposal=proposal,
+            moderator=moderator,
+            text=proposal.text,
+            question=elsewhere,
+            region=proposal.region,
+        )
+    assert proposal.text not in reader.get(before).content.decode()
+    assert proposal.text in reader.get(after).content.decode()
