@@ -108,9 +108,17 @@ def cached(name, consultation_id, compute):
     entry = cache.get(key)
     if entry is not None:
         value, fresh_until = entry
-        if time.time() >= fresh_until and _take_lock(key):
-            _owe_refresh(key, compute)
-        return value
+        if time.time() < fresh_until or not _take_lock(key):
+            return value
+        if getattr(_pending, "refreshes", None) is not None:
+            _pending.refreshes.append((key, _refresher(key, compute)))
+            return value  # the reader does not wait: refreshed after its response
+        # Outside a request (a command, or a refresh computing what it depends on):
+        # the fresh value, now.
+        try:
+            return _store(key, compute())
+        finally:
+            cache.delete(_lock_key(key))
     if _take_lock(key):
         try:
             return _store(key, compute())
@@ -145,7 +153,7 @@ def _store(key, value):
     return value
 
 
-def _owe_refresh(key, compute):
+def _refresher(key, compute):
     language = translation.get_language()
 
     def refresh():
@@ -158,10 +166,7 @@ def _owe_refresh(key, compute):
         finally:
             cache.delete(_lock_key(key))
 
-    if getattr(_pending, "refreshes", None) is None:
-        refresh()  # outside a request (a command): now
-    else:
-        _pending.refreshes.append((key, refresh))
+    return refresh
 
 
 class RefreshAfterResponseMiddleware:

@@ -4,6 +4,7 @@ from django.http import (
     Http404,
 )
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
@@ -199,21 +200,33 @@ class ProposalDetailView(DetailView):
 
 class ResultsView(ConsultationMixin, TemplateView):
     """The results. Anonymous readers get the whole page from the page cache; for the
-    others, the figures come from the data cache (`results.consultation_results`)."""
+    others, its body (the same for everyone) is rendered once per refresh and kept
+    (`consultation.cache.cached`), from `results.consultation_results`."""
 
     template_name = "proposals/results.html"
 
     def get_context_data(self, **kwargs):
+        consultation = self.consultation
+
+        def body():
+            return render_to_string(
+                "proposals/includes/results_body.html",
+                {
+                    "consultation": consultation,
+                    "list_length": RESULTS_LIST_LENGTH,
+                    "min_votes": RANKING_MIN_VOTES,
+                    "min_regions": CONSENSUS_MIN_REGIONS,
+                    "results": results.consultation_results(
+                        consultation=consultation, limit=RESULTS_LIST_LENGTH
+                    ),
+                },
+            )
+
         return super().get_context_data(
             canonical_path=reverse(
-                "consultation_results", kwargs={"slug": self.consultation.slug}
+                "consultation_results", kwargs={"slug": consultation.slug}
             ),
-            list_length=RESULTS_LIST_LENGTH,
-            min_votes=RANKING_MIN_VOTES,
-            min_regions=CONSENSUS_MIN_REGIONS,
-            results=results.consultation_results(
-                consultation=self.consultation, limit=RESULTS_LIST_LENGTH
-            ),
+            results_body=cached("results-body", consultation.pk, body),
             **kwargs,
         )
 

@@ -86,6 +86,37 @@ def test_bench_measures_every_page_and_its_queries():
     assert counts["results"]["warm"] < counts["results"]["cold"]
 
 
+@pytest.mark.urls("tests.benchmarks.urls")
+def test_bench_measures_the_pages_of_people_who_take_part_logged_in():
+    seed()
+    bench = Bench()
+    member = bench._busiest_participant()
+    assert member.email.endswith("@bench.invalid") and member.votes.exists()
+    pages = bench._logged_in_pages(bench._pages(Consultation.objects.current()))
+    assert set(pages) == {
+        "ceiling_logged_in", "home_logged_in", "trajectory_logged_in",
+        "trajectory_search_logged_in", "proposal_logged_in", "results_logged_in",
+        "my_space_logged_in",
+    }  # fmt: skip
+    counts = bench._query_counts(pages, member=member)
+    for name, figures in counts.items():
+        if name != "ceiling_logged_in":
+            assert 0 < figures["warm"] <= figures["cold"] <= 14, name
+    # Its session is a real one: the logged-in ceiling answers it, not a stranger.
+    client = Client()
+    client.cookies["sessionid"] = bench._session(member)
+    assert client.get(pages["ceiling_logged_in"]).status_code == 200
+    assert Client().get(pages["ceiling_logged_in"]).status_code == 403
+
+
+@pytest.mark.urls("tests.benchmarks.urls")
+def test_the_ceilings_are_never_answered_from_the_page_cache():
+    reader = Client()
+    for _ in range(2):
+        response = reader.get("/bench/ceiling/")
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
 def test_the_vote_script_sessions_and_csrf_tokens_really_vote(tmp_path):
     seed()
     bench = Bench()

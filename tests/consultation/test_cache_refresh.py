@@ -113,3 +113,25 @@ def test_the_results_page_serves_a_stale_result_then_the_fresh_one(
     ProposalFactory(question=question)  # a count moves, the content version not
     assert published_figure(client) == "1"  # stale, served at once
     assert published_figure(client) == "2"  # refreshed after the previous response
+
+
+def test_a_logged_in_reader_gets_the_results_body_rendered_once(
+    client, question, participant, django_assert_max_num_queries
+):
+    """The results' body is the same for everyone: rendered once per refresh, then
+    kept for people who take part too (their pages are never page-cached)."""
+    ProposalFactory(question=question)
+    client.force_login(participant)
+    first = client.get(reverse("results"))
+    assert "proposals/includes/results_body.html" in [t.name for t in first.templates]
+    with django_assert_max_num_queries(4):  # session, account, consultation
+        again = client.get(reverse("results"))
+    assert "proposals/includes/results_body.html" not in [
+        t.name for t in again.templates
+    ]
+    main = "//main"
+    assert lxml.html.fromstring(again.content.decode()).xpath(main)[
+        0
+    ].text_content() == (
+        lxml.html.fromstring(first.content.decode()).xpath(main)[0].text_content()
+    )

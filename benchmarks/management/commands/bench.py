@@ -1,7 +1,10 @@
 """
 `manage.py bench`: serve the project with gunicorn and production settings, load each
 page with wrk from a separate process, and report requests per second, latencies, SQL
-queries per request and throughput as a share of a constant view's (the ceiling).
+queries per request and throughput as a share of a constant view's (the ceiling, which
+no cache answers). Each page is measured anonymous, and the pages of people who take
+part again logged in (`*_logged_in`, a real session: the participant with the most
+votes), against a constant view behind the same session and account lookup.
 
 Needs `wrk` on the PATH (Debian: `apt-get install wrk`) and data (`seed_bench`).
 The last line printed is one JSON object with every figure, so runs can be compared.
@@ -26,12 +29,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from consultation.models import Consultation, User
-from proposals.models import Proposal
+from proposals.models import Proposal, Vote
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from trajectories.models import Theme, Trajectory
 
@@ -59,7 +63,11 @@ class Command(BaseCommand):
             raise CommandError("No current consultation: run seed_bench first.")
         call_command("collectstatic", "--noinput", verbosity=0)
         pages = self._pages(consultation)
+        member = self._busiest_participant()
+        logged_in = self._logged_in_pages(pages)
         queries = self._query_counts(pages)
+        queries.update(self._query_counts(logged_in, member=member))
+        cookie = f"{settings.SESSION_COOKIE_NAME}={self._session(member)}"
         self.stdout.write(
             f"Benchmarking {consultation.title!r} on {connection.vendor}…"
         )
@@ -71,6 +79,8 @@ class Command(BaseCommand):
                 results = {}
                 for name, url in pages.items():
                     results[name] = self._load(options, url)
+                for name, url in logged_in.items():
+                    results[name] = self._load(options, url, cookie=cookie)
                 results["vote"] = self._load(options, "/", script=vote_script)
             finally:
                 server.send_signal(signal.SIGTERM)
@@ -115,7 +125,41 @@ class Command(BaseCommand):
             "open_data_csv": reverse("open_data_csv"),
         }
 
-    def _query_counts(self, pages):
+    def _logged_in_pages(self, pages):
+        """The pages of people who take part, and their ceiling."""
+        return {
+            "ceiling_logged_in": "/bench/ceiling/connecte/",
+            **{
+                f"{name}_logged_in": pages[name]
+                for name in (
+                    "home", "trajectory", "trajectory_search", "proposal", "results",
+                )
+            },
+            "my_space_logged_in": reverse("my_space"),
+        }  # fmt: skip
+
+    def _busiest_participant(self):
+        """The bench participant who voted most: « Mon espace » at its longest."""
+        busiest = (
+            Vote.objects.filter(voter__email__endswith=f"@{BENCH_DOMAIN}")
+            .values("voter")
+            .annotate(votes=Count("id"))
+            .order_by("-votes")
+            .first()
+        )
+        if busiest is None:
+            raise CommandError("No bench votes: run seed_bench first.")
+        return User.objects.get(pk=busiest["voter"])
+
+    def _session(self, user):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    def _query_counts(self, pages, member=None):
         """SQL queries of each page, computed afresh (cache cleared), then cached."""
         counts = {}
         with override_settings(
@@ -125,8 +169,10 @@ class Command(BaseCommand):
             SECURE_SSL_REDIRECT=False,
         ):
             client = Client()
+            if member is not None:
+                client.force_login(member)
             for name, url in pages.items():
-                if name == "ceiling":
+                if name.startswith("ceiling"):
                     counts[name] = {"cold": 0, "warm": 0}
                     continue
                 cache.clear()
@@ -137,7 +183,8 @@ class Command(BaseCommand):
                 with CaptureQueriesContext(connection) as warm:
                     client.get(url)
                 counts[name] = {"cold": len(cold), "warm": len(warm)}
-        counts["vote"] = {"cold": None, "warm": None}
+        if member is None:
+            counts["vote"] = {"cold": None, "warm": None}
         return counts
 
     def _vote_targets(self, consultation):
@@ -153,14 +200,7 @@ class Command(BaseCommand):
         accounts = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by(
             "pk"
         )[:voters]
-        sessions = []
-        for user in accounts:
-            store = SessionStore()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store.create()
-            sessions.append((store.session_key, secrets.token_hex(16)))
+        sessions = [(self._session(user), secrets.token_hex(16)) for user in accounts]
         if not sessions:
             raise CommandError("No bench participants: run seed_bench first.")
         lua = (SCRIPTS / "vote.lua.template").read_text()
@@ -208,16 +248,19 @@ class Command(BaseCommand):
         server.kill()
         raise CommandError("gunicorn did not start.")
 
-    def _load(self, options, path, script=None):
+    def _load(self, options, path, script=None, cookie=None):
         url = f"http://127.0.0.1:{options['port']}{path}"
+        headers = {"Cookie": cookie} if cookie else {}
         # Warm-up: fills the caches and the workers' connections.
         for _ in range(3):
             if script is None:
-                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                request = urllib.request.Request(url, headers=headers)
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                     response.read()
         command = [
             "wrk", f"-t{options['threads']}", f"-c{options['connections']}",
             f"-d{options['duration']}s", "--timeout", "10s",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             "-s", str(script or SCRIPTS / "report.lua"), url,
         ]  # fmt: skip
         output = subprocess.run(  # noqa: S603 - wrk with our arguments
@@ -237,7 +280,10 @@ class Command(BaseCommand):
     # --- Reporting ------------------------------------------------------------------
 
     def _report(self, consultation, results, queries, drift, options):
-        ceiling = results["ceiling"]["rps"] or 1
+        ceilings = {
+            False: results["ceiling"]["rps"] or 1,
+            True: results["ceiling_logged_in"]["rps"] or 1,
+        }
         header = (
             f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
             f"{'errors':>7} {'queries':>8} {'ceiling':>8}"
@@ -247,6 +293,7 @@ class Command(BaseCommand):
         for name, figures in results.items():
             figures["queries"] = queries[name]["cold"]
             figures["queries_cached"] = queries[name]["warm"]
+            ceiling = ceilings[name.endswith("_logged_in") or name == "vote"]
             figures["share_of_ceiling"] = round(figures["rps"] / ceiling, 3)
             shown = "-" if figures["queries"] is None else figures["queries"]
             self.stdout.write(
