@@ -4,8 +4,6 @@ French typography: « 1 000 » with a narrow no-break space, « 62 % », plural 
 inside addresses and identifiers left alone.
 """
 
-import re
-
 import lxml.html
 import pytest
 from django.core.cache import cache
@@ -20,9 +18,9 @@ from tests.factories import (
     UserFactory,
     cast_votes,
 )
+from tests.reading import NARROW, squeeze
 
 pytestmark = pytest.mark.django_db
-NARROW = "\u202f"
 
 
 def counters(proposal, agree, mixed, disagree):
@@ -33,11 +31,6 @@ def counters(proposal, agree, mixed, disagree):
         vote_count=agree + mixed + disagree,
     )
     cache.clear()  # the page cache does not see a raw update
-
-
-def squeeze(text):
-    """Collapse ASCII white space only: the no-break spaces are what is tested."""
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def text_of(response):

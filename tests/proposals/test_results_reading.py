@@ -3,8 +3,6 @@ Results read at a glance: a grid-cartogram map of the 18 regions with a table th
 the same, trajectory summaries as small multiples, and a « comment lire » note.
 """
 
-import re
-
 import lxml.html
 import pytest
 from django.core.cache import cache
@@ -19,14 +17,10 @@ from tests.factories import (
     UserFactory,
     cast_votes,
 )
+from tests.reading import NARROW, squeeze
 from trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
-NARROW = "\u202f"
-
-
-def squeeze(text):
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 @pytest.fixture
