@@ -1,6 +1,7 @@
 """Proposals answering guiding questions."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +212,34 @@ class Proposal(models.Model):
     def is_on_record(self):
         """See `ProposalQuerySet.on_record`."""
         return self.is_published or (self.is_withdrawn and self.vote_count > 0)
+
+    @property
+    def card_version(self):
+        """
+        What a proposal's card shows that may change (its text, status, counts, answer,
+        author, region): the key of its cached fragments, which change with it. The
+        answer, region and author are read as the list loaded them (no query).
+        """
+        try:
+            answer = self.answer
+        except ObjectDoesNotExist:
+            answer = None
+        author = self.author
+        return ":".join(
+            str(part)
+            for part in (
+                self.updated_at.timestamp() if self.updated_at else "",
+                self.status,
+                self.agree_count,
+                self.mixed_count,
+                self.disagree_count,
+                f"{answer.state}@{answer.answered_at.timestamp()}" if answer else "",
+                f"{author.organisation}:{author.organisation_verified}"
+                if author
+                else "",
+                self.region_id or "",
+            )
+        )
 
     def distribution(self):
         """The vote distribution as bar segments (see `ranking.distribution`)."""
