@@ -20,6 +20,7 @@ from trajectories.views import ConsultationMixin
 
 from .. import permissions, results, selectors
 from ..forms import ProposalFilterForm, ProposalForm
+from ..fragments import FragmentStore, card_key, summary_key
 from ..models import Workshop
 from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
 
@@ -68,6 +69,8 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             return self._moved(kwargs["number"])
         if getattr(self, "canonical_address", None):
             return redirect(self.canonical_address)
+        if getattr(self, "fragments", None) is not None:
+            response.add_post_render_callback(self.fragments.save)
         return response
 
     def _moved(self, number):
@@ -150,12 +153,20 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             voter=self.request.user,
         )
         declare_canonical_query(self.request, form.canonical_query(page.number))
+        # The cards' fragments, in one round trip; the new ones stored after rendering.
+        show_question = len(questions) > 1
+        self.fragments = FragmentStore.prefetch(
+            [card_key(proposal, show_question) for proposal in page.object_list]
+            + [summary_key(proposal) for proposal in page.object_list]
+        )
         return super().get_context_data(
             canonical_path=self.object.get_absolute_url(),
             form=form,
             filters=filters,
             active_filters=form.active_count(filters),
             questions=questions,
+            show_question=show_question,
+            fragments=self.fragments,
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),
             **self.participation_context(proposal_form),
