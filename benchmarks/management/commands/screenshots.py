@@ -77,8 +77,8 @@ class Command(BaseCommand):
                 "organisation": "Coopérative des captures",
                 "organisation_type": OrganisationType.COOPERATIVE,
                 "region": Region.objects.get(code="53"),
-                "legal_identifier": "100000009",
-                "organisation_key": "100000009",
+                "legal_identifier": "987654324",
+                "organisation_key": "987654324",
             },
         )
         user.email_confirmed_at = user.email_confirmed_at or user.date_joined
@@ -136,32 +136,36 @@ class Command(BaseCommand):
     def _shoot(self, base, pages, out):
         from playwright.sync_api import sync_playwright
 
-        public, participant = pages
-        count = 0
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium") or CHROMIUM
             )
-            for width, height in WIDTHS.items():
-                folder = out / str(width)
-                folder.mkdir(parents=True, exist_ok=True)
-                context = browser.new_context(
-                    viewport={"width": width, "height": height}, locale="fr-FR"
-                )
-                page = context.new_page()
-                for number, (name, path) in enumerate(public, start=1):
-                    page.goto(f"{base}{path}")
-                    count += self._capture(page, folder / f"{number:02d}-{name}")
-                page.goto(f"{base}{reverse('login')}")
-                page.locator("#id_username").fill(EMAIL)
-                page.locator("#id_password").fill(PASSWORD)
-                page.locator("main [type=submit]").click()
-                page.wait_for_load_state()
-                for number, (name, path) in enumerate(
-                    participant, start=len(public) + 1
-                ):
-                    page.goto(f"{base}{path}")
-                    count += self._capture(page, folder / f"{number:02d}-{name}")
-                context.close()
-            browser.close()
+            try:
+                return self.capture_all(browser, base, pages, out)
+            finally:
+                browser.close()
+
+    def capture_all(self, browser, base, pages, out):
+        """Every page at each width with `browser`; how many page × width captured."""
+        public, participant = pages
+        count = 0
+        for width, height in WIDTHS.items():
+            folder = out / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="fr-FR"
+            )
+            page = context.new_page()
+            for number, (name, path) in enumerate(public, start=1):
+                page.goto(f"{base}{path}")
+                count += self._capture(page, folder / f"{number:02d}-{name}")
+            page.goto(f"{base}{reverse('login')}")
+            page.locator("#id_username").fill(EMAIL)
+            page.locator("#id_password").fill(PASSWORD)
+            page.locator("main [type=submit]").click()
+            page.wait_for_load_state()
+            for number, (name, path) in enumerate(participant, start=len(public) + 1):
+                page.goto(f"{base}{path}")
+                count += self._capture(page, folder / f"{number:02d}-{name}")
+            context.close()
         return count
