@@ -510,7 +510,13 @@ def test_the_coverage_lists_who_has_not_taken_part(client, site):
 def test_the_results_page_has_text_alternatives_to_its_charts(client, site):
     # How it prints is tested in a browser: tests/e2e/test_print.py.
     page = content(client.get(reverse("results")))
-    assert "<caption>" in page and '<th scope="col">' in page
+    assert '<caption id="votes-par-region">Votes par région</caption>' in page
+    assert '<th scope="col">' in page
+    # The table scrolls in a region named by its caption, which the keyboard reaches.
+    assert (
+        '<div class="table-responsive" tabindex="0" role="region"'
+        ' aria-labelledby="votes-par-region">'
+    ) in page
 
 
 # --- Open data -------------------------------------------------------------------
