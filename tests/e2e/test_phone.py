@@ -57,12 +57,23 @@ MEASURE = """([selector, width]) => {
 }""".replace("MIN", str(TARGET_MIN))
 
 
+# A word wider than a phone (an address pasted in a proposal, say) must break.
+LONG_WORD = "https://www.exempledorganisation.fr/unchemintreslongsansespaceniseparation"
+
+
 def public_paths(world):
     from synthesis.services import synthesis_build
+    from tests.factories import ProposalFactory, UserFactory
 
     slug = world["consultation"].slug
+    long_one = ProposalFactory(
+        question=world["question"],
+        text=f"Voir {LONG_WORD} pour le détail",
+        author=UserFactory(organisation="Coopérative" + "Solidaire" * 6),
+    )
     synthesis_build(world["consultation"])
     return [
+        long_one.get_absolute_url(),
         "/",
         "/consultations/",
         f"/consultations/{slug}/",
