@@ -276,45 +276,61 @@ def trajectory_summaries(consultation, sums):
     return summaries
 
 
+def consultation_overview(consultation, *, by_trajectory=False):
+    """
+    What the results and the synthesis both start from, each read once: the regions'
+    names, support by region and type (from the tallies), who proposed, the key
+    figures by source (and by trajectory when asked) fed the regions those reads
+    found, and the coverage they give.
+    """
+    regions = region_names()
+    breakdowns = tally_breakdowns(consultation_tallies(consultation), regions=regions)
+    voting_regions = [row["key"] for row in breakdowns["regions"]]
+    proposed = proposing_groups(consultation)
+    figures = consultation_figures(
+        consultation=consultation,
+        voting_regions=voting_regions,
+        proposing_regions={region for region, _ in proposed if region},
+        by_source=True,
+        by_trajectory=by_trajectory,
+    )
+    return {
+        "regions": regions,
+        "breakdowns": breakdowns,
+        "voting_regions": voting_regions,
+        "figures": figures,
+        "coverage": participation_coverage(
+            breakdowns=breakdowns, regions=regions, proposed=proposed
+        ),
+    }
+
+
 def consultation_results(*, consultation, limit):
     """Everything the results page shows, cached (see `consultation.cache`)."""
 
     def compute():
-        regions = region_names()
-        breakdowns = tally_breakdowns(
-            consultation_tallies(consultation), regions=regions
-        )
-        voting_regions = [row["key"] for row in breakdowns["regions"]]
-        proposed = proposing_groups(consultation)
-        figures = consultation_figures(
-            consultation=consultation,
-            voting_regions=voting_regions,
-            proposing_regions={region for region, _ in proposed if region},
-            by_source=True,
-            by_trajectory=True,
-        )
+        overview = consultation_overview(consultation, by_trajectory=True)
+        figures, breakdowns = overview["figures"], overview["breakdowns"]
         per_trajectory = figures.pop("trajectories")
-        sources = source_comparison(figures.pop("sources"))
-        answers = answer_counts(figures.pop("answers"))
         return {
             "figures": figures,
-            "sources": sources,
-            "answers": answers,
+            "sources": source_comparison(figures.pop("sources")),
+            "answers": answer_counts(figures.pop("answers")),
             "top": list(
                 proposal_top_per_trajectory(consultation=consultation, limit=limit)
             ),
             "breakdowns": breakdowns,
             "consensus": proposal_consensus_list(
-                consultation=consultation, limit=limit, voting_regions=voting_regions
+                consultation=consultation,
+                limit=limit,
+                voting_regions=overview["voting_regions"],
             ),
             "divisive": list(
                 proposal_divisive_list(consultation=consultation, limit=limit)
             ),
             "withdrawn": list(proposal_withdrawn_list(consultation=consultation)),
-            "coverage": participation_coverage(
-                breakdowns=breakdowns, regions=regions, proposed=proposed
-            ),
-            "region_tiles": region_tiles(breakdowns["regions"], regions),
+            "coverage": overview["coverage"],
+            "region_tiles": region_tiles(breakdowns["regions"], overview["regions"]),
             "approval_steps": APPROVAL_STEPS,
             "trajectories": trajectory_summaries(consultation, per_trajectory),
         }

@@ -28,16 +28,12 @@ from proposals.ranking import (
 )
 from proposals.results import (
     answer_counts,
-    consultation_tallies,
-    participation_coverage,
+    consultation_overview,
     proposal_consensus_list,
     proposal_divisive_list,
-    proposing_groups,
-    region_names,
     source_comparison,
-    tally_breakdowns,
 )
-from proposals.selectors import consultation_figures, proposal_public_list
+from proposals.selectors import proposal_public_list
 from proposals.text import normalise_text
 from trajectories.selectors import theme_list
 
@@ -318,16 +314,8 @@ def _proposal_rows(consultation, regions, workshops):
 def synthesis_content(consultation):
     """Everything a synthesis shows. Its labels are lazy where they can be: one
     content renders in each language."""
-    regions = region_names()
-    breakdowns = tally_breakdowns(consultation_tallies(consultation), regions=regions)
-    voting_regions = [row["key"] for row in breakdowns["regions"]]
-    proposed = proposing_groups(consultation)
-    figures = consultation_figures(
-        consultation=consultation,
-        voting_regions=voting_regions,
-        proposing_regions={region for region, _ in proposed if region},
-        by_source=True,
-    )
+    overview = consultation_overview(consultation)
+    regions, figures = overview["regions"], overview["figures"]
     workshops = list(workshop_list(consultation))
     rows = _proposal_rows(consultation, regions, workshops)
     themes = [
@@ -353,14 +341,12 @@ def synthesis_content(consultation):
         sources=source_comparison(figures.pop("sources")),
         answer_totals=figures.pop("answers"),
         figures=figures,
-        breakdowns=breakdowns,
-        coverage=participation_coverage(
-            breakdowns=breakdowns, regions=regions, proposed=proposed
-        ),
+        breakdowns=overview["breakdowns"],
+        coverage=overview["coverage"],
         consensus=proposal_consensus_list(
             consultation=consultation,
             limit=HIGHLIGHT_LENGTH,
-            voting_regions=voting_regions,
+            voting_regions=overview["voting_regions"],
         ),
         divisive=list(
             proposal_divisive_list(consultation=consultation, limit=HIGHLIGHT_LENGTH)

@@ -108,3 +108,15 @@ def test_permissions_read_in_the_admins_language_and_only_for_administered_model
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Can change: proposals" in english
+
+
+def test_the_authenticator_apps_qr_code_page_speaks_the_admins_language(client):
+    """django-otp's own page says « Install segno… » in English whatever the language."""
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    device = AuthenticatorApp.objects.create(user=superuser, name="Téléphone")
+    client.force_login(superuser)
+    url = reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
+    french = client.get(url).content.decode()
+    assert "Scannez ce code" in french and "Install" not in french
+    client.cookies["django_language"] = "en"
+    assert "Scan this code" in client.get(url).content.decode()

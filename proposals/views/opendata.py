@@ -23,12 +23,20 @@ from .pages import consultation_or_404
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _open_data_response(request, prepared, content_type, filename):
+def _open_data_response(request, prepared, content_type, disposition):
     """A prepared export (`consultation.downloads`): ETag, 304, gzip when accepted."""
     response = prepared_response(request, prepared, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = disposition
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _dated_download(request, consultation, prepared, content_type, extension):
+    """Saved as a file whose name says which consultation and which day."""
+    name = f"propositions-{consultation.slug}-{timezone.localdate():%Y-%m-%d}"
+    return _open_data_response(
+        request, prepared, content_type, f'attachment; filename="{name}.{extension}"'
+    )
 
 
 @require_GET
@@ -42,13 +50,7 @@ def open_data_json(request, slug=None):
         ),
     )
     return _open_data_response(
-        request, prepared, "application/json", "consultation.json"
-    )
-
-
-def _dated_name(consultation, extension):
-    return (
-        f"propositions-{consultation.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+        request, prepared, "application/json", 'inline; filename="consultation.json"'
     )
 
 
@@ -60,12 +62,9 @@ def open_data_csv(request, slug=None):
         consultation.pk,
         lambda: prepared_file(opendata.proposals_csv(consultation)),
     )
-    response = _open_data_response(request, prepared, "text/csv; charset=utf-8", "")
-    # Saved as a file whose name says which consultation and which day.
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_dated_name(consultation, "csv")}"'
+    return _dated_download(
+        request, consultation, prepared, "text/csv; charset=utf-8", "csv"
     )
-    return response
 
 
 @require_GET
@@ -77,11 +76,7 @@ def open_data_xlsx(request, slug=None):
         # A workbook is a zip already: no gzip on top.
         lambda: prepared_file(opendata.proposals_xlsx(consultation), compress=False),
     )
-    response = _open_data_response(request, prepared, XLSX_TYPE, "")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_dated_name(consultation, "xlsx")}"'
-    )
-    return response
+    return _dated_download(request, consultation, prepared, XLSX_TYPE, "xlsx")
 
 
 class OpenDataView(TemplateView):
