@@ -9,6 +9,7 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from .search import register_sqlite_function
+        from . import ranking, search
 
-        connection_created.connect(register_sqlite_function)
+        connection_created.connect(search.register_sqlite_function)
+        connection_created.connect(ranking.register_sqlite_function)

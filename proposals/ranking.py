@@ -55,3 +55,12 @@ def distribution(agree, mixed, disagree):
         )
         start += width
     return segments
+
+
+def register_sqlite_function(sender, connection, **kwargs):
+    """`wilson_lower_bound` in SQL on each new SQLite connection (a
+    `connection_created` receiver); PostgreSQL has it from migration 0018."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "wilson_lower_bound", 3, wilson_lower_bound, deterministic=True
+        )

@@ -1,7 +1,8 @@
 """
 Every change of state of proposals and votes goes through a function of this package:
-one transaction, the rows locked or moved with `F()` expressions, and a
-`ProposalActionError` (with a message for the person) when a rule forbids the change.
+one transaction, the rows locked or moved by the database itself (never read into Python
+to be written back), and a `ProposalActionError` (with a message for the person) when a
+rule forbids the change.
 
 - `votes`: `vote_cast`, the only path that creates, changes or removes a vote;
 - `submissions`: an organisation submits or withdraws its proposals;

@@ -1,71 +1,233 @@
 """
-Votes: `vote_cast` is the only code path that creates, changes or removes a vote. The
-proposal's row is locked, and the counters, score and per-group tallies move in the same
-transaction, so that they always equal the vote rows.
+Votes: `vote_cast` is the only code path that creates, changes or removes a vote, in a
+few statements and never by reading a value into Python to write it back:
+
+1. the voter's vote row is written first: inserted (with the voter's participation), or
+   locked and changed, or deleted. One voter's concurrent votes on a proposal (a double
+   click, a second tab) queue on that row;
+2. one statement then moves the proposal's counters, its score and its two per-group
+   tallies, only if the proposal is still open to votes (a data-modifying CTE on
+   PostgreSQL; two statements on SQLite, which writes one transaction at a time).
+
+The proposal's row is locked from that statement to the commit, well under a
+millisecond, and the counters, score and tallies always equal the vote rows.
 """
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import Choice, Participation, Proposal, TallyDimension, Vote, VoteTally
+from ..models import (
+    Choice,
+    Participation,
+    Proposal,
+    Status,
+    TallyDimension,
+    Vote,
+    VoteTally,
+)
 from ..ranking import wilson_lower_bound
-from .common import locked_proposal, refuse_if
+from .common import ProposalActionError, refuse_if
+
+PROPOSAL = Proposal._meta.db_table
+VOTE = Vote._meta.db_table
+TALLY = VoteTally._meta.db_table
+PARTICIPATION = Participation._meta.db_table
+
+# A vote changed and removed between two of our statements is looked for again.
+VOTE_WRITE_ATTEMPTS = 3
 
 
-def _move_counters(proposal_id, *, add=None, remove=None):
+def _vote_insert(*, proposal, voter, choice):
+    """Insert `voter`'s vote unless they already have one; its id, or None. A first
+    vote also counts the voter among the consultation's participants."""
+    consultation_id = proposal.question.trajectory.consultation_id
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    vote = [proposal.pk, voter.pk, choice, voter.region_id]
+    vote += [voter.organisation_type, now, now]
+    insert = f"""
+        INSERT INTO {VOTE} (proposal_id, voter_id, choice, region_id,
+                            organisation_type, created_at, updated_at)
+        VALUES (%s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (proposal_id, voter_id) DO NOTHING
+        RETURNING id
+    """  # noqa: S608 - the table names are the models', values are parameters
+    participation = [consultation_id, voter.pk, voter.region_id]
+    participation += [voter.organisation_type, now]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""
+                WITH vote AS ({insert}), participation AS (
+                    INSERT INTO {PARTICIPATION} (consultation_id, user_id, region_id,
+                                                 organisation_type, created_at)
+                    SELECT %s, %s, %s, %s, %s FROM vote
+                    ON CONFLICT (consultation_id, user_id) DO NOTHING
+                )
+                SELECT id FROM vote
+                """,  # noqa: S608 - as above
+                vote + participation,
+            )
+            row = cursor.fetchone()
+        else:
+            cursor.execute(insert, vote)
+            row = cursor.fetchone()
+            if row is not None:
+                participation_record(
+                    consultation=proposal.question.trajectory.consultation, user=voter
+                )
+    return row[0] if row else None
+
+
+def _vote_delete(*, proposal, voter):
+    """Delete `voter`'s vote; its (choice, region, organisation type), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            DELETE FROM {VOTE} WHERE proposal_id = %s AND voter_id = %s
+            RETURNING choice, region_id, organisation_type
+            """,  # noqa: S608 - the table name is the model's
+            [proposal.pk, voter.pk],
+        )
+        return cursor.fetchone()
+
+
+def _vote_change(*, proposal, voter, choice):
+    """Lock `voter`'s existing vote and set its choice; its (id, previous choice,
+    region, organisation type), or None when there is none."""
+    if connection.vendor != "postgresql":
+        existing = (
+            Vote.objects.select_for_update()
+            .filter(proposal=proposal, voter=voter)
+            .values_list("pk", "choice", "region_id", "organisation_type")
+            .first()
+        )
+        if existing is not None and existing[1] != choice:
+            Vote.objects.filter(pk=existing[0]).update(
+                choice=choice, updated_at=timezone.now()
+            )
+        return existing
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {VOTE} SET
+                choice = %s,
+                updated_at = CASE WHEN previous.choice = %s
+                                  THEN {VOTE}.updated_at ELSE %s END
+            FROM (
+                SELECT id, choice FROM {VOTE}
+                WHERE proposal_id = %s AND voter_id = %s FOR UPDATE
+            ) AS previous
+            WHERE {VOTE}.id = previous.id
+            RETURNING {VOTE}.id, previous.choice, {VOTE}.region_id,
+                      {VOTE}.organisation_type
+            """,  # noqa: S608 - the table name is the model's, values are parameters
+            [choice, choice, timezone.now(), proposal.pk, voter.pk],
+        )
+        return cursor.fetchone()
+
+
+def _vote_write(*, proposal, voter, choice):
     """
-    Move the vote counters in the database, never through a value read in Python, then
-    store the new score. The caller holds the proposal's row lock.
+    Write `voter`'s vote on `proposal`. Returns the vote (None once removed), its
+    previous choice and the (region, organisation type) its tallies count it in.
     """
-    changes = {}
-    if add:
-        changes[f"{add}_count"] = F(f"{add}_count") + 1
-    if remove:
-        changes[f"{remove}_count"] = F(f"{remove}_count") - 1
-    changes["vote_count"] = F("vote_count") + int(bool(add)) - int(bool(remove))
-    rows = Proposal.objects.filter(pk=proposal_id)
-    rows.update(**changes)
-    counts = rows.values_list("agree_count", "mixed_count", "disagree_count").get()
-    rows.update(score=wilson_lower_bound(*counts))
+    if choice is None:
+        removed = _vote_delete(proposal=proposal, voter=voter)
+        if removed is None:
+            return None, None, None
+        previous, *group = removed
+        return None, previous, group
+    for _attempt in range(VOTE_WRITE_ATTEMPTS):
+        vote_id = _vote_insert(proposal=proposal, voter=voter, choice=choice)
+        if vote_id is None:
+            existing = _vote_change(proposal=proposal, voter=voter, choice=choice)
+            if existing is None:  # removed since the insert met it: insert again
+                continue
+            vote_id, previous, *group = existing
+        else:
+            previous, group = None, [voter.region_id, voter.organisation_type]
+        vote = Vote(
+            pk=vote_id,
+            proposal=proposal,
+            voter=voter,
+            choice=choice,
+            region_id=group[0],
+            organisation_type=group[1],
+        )
+        return vote, previous, group
+    raise ProposalActionError(_("Votre vote n'a pas pu être enregistré : réessayez."))
 
 
-def _move_tallies(vote, *, add=None, remove=None):
+def _counts_move(*, proposal, group, add, remove):
     """
-    Move the per-region and per-organisation-type tallies of `vote`'s proposal, in one
-    upsert (the same SQL on PostgreSQL and SQLite). The caller holds the row lock.
+    Move `proposal`'s counters, score and tallies in the database, if it is still
+    published. Returns its new (agree, mixed, disagree) counts, or None.
     """
     deltas = [int(choice == add) - int(choice == remove) for choice in Choice.values]
     # A new group's row can only come with an added vote: it is inserted with the
     # additions, and an existing row takes the deltas. (SQLite checks the inserted
     # values against the non-negative constraint before it looks for a conflict.)
     inserted = [max(delta, 0) for delta in deltas]
-    table = VoteTally._meta.db_table
+    region, organisation_type = group
+    counters = f"""
+        UPDATE {PROPOSAL} SET
+            agree_count = agree_count + %s,
+            mixed_count = mixed_count + %s,
+            disagree_count = disagree_count + %s,
+            vote_count = vote_count + %s,
+            score = wilson_lower_bound(
+                agree_count + %s, mixed_count + %s, disagree_count + %s
+            )
+        WHERE id = %s AND status = %s
+        RETURNING id, agree_count, mixed_count, disagree_count
+    """  # noqa: S608 - the table name is the model's, values are parameters
+    counters_params = [*deltas, sum(deltas), *deltas, proposal.pk, Status.PUBLISHED]
+    upsert = f"""
+        ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
+            agree_count = {TALLY}.agree_count + %s,
+            mixed_count = {TALLY}.mixed_count + %s,
+            disagree_count = {TALLY}.disagree_count + %s
+    """  # noqa: S608 - as above
+    groups = [TallyDimension.REGION, region or "", TallyDimension.ORGANISATION_TYPE]
+    groups += [organisation_type]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""
+                WITH moved AS ({counters}), tallied AS (
+                    INSERT INTO {TALLY} (proposal_id, dimension, key, agree_count,
+                                         mixed_count, disagree_count)
+                    SELECT moved.id, grouped.dimension, grouped.key, %s, %s, %s
+                    FROM moved CROSS JOIN (VALUES (%s, %s), (%s, %s))
+                        AS grouped (dimension, key)
+                    WHERE true
+                    {upsert}
+                )
+                SELECT agree_count, mixed_count, disagree_count FROM moved
+                """,  # noqa: S608 - as above
+                [*counters_params, *inserted, *groups, *deltas],
+            )
+            return cursor.fetchone()
+        cursor.execute(counters, counters_params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
         cursor.execute(
             f"""
-            INSERT INTO {table}
-                (proposal_id, dimension, key, agree_count, mixed_count, disagree_count)
+            INSERT INTO {TALLY} (proposal_id, dimension, key, agree_count,
+                                 mixed_count, disagree_count)
             VALUES (%s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s)
-            ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
-                agree_count = {table}.agree_count + %s,
-                mixed_count = {table}.mixed_count + %s,
-                disagree_count = {table}.disagree_count + %s
-            """,  # noqa: S608 - the table name is the model's, values are parameters
+            {upsert}
+            """,  # noqa: S608 - as above
             [
-                *(vote.proposal_id, TallyDimension.REGION, vote.region_id or ""),
-                *inserted,
-                *(vote.proposal_id, TallyDimension.ORGANISATION_TYPE),
-                *(vote.organisation_type, *inserted),
+                *(proposal.pk, *groups[:2], *inserted),
+                *(proposal.pk, *groups[2:], *inserted),
                 *deltas,
             ],
-        )  # fmt: skip
-    if add is None:
-        # A removed vote may leave a group with no vote: its row goes, so that every
-        # tally counts at least one vote.
-        VoteTally.objects.filter(
-            proposal_id=vote.proposal_id, agree_count=0, mixed_count=0, disagree_count=0
-        ).delete()
+        )
+        return row[1:]
 
 
 def participation_record(*, consultation, user):
@@ -87,38 +249,41 @@ def participation_record(*, consultation, user):
 def vote_cast(*, proposal, voter, choice):
     """
     Set `voter`'s vote on `proposal` to `choice` (a `Choice` value), or remove it when
-    `choice` is None. Returns the vote, or None once removed.
-
-    The proposal's row is locked, so concurrent votes on it (a double click, a second
-    tab) are applied one after the other, and the counters and tallies always equal the
-    vote rows.
+    `choice` is None. Returns the vote, or None once removed; `proposal`'s counters
+    and `my_vote` are set to what the database now holds.
     """
-    proposal = locked_proposal(proposal)
+    if proposal.status != Status.PUBLISHED:
+        proposal.refresh_from_db(fields=["status"])  # published since it was read?
     refuse_if(permissions.vote_refusal(voter, proposal))
-
-    vote = Vote.objects.filter(proposal=proposal, voter=voter).first()
-    previous = vote.choice if vote else None
-    if choice == previous:
-        return vote
-    if vote is None:
-        vote = Vote.objects.create(
-            proposal=proposal,
-            voter=voter,
-            choice=choice,
-            region_id=voter.region_id,
-            organisation_type=voter.organisation_type,
+    vote, previous, group = _vote_write(proposal=proposal, voter=voter, choice=choice)
+    if choice != previous:
+        counts = _counts_move(
+            proposal=proposal, group=group, add=choice, remove=previous
         )
-        participation_record(
-            consultation=proposal.question.trajectory.consultation, user=voter
-        )
-    elif choice is None:
-        vote.delete()
-    else:
-        vote.choice = choice
-        vote.save(update_fields=["choice", "updated_at"])
-    _move_counters(proposal.pk, add=choice, remove=previous)
-    _move_tallies(vote, add=choice, remove=previous)
-    return vote if choice is not None else None
+        if counts is None:
+            # Closed to votes since it was read (withdrawn, rejected): the vote written
+            # above is rolled back with this exception.
+            fresh = Proposal.objects.select_related(
+                "question__trajectory__consultation"
+            ).get(pk=proposal.pk)
+            refuse_if(permissions.vote_refusal(voter, fresh))
+            raise ProposalActionError(
+                _("Cette proposition n'est pas ouverte aux votes.")
+            )
+        if choice is None:
+            # A removed vote may leave a group with no vote: its row goes, so that every
+            # tally counts at least one vote.
+            VoteTally.objects.filter(
+                proposal_id=proposal.pk,
+                agree_count=0,
+                mixed_count=0,
+                disagree_count=0,
+            ).delete()
+        proposal.agree_count, proposal.mixed_count, proposal.disagree_count = counts
+        proposal.vote_count = sum(counts)
+        proposal.score = wilson_lower_bound(*counts)
+    proposal.my_vote = choice
+    return vote
 
 
 @transaction.atomic

@@ -118,9 +118,7 @@ def vote(request, pk):
         messages.error(request, str(error))
         return redirect(back)
     if _wants_json(request):
-        proposal = selectors.with_voter_choice(
-            Proposal.objects.filter(pk=pk), request.user
-        ).get()
+        # `vote_cast` set the proposal's counters and `my_vote` from the database.
         html = render_to_string(
             "proposals/includes/vote_block.html",
             {"proposal": proposal, "can_vote": True, "next_url": back},

@@ -1,0 +1,143 @@
+"""
+A vote is a few SQL statements (docs/performance.md, "Votes in few statements"): the
+vote row, then one statement for the counters, score and tallies. Counted on the whole
+JSON request the page's script sends, once the session is in the cache.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from proposals import services
+from proposals.models import Choice, Proposal, Status, Vote
+from proposals.ranking import wilson_lower_bound
+from proposals.selectors import proposal_counter_drift, vote_tally_drift
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+
+def vote_request_max_statements():
+    """The whole request: the account, the proposal, then the vote's own statements
+    (on SQLite, which has no data-modifying CTE, two more)."""
+    return 5 if connection.vendor == "postgresql" else 7
+
+
+def statements(queries):
+    """The statements a request sent, transaction control aside."""
+    return [
+        q["sql"]
+        for q in queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+@pytest.fixture
+def voting(client, participant, published_proposal):
+    client.force_login(participant)
+    url = reverse("vote", args=[published_proposal.pk])
+
+    def counted(choice):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                url, {"choice": choice}, HTTP_ACCEPT="application/json"
+            )
+        assert response.status_code == 200, response.content
+        return statements(queries)
+
+    return counted
+
+
+def test_a_first_vote_takes_at_most_five_statements(voting, published_proposal):
+    sent = voting("agree")
+    assert len(sent) <= vote_request_max_statements(), sent
+    assert Vote.objects.get(proposal=published_proposal).choice == "agree"
+
+
+def test_a_changed_vote_takes_at_most_five_statements(voting, published_proposal):
+    voting("agree")
+    sent = voting("disagree")
+    assert len(sent) <= vote_request_max_statements(), sent
+    published_proposal.refresh_from_db()
+    assert (published_proposal.agree_count, published_proposal.disagree_count) == (0, 1)
+
+
+def test_a_removed_vote_takes_at_most_five_statements(voting, published_proposal):
+    voting("mixed")
+    sent = voting("")
+    assert len(sent) <= vote_request_max_statements(), sent
+    assert not Vote.objects.exists()
+
+
+def test_the_counters_are_never_read_into_python_to_be_written_back(
+    voting, published_proposal
+):
+    """The proposal is read once, by the view, before the vote: one statement then
+    moves its counters and score, and the answer shows what that statement returned."""
+    voting("agree")
+    sent = voting("mixed")
+    reads = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT")]
+    assert sum('FROM "proposals_proposal"' in sql for sql in reads) == 1
+
+
+def test_the_stored_score_is_the_python_score_exactly(published_proposal):
+    """The database's `wilson_lower_bound` and `ranking.wilson_lower_bound` agree to
+    the last bit, so that a recount (`vote_counters_repair`) changes no order."""
+    for choice in ["agree", "agree", "mixed", "disagree", "agree", "mixed", "agree"]:
+        services.vote_cast(
+            proposal=published_proposal, voter=UserFactory(), choice=choice
+        )
+    stored = Proposal.objects.get(pk=published_proposal.pk)
+    assert stored.score == wilson_lower_bound(4, 2, 1)
+    assert published_proposal.score == stored.score
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT wilson_lower_bound(0, 0, 0), wilson_lower_bound(1, 0, 0)"
+        )
+        assert cursor.fetchone() == (0.0, wilson_lower_bound(1, 0, 0))
+
+
+def test_the_json_answer_shows_the_counts_the_database_holds(
+    client, participant, published_proposal
+):
+    for choice in ["agree", "mixed"]:
+        services.vote_cast(
+            proposal=published_proposal, voter=UserFactory(), choice=choice
+        )
+    client.force_login(participant)
+    response = client.post(
+        reverse("vote", args=[published_proposal.pk]),
+        {"choice": "agree"},
+        HTTP_ACCEPT="application/json",
+    )
+    html = response.json()["html"]
+    assert "2 d&#x27;accord" in html or "2 d'accord" in html
+    assert "1 mitigé" in html.lower()
+
+
+def test_a_vote_on_a_proposal_withdrawn_since_it_was_read_is_refused_and_not_kept(
+    published_proposal, participant
+):
+    """The page was read while the proposal was published; its author withdrew it
+    before the vote arrived: nothing of the vote stays."""
+    read_before = Proposal.objects.select_related(
+        "question__trajectory__consultation"
+    ).get(pk=published_proposal.pk)
+    Proposal.objects.filter(pk=published_proposal.pk).update(status=Status.WITHDRAWN)
+    with pytest.raises(services.ProposalActionError, match="retirée"):
+        services.vote_cast(proposal=read_before, voter=participant, choice=Choice.AGREE)
+    assert not Vote.objects.exists()
+    assert not participant.participations.exists()
+    assert Proposal.objects.get(pk=published_proposal.pk).vote_count == 0
+
+
+def test_a_vote_removed_to_the_last_of_its_group_leaves_no_empty_tally(
+    published_proposal, participant
+):
+    services.vote_cast(proposal=published_proposal, voter=participant, choice="agree")
+    services.vote_cast(proposal=published_proposal, voter=participant, choice=None)
+    assert not published_proposal.tallies.exists()
+    assert not proposal_counter_drift().exists()
+    assert not vote_tally_drift()
