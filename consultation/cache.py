@@ -8,6 +8,7 @@ only move counts: an entry is fresh for `settings.RESULTS_CACHE_SECONDS`; past t
 next reader still gets it, and it is recomputed after that reader's response (`cached`).
 """
 
+import contextlib
 import logging
 import time
 from threading import local
@@ -111,17 +112,17 @@ def cached(name, consultation_id, compute):
         if time.time() < fresh_until or not _take_lock(key):
             return value
         if getattr(_pending, "refreshes", None) is not None:
-            _pending.refreshes.append((key, _refresher(key, compute)))
+            _pending.refreshes.append((key, _refresher(name, key, compute)))
             return value  # the reader does not wait: refreshed after its response
         # Outside a request (a command, or a refresh computing what it depends on):
         # the fresh value, now.
         try:
-            return _store(key, compute())
+            return _store(key, _counted(name, compute))
         finally:
             cache.delete(_lock_key(key))
     if _take_lock(key):
         try:
-            return _store(key, compute())
+            return _store(key, _counted(name, compute))
         finally:
             cache.delete(_lock_key(key))
     deadline = time.monotonic() + COLD_WAIT_SECONDS
@@ -132,7 +133,26 @@ def cached(name, consultation_id, compute):
         if cache.get(_lock_key(key)) is None:
             break  # nobody computes it any more (or no cache to wait on)
         time.sleep(0.05)
-    return _store(key, compute())
+    return _store(key, _counted(name, compute))
+
+
+def computations(name):
+    """How many times `cached(name, …)` computed its value, on every worker sharing the
+    cache, since the cache was last cleared (`manage.py bench` counts a stampede's)."""
+    return cache.get(_computations_key(name)) or 0
+
+
+def _computations_key(name):
+    return f"computations:{name}"
+
+
+def _counted(name, compute):
+    value = compute()
+    key = _computations_key(name)
+    cache.add(key, 0, timeout=None)
+    with contextlib.suppress(ValueError):  # evicted between the two calls: lost
+        cache.incr(key)
+    return value
 
 
 def _lock_key(key):
@@ -153,13 +173,13 @@ def _store(key, value):
     return value
 
 
-def _refresher(key, compute):
+def _refresher(name, key, compute):
     language = translation.get_language()
 
     def refresh():
         try:
             with translation.override(language):
-                _store(key, compute())
+                _store(key, _counted(name, compute))
         except Exception:
             # After the response: nobody to tell but the log; the stale entry stays.
             logger.exception("Refreshing %s failed", key)

@@ -1,6 +1,11 @@
 """The benchmark tools on small data: `seed_bench` and the pieces of `bench`."""
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from io import StringIO
 from pathlib import Path
 from statistics import median
@@ -8,11 +13,12 @@ from statistics import median
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
+from pytest_django.live_server_helper import LiveServer
 
 from benchmarks.management.commands.bench import Command as Bench
 from consultation.models import Consultation, User
-from proposals.models import Participation, Proposal, Vote
+from proposals.models import ModerationEvent, Participation, Proposal, Vote
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from tests.factories import UserFactory
 
@@ -80,7 +86,7 @@ def test_bench_measures_every_page_and_its_queries():
     }  # fmt: skip
     counts = bench._query_counts(pages)
     for name, figures in counts.items():
-        if name not in ("ceiling", "vote"):
+        if name not in ("ceiling", "vote", "vote_hot"):
             assert 0 < figures["cold"] <= 12, name
             assert figures["warm"] <= figures["cold"], name
     assert counts["results"]["warm"] < counts["results"]["cold"]
@@ -138,3 +144,99 @@ def test_the_vote_script_sessions_and_csrf_tokens_really_vote(tmp_path):
     )
     assert response.status_code == 200
     assert response.json()["choice"] == "mixed"
+
+
+def test_the_consultation_day_mix_reads_hundreds_of_addresses_that_all_answer():
+    seed()
+    member = Bench()._busiest_participant()
+    anonymous, logged_in = Bench()._mix_paths(Consultation.objects.current())
+    assert len(set(anonymous)) >= 200
+    reader, participant = Client(), Client()
+    participant.force_login(member)
+    for path in anonymous[::7]:
+        assert reader.get(path).status_code == 200, path
+    for path in logged_in[::5]:
+        assert participant.get(path).status_code == 200, path
+
+
+class Decisions:
+    """A stop signal for `_decide_until` that lets `count` decisions through."""
+
+    def __init__(self, count):
+        self.left = count
+
+    def wait(self, seconds):
+        self.left -= 1
+        return self.left < 0
+
+
+def test_the_mix_moderator_rejects_and_publishes_back_and_leaves_all_published():
+    from benchmarks.management.commands.bench import _bench_moderator, _decide_until
+
+    seed()
+    consultation = Consultation.objects.current()
+    published = Proposal.objects.filter(status="published").count()
+    decisions = []
+    _decide_until(consultation, _bench_moderator(), Decisions(5), decisions)
+    assert decisions == ["ok"] * 5
+    events = ModerationEvent.objects.order_by("pk").values_list("action", flat=True)
+    assert list(events) == ["rejected", "published"] * 3
+    assert Proposal.objects.filter(status="published").count() == published
+
+
+def test_the_memory_of_each_worker_is_read_from_proc():
+    parent = subprocess.Popen(  # a master with one worker, as gunicorn's
+        [
+            sys.executable, "-c",
+            "import subprocess, sys, time; "
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(20)']); "
+            "time.sleep(20)",
+        ]
+    )  # fmt: skip
+    try:
+        for _ in range(50):
+            memory = Bench()._worker_memory(parent)
+            if memory:
+                break
+            time.sleep(0.1)
+        assert len(memory) == 1 and 1 < memory[0] < 200
+    finally:
+        for pid in (
+            Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        ):
+            os.kill(int(pid), signal.SIGKILL)
+        parent.kill()
+        parent.wait()
+
+
+@pytest.fixture
+def served():
+    """The site on a live server speaking plain HTTP on 127.0.0.1 (its middleware
+    reads the settings once, when it starts): the options `bench` would pass."""
+    with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
+        server = LiveServer("127.0.0.1")
+        yield {"port": server.url.rsplit(":", 1)[1]}
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_exports_are_checked_gzipped_and_conditional(served):
+    seed()
+    pages = Bench()._pages(Consultation.objects.current())
+    port = served
+    exports = Bench()._exports(port, pages)
+    for name in ("open_data_json", "open_data_csv"):
+        assert exports[name]["conditional_status"] == 304
+        assert exports[name]["gzip_bytes"] < exports[name]["bytes"] / 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_stampede_of_cold_readers_is_measured_with_its_computations(served):
+    seed()
+    pages = Bench()._pages(Consultation.objects.current())
+    port = served
+    stampede = Bench()._stampede(port, pages, readers=8)
+    assert stampede["results"]["computations"] == {"results": 1, "results-body": 1}
+    assert stampede["home"]["computations"] == {"figures": 1}
+    assert stampede["open_data_json"]["computations"] == {"open-data-json": 1}
+    assert stampede["results"]["readers"] == 8

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from consultation.cache import RefreshAfterResponseMiddleware, cached
+from consultation.cache import RefreshAfterResponseMiddleware, cached, computations
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,17 @@ def test_a_stampede_of_32_cold_readers_triggers_one_computation():
         thread.join()
     assert compute.runs == 1
     assert values == ["value 1"] * 32
+    # What `bench` reads across workers to count a stampede's computations.
+    assert computations("stampede") == 1
+
+
+def test_computations_are_counted_per_name_and_survive_a_cleared_entry():
+    cached("counted", 1, Counter())
+    cached("counted", 1, Counter())  # fresh: not computed again
+    assert computations("counted") == 1
+    cached("counted", 2, Counter())  # another consultation: another key
+    assert computations("counted") == 2
+    assert computations("never computed") == 0
 
 
 def in_a_request(view):

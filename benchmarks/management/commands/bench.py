@@ -4,44 +4,116 @@ page with wrk from a separate process, and report requests per second, latencies
 queries per request and throughput as a share of a constant view's (the ceiling, which
 no cache answers). Each page is measured anonymous, and the pages of people who take
 part again logged in (`*_logged_in`, a real session: the participant with the most
-votes), against a constant view behind the same session and account lookup.
+votes), against a constant view behind the same session and account lookup. Then: the
+exports gzipped and conditional (304), votes spread over many proposals and on one hot
+proposal, a stampede of cold readers (how many computations it triggered, counted
+across workers), the consultation-day mix (anonymous and logged-in readers over hundreds
+of addresses and votes at once, while a moderator decides every 2 s), and each worker's
+memory at the end.
 
 Needs `wrk` on the PATH (Debian: `apt-get install wrk`) and data (`seed_bench`).
 The last line printed is one JSON object with every figure, so runs can be compared.
 """
 
+import gzip
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from consultation.cache import computations
 from consultation.models import Consultation, User
-from proposals.models import Proposal, Vote
+from consultation.roles import MODERATORS_GROUP
+from proposals import services
+from proposals.models import Proposal, Status, Vote
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from trajectories.models import Theme, Trajectory
 
 from .seed_bench import BENCH_DOMAIN
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+# During the consultation-day mix, a moderator decides this often.
+DECISION_SECONDS = 2
+
+
+def _get(url, headers):
+    """GET `url`: its status, headers and body (a 304 is an answer, not an error)."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        if error.code != 304:
+            raise
+        return error.code, error.headers, b""
+
+
+def _bench_moderator():
+    """The moderator of the mix: a staff account of the bench's domain."""
+    moderator, _created = User.objects.get_or_create(
+        email=f"moderation@{BENCH_DOMAIN}",
+        defaults={"is_staff": True, "organisation": "", "organisation_type": ""},
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return moderator
+
+
+def _decide_until(consultation, moderator, stop, decisions):
+    """Every DECISION_SECONDS until `stop`: reject a published proposal, then publish it
+    back at the next decision (a moderator's day). Appends "ok" or the error to
+    `decisions`; whatever it rejected is published again before it returns."""
+    candidates = iter(
+        Proposal.objects.public_in(consultation)
+        .filter(status=Status.PUBLISHED)
+        .order_by("vote_count", "pk")[:200]
+    )
+    rejected = []
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    ):
+        while not stop.wait(DECISION_SECONDS):
+            try:
+                if rejected:
+                    services.proposal_publish(
+                        proposal=rejected.pop(), moderator=moderator
+                    )
+                else:
+                    proposal = next(candidates)
+                    services.proposal_reject(
+                        proposal=proposal,
+                        moderator=moderator,
+                        reason="Décision du banc d'essai.",
+                    )
+                    rejected.append(proposal)
+                decisions.append("ok")
+            except Exception as error:  # noqa: BLE001 - reported in the JSON
+                decisions.append(repr(error))
+        for proposal in rejected:
+            services.proposal_publish(proposal=proposal, moderator=moderator)
 
 
 class Command(BaseCommand):
@@ -67,21 +139,32 @@ class Command(BaseCommand):
         logged_in = self._logged_in_pages(pages)
         queries = self._query_counts(pages)
         queries.update(self._query_counts(logged_in, member=member))
-        cookie = f"{settings.SESSION_COOKIE_NAME}={self._session(member)}"
+        cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={self._session(member)}"}
         self.stdout.write(
             f"Benchmarking {consultation.title!r} on {connection.vendor}…"
         )
         vote_proposals = self._vote_targets(consultation)
         with tempfile.TemporaryDirectory() as workdir:
             vote_script = self._vote_script(workdir, options["voters"], vote_proposals)
+            hot_script = self._vote_script(
+                workdir, options["voters"], vote_proposals[:1], name="hot.lua"
+            )
             server = self._serve(options)
             try:
                 results = {}
                 for name, url in pages.items():
                     results[name] = self._load(options, url)
                 for name, url in logged_in.items():
-                    results[name] = self._load(options, url, cookie=cookie)
+                    results[name] = self._load(options, url, headers=cookie)
+                exports = self._exports(options, pages)
+                for name, (url, headers) in self._export_loads(pages, exports).items():
+                    results[name] = self._load(options, url, headers=headers)
+                    queries[name] = queries[name.rsplit("_", 1)[0]]
                 results["vote"] = self._load(options, "/", script=vote_script)
+                results["vote_hot"] = self._load(options, "/", script=hot_script)
+                stampede = self._stampede(options, pages)
+                mix = self._mix(options, consultation, workdir, cookie, vote_script)
+                memory = self._worker_memory(server)
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=30)
@@ -89,7 +172,19 @@ class Command(BaseCommand):
             {p.pk for p in proposal_counter_drift().filter(pk__in=vote_proposals)}
             | (vote_tally_drift() & set(vote_proposals))
         )
-        self._report(consultation, results, queries, drift, options)
+        self._report(
+            consultation,
+            results,
+            queries,
+            drift,
+            options,
+            extra={
+                "exports": exports,
+                "stampede": stampede,
+                "mix": mix,
+                "worker_rss_mb": memory,
+            },
+        )
 
     # --- What to measure ------------------------------------------------------------
 
@@ -184,7 +279,8 @@ class Command(BaseCommand):
                     client.get(url)
                 counts[name] = {"cold": len(cold), "warm": len(warm)}
         if member is None:
-            counts["vote"] = {"cold": None, "warm": None}
+            for name in ("vote", "vote_hot"):
+                counts[name] = {"cold": None, "warm": None}
         return counts
 
     def _vote_targets(self, consultation):
@@ -195,7 +291,7 @@ class Command(BaseCommand):
         others = list(published.order_by("?").values_list("pk", flat=True)[:480])
         return sorted(set(popular + others))
 
-    def _vote_script(self, workdir, voters, proposals):
+    def _vote_script(self, workdir, voters, proposals, name="vote.lua"):
         """A wrk script whose requests are votes by logged-in bench participants."""
         accounts = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by(
             "pk"
@@ -208,7 +304,7 @@ class Command(BaseCommand):
             "{SESSIONS}",
             "{" + ", ".join(f'{{"{s}", "{c}"}}' for s, c in sessions) + "}",
         ).replace("{PROPOSALS}", "{" + ", ".join(map(str, proposals)) + "}")
-        path = Path(workdir) / "vote.lua"
+        path = Path(workdir) / name
         path.write_text(lua)
         return path
 
@@ -248,25 +344,206 @@ class Command(BaseCommand):
         server.kill()
         raise CommandError("gunicorn did not start.")
 
-    def _load(self, options, path, script=None, cookie=None):
+    def _load(self, options, path, script=None, headers=None):
         url = f"http://127.0.0.1:{options['port']}{path}"
-        headers = {"Cookie": cookie} if cookie else {}
+        headers = headers or {}
         # Warm-up: fills the caches and the workers' connections.
         for _ in range(3):
             if script is None:
-                request = urllib.request.Request(url, headers=headers)
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                    response.read()
-        command = [
-            "wrk", f"-t{options['threads']}", f"-c{options['connections']}",
+                _get(url, headers)
+        output = subprocess.run(  # noqa: S603 - wrk with our arguments
+            self._wrk(options, url, script, headers),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return self._figures(json.loads(output.strip().splitlines()[-1]))
+
+    def _wrk(self, options, url, script=None, headers=None, connections=None):
+        return [
+            "wrk", f"-t{options['threads']}",
+            f"-c{connections or options['connections']}",
             f"-d{options['duration']}s", "--timeout", "10s",
-            *(["-H", f"Cookie: {cookie}"] if cookie else []),
+            *[arg for name, value in (headers or {}).items()
+              for arg in ("-H", f"{name}: {value}")],
             "-s", str(script or SCRIPTS / "report.lua"), url,
         ]  # fmt: skip
-        output = subprocess.run(  # noqa: S603 - wrk with our arguments
-            command, capture_output=True, text=True, check=True
-        ).stdout
-        figures = json.loads(output.strip().splitlines()[-1])
+
+    # --- Exports, stampede, the consultation-day mix, memory ------------------------
+
+    def _exports(self, options, pages):
+        """Each export gzipped for a client that accepts it, and a 304 for one that
+        has it already: checked once, sizes recorded."""
+        checked = {}
+        for name in ("open_data_json", "open_data_csv"):
+            url = f"http://127.0.0.1:{options['port']}{pages[name]}"
+            _status, plain_headers, plain = _get(url, {})
+            _status, headers, gzipped = _get(url, {"Accept-Encoding": "gzip"})
+            if headers.get("Content-Encoding") != "gzip":
+                raise CommandError(
+                    f"{url} is not gzipped for a client that accepts it."
+                )
+            if gzip.decompress(gzipped) != plain:
+                raise CommandError(f"{url}: its gzip is not the plain file.")
+            etag = plain_headers.get("ETag")
+            status, _headers, _body = _get(url, {"If-None-Match": etag or "-"})
+            if status != 304:
+                raise CommandError(f"{url} answered {status} to a conditional GET.")
+            checked[name] = {
+                "bytes": len(plain),
+                "gzip_bytes": len(gzipped),
+                "etag": etag,
+                "conditional_status": status,
+            }
+        return checked
+
+    def _export_loads(self, pages, exports):
+        return {
+            **{
+                f"{name}_gzip": (pages[name], {"Accept-Encoding": "gzip"})
+                for name in exports
+            },
+            "open_data_json_304": (
+                pages["open_data_json"],
+                {"If-None-Match": exports["open_data_json"]["etag"]},
+            ),
+        }
+
+    def _stampede(self, options, pages, readers=32):
+        """Cold caches, then `readers` anonymous readers at once on each page that
+        reads a cached computation: its latencies and how many computations it
+        triggered, counted across the workers (`consultation.cache.computations`)."""
+        measured = {}
+        targets = {
+            "home": (pages["home"], ["figures"]),
+            "results": (pages["results"], ["results", "results-body"]),
+            "open_data_json": (pages["open_data_json"], ["open-data-json"]),
+        }
+        for name, (path, computed) in targets.items():
+            url = f"http://127.0.0.1:{options['port']}{path}"
+            cache.clear()
+            started = time.monotonic()
+            _get(url, {})
+            alone_ms = (time.monotonic() - started) * 1000
+            cache.clear()
+            barrier = threading.Barrier(readers)
+
+            def read(url=url, barrier=barrier):
+                barrier.wait()
+                started = time.monotonic()
+                _get(url, {})
+                return (time.monotonic() - started) * 1000
+
+            with ThreadPoolExecutor(max_workers=readers) as pool:
+                latencies = sorted(pool.map(lambda _: read(), range(readers)))
+            measured[name] = {
+                "cold_alone_ms": round(alone_ms, 1),
+                "readers": readers,
+                "p50_ms": round(latencies[len(latencies) // 2], 1),
+                "max_ms": round(latencies[-1], 1),
+                "computations": {key: computations(key) for key in computed},
+            }
+        return measured
+
+    def _mix(self, options, consultation, workdir, cookie, vote_script):
+        """The consultation day: anonymous readers over hundreds of addresses, logged-in
+        readers, and votes, all at once, while a moderator rejects or publishes a
+        proposal every `DECISION_SECONDS`."""
+        anonymous, logged_in = self._mix_paths(consultation)
+        scripts = {}
+        for name, paths in (("anonymous", anonymous), ("logged_in", logged_in)):
+            script = Path(workdir) / f"mix_{name}.lua"
+            script.write_text(
+                (SCRIPTS / "paths.lua.template")
+                .read_text()
+                .replace("{PATHS}", "{" + ", ".join(f'"{p}"' for p in paths) + "}")
+            )
+            scripts[name] = script
+        base = f"http://127.0.0.1:{options['port']}/"
+        runs = {
+            "anonymous": self._wrk(options, base, scripts["anonymous"], connections=4),
+            "logged_in": self._wrk(
+                options, base, scripts["logged_in"], cookie, connections=2
+            ),
+            "votes": self._wrk(options, base, vote_script, connections=2),
+        }
+        moderator = _bench_moderator()
+        stop = threading.Event()
+        decisions = []
+
+        def decide():
+            try:
+                _decide_until(consultation, moderator, stop, decisions)
+            finally:
+                connections.close_all()  # this thread's own connection
+
+        decider = threading.Thread(target=decide)
+        processes = {
+            name: subprocess.Popen(  # noqa: S603 - wrk with our arguments
+                command, stdout=subprocess.PIPE, text=True
+            )
+            for name, command in runs.items()
+        }
+        decider.start()
+        try:
+            outputs = {
+                name: process.communicate()[0] for name, process in processes.items()
+            }
+        finally:
+            stop.set()
+            decider.join()
+        mix = {
+            name: self._figures(json.loads(output.strip().splitlines()[-1]))
+            for name, output in outputs.items()
+        }
+        mix["addresses"] = {"anonymous": len(anonymous), "logged_in": len(logged_in)}
+        mix["decisions"] = len([d for d in decisions if d == "ok"])
+        mix["decision_errors"] = [d for d in decisions if d != "ok"]
+        return mix
+
+    def _mix_paths(self, consultation):
+        trajectories = list(
+            Trajectory.objects.filter(consultation=consultation).order_by("number")
+        )
+        themes = Theme.objects.filter(consultation=consultation)
+        proposals = list(
+            Proposal.objects.public_in(consultation)
+            .order_by("?")
+            .values_list("pk", flat=True)[:150]
+        )
+        listing = [
+            trajectory.get_absolute_url() + query
+            for trajectory in trajectories
+            for query in ("", "?page=2", "?page=3", "?sort=best", "?sort=best&page=2")
+        ]
+        anonymous = [
+            reverse("home"),
+            reverse("results"),
+            reverse("open_data"),
+            *(theme.get_absolute_url() for theme in themes),
+            *listing,
+            *(reverse("proposal_detail", args=[pk]) for pk in proposals),
+        ]
+        logged_in = [
+            reverse("home"),
+            reverse("results"),
+            reverse("my_space"),
+            *listing[:: len(listing) // 20 or 1],
+            *(reverse("proposal_detail", args=[pk]) for pk in proposals[:40]),
+        ]
+        return anonymous, logged_in
+
+    def _worker_memory(self, server):
+        """Resident memory of each gunicorn worker (MB), read from /proc."""
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        memory = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kilobytes = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            memory.append(round(kilobytes / 1024, 1))
+        return memory
+
+    def _figures(self, figures):
         seconds = figures["duration_us"] / 1e6
         return {
             "rps": round(figures["requests"] / seconds, 1),
@@ -279,7 +556,7 @@ class Command(BaseCommand):
 
     # --- Reporting ------------------------------------------------------------------
 
-    def _report(self, consultation, results, queries, drift, options):
+    def _report(self, consultation, results, queries, drift, options, extra):
         ceilings = {
             False: results["ceiling"]["rps"] or 1,
             True: results["ceiling_logged_in"]["rps"] or 1,
@@ -293,7 +570,7 @@ class Command(BaseCommand):
         for name, figures in results.items():
             figures["queries"] = queries[name]["cold"]
             figures["queries_cached"] = queries[name]["warm"]
-            ceiling = ceilings[name.endswith("_logged_in") or name == "vote"]
+            ceiling = ceilings[name.endswith("_logged_in") or name.startswith("vote")]
             figures["share_of_ceiling"] = round(figures["rps"] / ceiling, 3)
             shown = "-" if figures["queries"] is None else figures["queries"]
             self.stdout.write(
@@ -309,13 +586,34 @@ class Command(BaseCommand):
             "proposals": proposals.count(),
             "votes": sum(proposals.values_list("vote_count", flat=True)),
             "participants": User.objects.filter(
-                email__endswith=f"@{BENCH_DOMAIN}"
+                email__endswith=f"@{BENCH_DOMAIN}", is_staff=False
             ).count(),
             "workers": options["workers"],
             "connections": options["connections"],
             "duration_s": options["duration"],
             "vote_counter_drift": drift,
             "pages": results,
+            **extra,
         }
+        for name, figures in extra["stampede"].items():
+            self.stdout.write(
+                f"Stampede on {name}: alone cold {figures['cold_alone_ms']} ms; "
+                f"{figures['readers']} cold readers at once: p50 {figures['p50_ms']} "
+                f"ms, max {figures['max_ms']} ms, "
+                f"computations {figures['computations']}."
+            )
+        mix = extra["mix"]
+        for name in ("anonymous", "logged_in", "votes"):
+            figures = mix[name]
+            self.stdout.write(
+                f"Mix, {name}: {figures['rps']} req/s, p50 {figures['p50_ms']} ms, "
+                f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, "
+                f"{figures['errors']} errors."
+            )
+        self.stdout.write(
+            f"Mix: {mix['decisions']} moderation decisions "
+            f"({len(mix['decision_errors'])} failed); workers' memory "
+            f"{extra['worker_rss_mb']} MB."
+        )
         self.stdout.write(f"Counter drift after the vote run: {drift} proposal(s).")
         self.stdout.write(json.dumps(summary))
