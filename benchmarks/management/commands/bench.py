@@ -448,7 +448,7 @@ class Command(BaseCommand):
     def _mix(self, options, consultation, workdir, cookie, vote_script):
         """The consultation day: anonymous readers over hundreds of addresses, logged-in
         readers, and votes, all at once, while a moderator rejects or publishes a
-        proposal every `DECISION_SECONDS`."""
+        proposal every `DECISION_SECONDS`; each address is read once before."""
         anonymous, logged_in = self._mix_paths(consultation)
         scripts = {}
         for name, paths in (("anonymous", anonymous), ("logged_in", logged_in)):
@@ -460,6 +460,10 @@ class Command(BaseCommand):
             )
             scripts[name] = script
         base = f"http://127.0.0.1:{options['port']}/"
+        # A consultation day starts with warm caches: each address read once.
+        for paths, headers in ((anonymous, {}), (logged_in, cookie)):
+            for path in paths:
+                _get(base + path.lstrip("/"), headers)
         runs = {
             "anonymous": self._wrk(options, base, scripts["anonymous"], connections=4),
             "logged_in": self._wrk(
