@@ -3,10 +3,13 @@ Whole pages for anonymous readers, served from the cache.
 
 A visitor without an account sees the same page as every other such visitor (in their
 language, with their order of proposals, one of `SHUFFLE_BUCKETS`): the rendered page is
-kept for `RESULTS_CACHE_SECONDS` with the content versions it depends on, and served
-while they are unchanged (`consultation.cache.content_changed`): every change stales
-the pages over a whole consultation; a decision on a proposal leaves the pages of other
-trajectories and proposals, which declare what they show (`depends_on`), in the cache. A
+fresh for `RESULTS_CACHE_SECONDS` with the content versions it depends on, and served
+while they are unchanged (`consultation.cache.content_changed`). Past its freshness
+(votes moved its counts) it is still served, for up to `PAGE_STALE_SECONDS`, to every
+reader at once, and one request renders it again after its response is sent. Every
+change of content stales the pages over a whole consultation at once; a decision on a
+proposal leaves the pages of other trajectories and proposals, which declare what they
+show (`depends_on`), in the cache. A
 request with a session or flash messages (the cookies that make a page personal) or a
 page holding a form token is never cached; other cookies (an analytics or consent
 cookie, say) change nothing on a page and are ignored.
@@ -17,7 +20,9 @@ order). Anything else is served from the database and not kept, so that made-up 
 strings cannot fill the cache.
 """
 
+import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -31,6 +36,12 @@ SHUFFLE_COOKIE = "ordre"
 SHUFFLE_SALT = "consultation.page_cache.shuffle"
 SHUFFLE_BUCKETS = 16
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
+# How long a page outlives its freshness, served while it is rendered again.
+PAGE_STALE_SECONDS = 10 * 60
+# How long one request may hold the right to render a stale page again.
+REFRESH_LOCK_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def shuffle_bucket(request):
@@ -113,8 +124,30 @@ class AnonymousPageCacheMiddleware:
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "hit"
+            if time.time() >= stored.get("fresh_until", 0) and cache.add(
+                f"{base_key}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS
+            ):
+                # Past its freshness (only counts moved: a change of content makes
+                # it a miss above): this reader gets it at once, and the page is
+                # rendered again once the response is sent.
+                response["X-Page-Cache"] = "stale"
+                response._resource_closers.append(
+                    lambda: self._refresh(request, base_key)
+                )
             return remember_shuffle_bucket(request, response)
+        return remember_shuffle_bucket(request, self._render(request, base_key))
 
+    def _refresh(self, request, base_key):
+        try:
+            self._render(request, base_key).close()
+        except Exception:
+            # After the response: nobody to tell but the log; the stale copy stays.
+            logger.exception("Refreshing the page %s failed", base_key)
+        finally:
+            cache.delete(f"{base_key}:refreshing")
+
+    def _render(self, request, base_key):
+        """The page from the view, kept when it may be."""
         # The versions as they are before the page reads anything: a change during its
         # rendering makes the stored copy stale at once rather than wrongly current.
         request.page_versions_at_start = content_versions([SITE, STRUCTURE])
@@ -129,8 +162,9 @@ class AnonymousPageCacheMiddleware:
                 ],
                 "depends": getattr(request, "page_depends", None)
                 or {SITE: request.page_versions_at_start[SITE]},
+                "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
             }
-            timeout = settings.RESULTS_CACHE_SECONDS
+            timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
             if hasattr(request, "shuffle_bucket"):
                 cache.set_many(
                     {
@@ -141,7 +175,7 @@ class AnonymousPageCacheMiddleware:
                 )
             else:
                 cache.set(base_key, entry, timeout)
-        return remember_shuffle_bucket(request, response)
+        return response
 
     def _cacheable(self, request, response):
         control = response.get("Cache-Control", "")

@@ -23,60 +23,74 @@ from .pages import consultation_or_404
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _open_data_response(request, prepared, content_type, disposition):
-    """A prepared export (`consultation.downloads`): ETag, 304, gzip when accepted."""
-    response = prepared_response(request, prepared, content_type=content_type)
-    response["Content-Disposition"] = disposition
+def _export(request, consultation, name, build, *, content_type, filename, **kwargs):
+    """A prepared export (`consultation.downloads`): ETag, 304, gzip when accepted.
+    `filename` set: downloaded under that name; else shown in the browser."""
+
+    def prepare():
+        return prepared_file(build(), **kwargs)
+
+    prepared = cached(name, consultation.pk, prepare)
+    response = prepared_response(
+        request, prepared, content_type=content_type, rebuild=prepare
+    )
+    response["Content-Disposition"] = filename
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _dated_download(request, consultation, prepared, content_type, extension):
+def _inline(name):
+    return f'inline; filename="{name}"'
+
+
+def _dated(kind, consultation, extension):
     """Saved as a file whose name says which consultation and which day."""
-    name = f"propositions-{consultation.slug}-{timezone.localdate():%Y-%m-%d}"
-    return _open_data_response(
-        request, prepared, content_type, f'attachment; filename="{name}.{extension}"'
-    )
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    return f'attachment; filename="{kind}-{consultation.slug}-{day}.{extension}"'
+
+
+def _json(document):
+    return json.dumps(document, ensure_ascii=False)
 
 
 @require_GET
 def open_data_json(request, slug=None):
     consultation = consultation_or_404(slug)
-    prepared = cached(
+    return _export(
+        request,
+        consultation,
         "open-data-json",
-        consultation.pk,
-        lambda: prepared_file(
-            json.dumps(opendata.consultation_document(consultation), ensure_ascii=False)
-        ),
-    )
-    return _open_data_response(
-        request, prepared, "application/json", 'inline; filename="consultation.json"'
+        lambda: _json(opendata.consultation_document(consultation)),
+        content_type="application/json",
+        filename=_inline("consultation.json"),
     )
 
 
 @require_GET
 def open_data_csv(request, slug=None):
     consultation = consultation_or_404(slug)
-    prepared = cached(
+    return _export(
+        request,
+        consultation,
         "open-data-csv",
-        consultation.pk,
-        lambda: prepared_file(opendata.proposals_csv(consultation)),
-    )
-    return _dated_download(
-        request, consultation, prepared, "text/csv; charset=utf-8", "csv"
+        lambda: opendata.proposals_csv(consultation),
+        content_type="text/csv; charset=utf-8",
+        filename=_dated("propositions", consultation, "csv"),
     )
 
 
 @require_GET
 def open_data_xlsx(request, slug=None):
     consultation = consultation_or_404(slug)
-    prepared = cached(
+    return _export(
+        request,
+        consultation,
         "open-data-xlsx",
-        consultation.pk,
-        # A workbook is a zip already: no gzip on top.
-        lambda: prepared_file(opendata.proposals_xlsx(consultation), compress=False),
+        lambda: opendata.proposals_xlsx(consultation),
+        content_type=XLSX_TYPE,
+        filename=_dated("propositions", consultation, "xlsx"),
+        compress=False,  # a workbook is a zip already: no gzip on top
     )
-    return _dated_download(request, consultation, prepared, XLSX_TYPE, "xlsx")
 
 
 class OpenDataView(TemplateView):

@@ -13,7 +13,7 @@ from statistics import median
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from benchmarks.management.commands.bench import Command as Bench
@@ -149,14 +149,30 @@ def test_the_vote_script_sessions_and_csrf_tokens_really_vote(tmp_path):
 def test_the_consultation_day_mix_reads_hundreds_of_addresses_that_all_answer():
     seed()
     member = Bench()._busiest_participant()
-    anonymous, logged_in = Bench()._mix_paths(Consultation.objects.current())
+    anonymous, logged_in, listings = Bench()._mix_paths(Consultation.objects.current())
     assert len(set(anonymous)) >= 200
+    assert listings < set(anonymous)
     reader, participant = Client(), Client()
     participant.force_login(member)
     for path in anonymous[::7]:
         assert reader.get(path).status_code == 200, path
     for path in logged_in[::5]:
         assert participant.get(path).status_code == 200, path
+
+
+def test_the_orders_cookies_are_the_sites_own():
+    """Each signed cookie the mix sends gives its list order, as a visitor's does."""
+    from benchmarks.management.commands.bench import _order_cookies
+    from consultation.page_cache import SHUFFLE_BUCKETS, shuffle_bucket
+
+    cookies = _order_cookies()
+    assert len(cookies) == SHUFFLE_BUCKETS
+    for bucket, cookie in enumerate(cookies):
+        name, value = cookie.split("=", 1)
+        request = RequestFactory().get("/")
+        request.COOKIES[name] = value
+        assert shuffle_bucket(request) == bucket
+        assert not request.shuffle_bucket_is_new
 
 
 class Decisions:

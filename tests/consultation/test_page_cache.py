@@ -238,3 +238,40 @@ def test_a_proposal_moved_to_another_trajectory_leaves_both_lists_at_once(
         )
     assert proposal.text not in reader.get(before).content.decode()
     assert proposal.text in reader.get(after).content.decode()
+
+
+def test_a_page_past_its_freshness_is_served_at_once_then_rendered_again(
+    proposal, settings
+):
+    """Votes moved its counts: every reader still gets the page without waiting, and
+    the one that found it stale has it rendered again after its response."""
+    settings.RESULTS_CACHE_SECONDS = 0  # every kept page is past its freshness
+    url = proposal.get_absolute_url()
+    kept = Client().get(url)
+    services.vote_cast(proposal=proposal, voter=UserFactory(), choice="agree")
+    # Served as it was kept; the test client closes the response as a server does
+    # once it is sent, which renders the page again.
+    stale = Client().get(url)
+    assert stale["X-Page-Cache"] == "stale"
+    assert stale.content == kept.content
+    assert "1 vote," not in stale.content.decode()
+    # Its response closed, the page was rendered again: the next reader sees the vote.
+    fresh = Client().get(url)
+    assert fresh["X-Page-Cache"] in ("hit", "stale")
+    assert "1 vote," in fresh.content.decode()
+
+
+def test_a_stale_page_is_rendered_again_by_one_request_at_a_time(proposal, settings):
+    from django.core.cache import cache
+
+    settings.RESULTS_CACHE_SECONDS = 0
+    url = proposal.get_absolute_url()
+    Client().get(url)
+    # Another request is rendering it (it holds the lock): readers get the stale copy
+    # and none of them renders it too.
+    refreshing = f"page:fr:testserver:{url}:refreshing"
+    cache.add(refreshing, 1)
+    responses = [Client().get(url) for _ in range(3)]
+    assert [r["X-Page-Cache"] for r in responses] == ["hit"] * 3
+    cache.delete(refreshing)
+    assert Client().get(url)["X-Page-Cache"] == "stale"

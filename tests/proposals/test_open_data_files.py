@@ -6,12 +6,14 @@ once for the clients that accept it.
 
 import gzip
 import json
+import pickle
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from consultation.downloads import LOCAL_COPIES, file_bytes, prepared_file
 from proposals import services
 from tests.factories import ProposalFactory, UserFactory
 
@@ -73,3 +75,32 @@ def test_the_workbook_is_not_compressed_twice(exports):
     response = Client().get(exports["xlsx"], headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response
     assert response.content[:2] == b"PK"
+
+
+def test_what_the_cache_keeps_of_a_file_is_small_and_its_bytes_are_apart():
+    data = ("Une ligne de données ouvertes\n" * 5000).encode()
+    prepared = prepared_file(data)
+    assert len(pickle.dumps(prepared)) < 500  # what a conditional GET reads
+    assert prepared.size == len(data)
+    assert file_bytes(prepared, gzipped=False) == data
+    assert gzip.decompress(file_bytes(prepared, gzipped=True)) == data
+
+
+def test_a_worker_keeps_a_copy_of_the_last_files_it_sent():
+    data = b"id,text\n1,Une proposition\n"
+    prepared = prepared_file(data)
+    cache.clear()  # the shared cache lost them: this worker still has its copy
+    assert file_bytes(prepared, gzipped=False) == data
+    for n in range(LOCAL_COPIES):  # its copy is pushed out by newer files
+        prepared_file(f"autre fichier {n}".encode(), compress=False)
+    cache.clear()
+    assert file_bytes(prepared, gzipped=False) is None
+
+
+def test_an_export_whose_bytes_left_every_cache_is_built_again(exports):
+    first = Client().get(exports["csv"])
+    for n in range(LOCAL_COPIES):
+        prepared_file(f"autre fichier {n}".encode(), compress=False)
+    cache.delete_many([f"file:{first['ETag'].strip(chr(34))}:raw"])
+    again = Client().get(exports["csv"])
+    assert again.status_code == 200 and again.content == first.content

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
+from django.core import signing
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -47,6 +48,7 @@ from django.urls import reverse
 
 from consultation.cache import computations
 from consultation.models import Consultation, User
+from consultation.page_cache import SHUFFLE_BUCKETS, SHUFFLE_COOKIE, SHUFFLE_SALT
 from consultation.roles import MODERATORS_GROUP
 from proposals import services
 from proposals.models import Proposal, Status, Vote
@@ -70,6 +72,19 @@ def _get(url, headers):
         if error.code != 304:
             raise
         return error.code, error.headers, b""
+
+
+def _lua_list(strings):
+    return "{" + ", ".join(f'"{string}"' for string in strings) + "}"
+
+
+def _order_cookies():
+    """The cookie of each of the lists' orders, signed as the site signs them."""
+    signer = signing.get_cookie_signer(salt=SHUFFLE_COOKIE + SHUFFLE_SALT)
+    return [
+        f"{SHUFFLE_COOKIE}={signer.sign(str(bucket))}"
+        for bucket in range(SHUFFLE_BUCKETS)
+    ]
 
 
 def _bench_moderator():
@@ -314,8 +329,8 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY")
-            or secrets.token_hex(32),
+            # The bench's own key: the orders' cookies it signs are the server's.
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_BENCHMARKS": "1",
             "DJANGO_BENCH_CEILING": "1",
@@ -377,18 +392,21 @@ class Command(BaseCommand):
         checked = {}
         for name in ("open_data_json", "open_data_csv"):
             url = f"http://127.0.0.1:{options['port']}{pages[name]}"
-            _status, plain_headers, plain = _get(url, {})
-            _status, headers, gzipped = _get(url, {"Accept-Encoding": "gzip"})
+            # A refresh may bring a new version between two requests: the three
+            # requests are made again until they see the same one.
+            for _attempt in range(5):
+                _status, plain_headers, plain = _get(url, {})
+                _status, headers, gzipped = _get(url, {"Accept-Encoding": "gzip"})
+                etag = plain_headers.get("ETag")
+                status, _headers, _body = _get(url, {"If-None-Match": etag or "-"})
+                if headers.get("ETag") == etag and status == 304:
+                    break
+            else:
+                raise CommandError(f"{url} answered {status} to a conditional GET.")
             if headers.get("Content-Encoding") != "gzip":
-                raise CommandError(
-                    f"{url} is not gzipped for a client that accepts it."
-                )
+                raise CommandError(f"{url} is not gzipped for a client asking it.")
             if gzip.decompress(gzipped) != plain:
                 raise CommandError(f"{url}: its gzip is not the plain file.")
-            etag = plain_headers.get("ETag")
-            status, _headers, _body = _get(url, {"If-None-Match": etag or "-"})
-            if status != 304:
-                raise CommandError(f"{url} answered {status} to a conditional GET.")
             checked[name] = {
                 "bytes": len(plain),
                 "gzip_bytes": len(gzipped),
@@ -449,21 +467,31 @@ class Command(BaseCommand):
         """The consultation day: anonymous readers over hundreds of addresses, logged-in
         readers, and votes, all at once, while a moderator rejects or publishes a
         proposal every `DECISION_SECONDS`; each address is read once before."""
-        anonymous, logged_in = self._mix_paths(consultation)
+        anonymous, logged_in, listings = self._mix_paths(consultation)
+        orders = _order_cookies()
         scripts = {}
-        for name, paths in (("anonymous", anonymous), ("logged_in", logged_in)):
+        for name, paths, cookies in (
+            ("anonymous", anonymous, orders),
+            ("logged_in", logged_in, []),
+        ):
             script = Path(workdir) / f"mix_{name}.lua"
             script.write_text(
                 (SCRIPTS / "paths.lua.template")
                 .read_text()
-                .replace("{PATHS}", "{" + ", ".join(f'"{p}"' for p in paths) + "}")
+                .replace("{PATHS}", _lua_list(paths))
+                .replace("{COOKIES}", _lua_list(cookies))
             )
             scripts[name] = script
         base = f"http://127.0.0.1:{options['port']}/"
-        # A consultation day starts with warm caches: each address read once.
-        for paths, headers in ((anonymous, {}), (logged_in, cookie)):
-            for path in paths:
-                _get(base + path.lstrip("/"), headers)
+        # A consultation day starts with warm caches: each address read once, each
+        # list in each order.
+        reads = [(path, {}) for path in anonymous if path not in listings]
+        reads += [(path, {"Cookie": order}) for path in listings for order in orders]
+        reads += [(path, cookie) for path in logged_in]
+        with ThreadPoolExecutor(max_workers=options["connections"]) as pool:
+            list(
+                pool.map(lambda read: _get(base + read[0].lstrip("/"), read[1]), reads)
+            )
         runs = {
             "anonymous": self._wrk(options, base, scripts["anonymous"], connections=4),
             "logged_in": self._wrk(
@@ -535,7 +563,7 @@ class Command(BaseCommand):
             *listing[:: len(listing) // 20 or 1],
             *(reverse("proposal_detail", args=[pk]) for pk in proposals[:40]),
         ]
-        return anonymous, logged_in
+        return anonymous, logged_in, set(listing)
 
     def _worker_memory(self, server):
         """Resident memory of each gunicorn worker (MB), read from /proc."""
