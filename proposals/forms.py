@@ -10,7 +10,18 @@ from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
 from . import services
-from .models import AnswerState, Choice, Proposal, RejectionReason, Source, Status
+from .models import (
+    ARGUMENT_MAX_LENGTH,
+    ARGUMENT_MIN_LENGTH,
+    AnswerState,
+    Choice,
+    Proposal,
+    RejectionReason,
+    ReportReason,
+    Side,
+    Source,
+    Status,
+)
 from .selectors import Sort
 from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 
@@ -261,3 +272,50 @@ class AccountDeleteForm(forms.Form):
         ):
             raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
         return self.cleaned_data["password"]
+
+
+class ArgumentForm(forms.Form):
+    """An organisation's argument for or against a proposal."""
+
+    side = forms.ChoiceField(
+        label=_("Votre position"),
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez « Pour » ou « Contre ».")},
+    )
+    text = forms.CharField(
+        label=_("Votre argument"),
+        min_length=ARGUMENT_MIN_LENGTH,
+        max_length=ARGUMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Écrivez votre argument.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _(
+            "De %(min)s à %(max)s caractères, publié aussitôt au nom de votre "
+            "organisation."
+        ) % {"min": ARGUMENT_MIN_LENGTH, "max": ARGUMENT_MAX_LENGTH}
+
+
+class ArgumentReportForm(forms.Form):
+    """Why an argument is reported."""
+
+    reason = forms.ChoiceField(
+        label=_("Motif du signalement"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le motif du signalement.")},
+    )
+
+
+class ArgumentHideForm(forms.Form):
+    """The reason a moderator gives, and the author is mailed, for hiding arguments."""
+
+    reason = forms.CharField(
+        label=_("Motif du masquage"),
+        help_text=_("L'organisation autrice de l'argument reçoit ce motif par e-mail."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

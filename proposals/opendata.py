@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from consultation.models import Region
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-from .models import Proposal, Workshop
+from .models import Argument, Proposal, Workshop
 from .spreadsheets import sheet_row
 
 LICENCE = "Licence Ouverte 2.0"
@@ -40,6 +40,8 @@ CSV_COLUMNS = [
     ("workshops", None),  # the ids of its workshops, ";"-separated
     ("answer_state", "answer__state"),
     ("answer", "answer__text"),
+    ("arguments_for", "argument_for_count"),
+    ("arguments_against", "argument_against_count"),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -77,6 +79,8 @@ def consultation_document(consultation):
             "answer__state",
             "answer__text",
             "answer__answered_at",
+            "argument_for_count",
+            "argument_against_count",
         )
     )
     for row in rows:
@@ -93,6 +97,10 @@ def consultation_document(consultation):
                 },
                 "status": row["status"],
                 "workshops": workshops.get(row["pk"], []),
+                "arguments": {
+                    "for": row["argument_for_count"],
+                    "against": row["argument_against_count"],
+                },
                 "answer": {
                     "state": row["answer__state"],
                     "text": row["answer__text"],
@@ -156,6 +164,60 @@ def consultation_document(consultation):
             )
         ],
     }
+
+
+# The arguments export: each published argument of a proposal on record, with its
+# organisation's name and type (no personal data) and region.
+ARGUMENT_COLUMNS = [
+    ("id", "pk"),
+    ("proposal", "proposal_id"),
+    ("side", "side"),
+    ("text", "text"),
+    ("organisation", "organisation"),
+    ("organisation_type", "organisation_type"),
+    ("region", "region_id"),
+    ("created_at", "created_at"),
+]
+
+
+def _argument_rows(consultation):
+    return (
+        Argument.objects.published()
+        .filter(proposal__in=Proposal.objects.on_record_in(consultation))
+        .order_by("pk")
+        .values_list(*(field for _, field in ARGUMENT_COLUMNS))
+    )
+
+
+def arguments_document(consultation):
+    """The arguments as JSON: the consultation, then one object per argument."""
+    return {
+        "consultation": {"title": consultation.title, "slug": consultation.slug},
+        "licence": LICENCE,
+        "generated_at": timezone.now().isoformat(),
+        "arguments": [
+            {
+                **dict(zip((name for name, _ in ARGUMENT_COLUMNS), row, strict=True)),
+                "organisation_type": row[5] or None,
+                "created_at": row[7].isoformat(),
+            }
+            for row in _argument_rows(consultation).iterator(chunk_size=2000)
+        ],
+    }
+
+
+def arguments_csv(consultation):
+    """The arguments as CSV text: a header row, then one row per argument."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(name for name, _ in ARGUMENT_COLUMNS)
+    for row in _argument_rows(consultation).iterator(chunk_size=2000):
+        *values, created_at = (spreadsheet_safe(value) for value in row)
+        writer.writerow(
+            [value if value is not None else "" for value in values]
+            + [created_at.isoformat()]
+        )
+    return output.getvalue()
 
 
 def proposals_csv(consultation):
@@ -240,6 +302,14 @@ CSV_COLUMN_DESCRIPTIONS = {
           "partie), « not_adopted » (non retenue), ou vide."),
     ),
     "answer": (_("Texte de la réponse"), _("Le texte de la réponse officielle.")),
+    "arguments_for": (
+        _("Arguments pour"),
+        _("Nombre d'arguments « pour » publiés sur la proposition."),
+    ),
+    "arguments_against": (
+        _("Arguments contre"),
+        _("Nombre d'arguments « contre » publiés sur la proposition."),
+    ),
 }  # fmt: skip
 
 

@@ -194,3 +194,46 @@ def can_view_proposal(user, proposal):
     return user.is_authenticated and (
         proposal.author_id == user.pk or can_moderate_proposals(user)
     )
+
+
+def argument_refusal(user, proposal):
+    """Why `user` may not add an argument to `proposal`, or None: a confirmed
+    organisation, on a published proposal, while votes or contributions are open."""
+    if proposal.status != Status.PUBLISHED:
+        return _("On ne peut argumenter que sur une proposition publiée.")
+    consultation = proposal.question.trajectory.consultation
+    if refusal := opening_refusal(consultation) or closed_refusal(consultation):
+        return refusal
+    if not consultation.accepts_votes:
+        return _(
+            "Les arguments ne sont pas ouverts dans cette phase de la consultation."
+        )
+    return participation_refusal(user)
+
+
+def can_argue(user, proposal):
+    return argument_refusal(user, proposal) is None
+
+
+def report_refusal(user, argument):
+    """Why `user` may not report `argument`, or None: any active account but its
+    author's, once, while it is published."""
+    if not user.is_authenticated or not user.is_active:
+        return _("Connectez-vous pour signaler un argument.")
+    if argument.author_id == user.pk:
+        return _("Vous ne pouvez pas signaler votre propre argument.")
+    if not argument.is_published:
+        return _("Cet argument a déjà été masqué par la modération.")
+    return None
+
+
+def argument_moderation_refusal(user):
+    """Moderators of arguments: active staff allowed to change them."""
+    if not (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("proposals.change_argument")
+    ):
+        return _("Vous n'avez pas le droit de modérer les arguments.")
+    return None

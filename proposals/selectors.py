@@ -21,9 +21,11 @@ from consultation.models import Consultation
 
 from .models import (
     AnswerState,
+    Argument,
     Choice,
     Participation,
     Proposal,
+    Side,
     Source,
     Status,
     TallyDimension,
@@ -348,6 +350,25 @@ def account_data(*, user):
             .select_related("proposal")
             .order_by("pk")
         ],
+        "arguments": [
+            {
+                "proposal_id": argument.proposal_id,
+                "side": argument.side,
+                "text": argument.text,
+                "status": argument.status,
+                "hidden_reason": argument.hidden_reason or None,
+                "created_at": _iso(argument.created_at),
+            }
+            for argument in Argument.objects.filter(author=user).order_by("pk")
+        ],
+        "argument_reports": [
+            {
+                "argument_id": report.argument_id,
+                "reason": report.reason,
+                "created_at": _iso(report.created_at),
+            }
+            for report in user.argument_reports.order_by("pk")
+        ],
     }
 
 
@@ -437,11 +458,28 @@ def proposal_next_pending(after):
 
 def moderation_queue_summary():
     """How many proposals wait for moderation, and the oldest one (`first_pk`), with
-    the time it was submitted (`oldest`)."""
+    the time it was submitted (`oldest`); how many reported arguments (`arguments`)."""
     pending = Proposal.objects.filter(status=Status.PENDING)
     oldest = pending.order_by("created_at", "pk").values("pk", "created_at").first()
     return {
         "pending": pending.count() if oldest else 0,
         "oldest": oldest["created_at"] if oldest else None,
         "first_pk": oldest["pk"] if oldest else None,
+        "arguments": Argument.objects.to_review().count(),
     }
+
+
+def argument_columns(proposal):
+    """`proposal`'s published arguments in two columns, most recent first:
+    {"for": [...], "against": [...]} (one query)."""
+    columns = {Side.FOR: [], Side.AGAINST: []}
+    for argument in proposal.arguments.published().select_related("region"):
+        columns[argument.side].append(argument)
+    return {"for": columns[Side.FOR], "against": columns[Side.AGAINST]}
+
+
+def own_argument(proposal, user):
+    """`user`'s argument on `proposal`, published or hidden, or None."""
+    if not user.is_authenticated:
+        return None
+    return proposal.arguments.filter(author=user).first()

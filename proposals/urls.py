@@ -39,6 +39,16 @@ consultation_patterns = [
         views.open_data_xlsx,
         name="consultation_open_data_xlsx",
     ),
+    path(
+        "open-data/arguments.json",
+        views.open_data_arguments_json,
+        name="consultation_open_data_arguments_json",
+    ),
+    path(
+        "open-data/arguments.csv",
+        views.open_data_arguments_csv,
+        name="consultation_open_data_arguments_csv",
+    ),
 ]
 
 urlpatterns = [
@@ -71,6 +81,13 @@ urlpatterns = [
     ),
     path("propositions/<int:pk>/voter/", views.vote, name="vote"),
     path(
+        "propositions/<int:pk>/arguments/",
+        views.argument_create,
+        name="argument_create",
+    ),
+    path("arguments/<int:pk>/retirer/", views.argument_delete, name="argument_delete"),
+    path("arguments/<int:pk>/signaler/", views.argument_report, name="argument_report"),
+    path(
         "propositions/<int:pk>/retirer/",
         views.proposal_withdraw,
         name="proposal_withdraw",
@@ -91,5 +108,15 @@ urlpatterns = [
     path("open-data/consultation.json", views.open_data_json, name="open_data_json"),
     path("open-data/proposals.csv", views.open_data_csv, name="open_data_csv"),
     path("open-data/proposals.xlsx", views.open_data_xlsx, name="open_data_xlsx"),
+    path(
+        "open-data/arguments.json",
+        views.open_data_arguments_json,
+        name="open_data_arguments_json",
+    ),
+    path(
+        "open-data/arguments.csv",
+        views.open_data_arguments_csv,
+        name="open_data_arguments_csv",
+    ),
     path("open-data/", views.OpenDataView.as_view(), name="open_data"),
 ]

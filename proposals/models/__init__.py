@@ -2,6 +2,15 @@
 around them (moderation, tallies, workshops, official answers): one module each."""
 
 from .answers import Answer, AnswerState
+from .arguments import (
+    ARGUMENT_MAX_LENGTH,
+    ARGUMENT_MIN_LENGTH,
+    Argument,
+    ArgumentReport,
+    ArgumentStatus,
+    ReportReason,
+    Side,
+)
 from .choices import Choice, Source, Status, choice_counts, counters_non_negative
 from .moderation import ModerationAction, ModerationEvent, RejectionReason
 from .proposals import Proposal, ProposalQuerySet
@@ -10,8 +19,13 @@ from .votes import Vote, VoteQuerySet
 from .workshops import Workshop
 
 __all__ = [
+    "ARGUMENT_MAX_LENGTH",
+    "ARGUMENT_MIN_LENGTH",
     "Answer",
     "AnswerState",
+    "Argument",
+    "ArgumentReport",
+    "ArgumentStatus",
     "Choice",
     "ModerationAction",
     "ModerationEvent",
@@ -19,6 +33,8 @@ __all__ = [
     "Proposal",
     "ProposalQuerySet",
     "RejectionReason",
+    "ReportReason",
+    "Side",
     "Source",
     "Status",
     "TallyDimension",

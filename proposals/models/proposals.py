@@ -98,6 +98,13 @@ class Proposal(models.Model):
         _("pas d'accord"), default=0, editable=False
     )
     vote_count = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    # Its published arguments, kept by `services.arguments` with F() expressions.
+    argument_for_count = models.PositiveIntegerField(
+        _("arguments pour"), default=0, editable=False
+    )
+    argument_against_count = models.PositiveIntegerField(
+        _("arguments contre"), default=0, editable=False
+    )
     # The lower bound of the Wilson interval of the approval share (`ranking`), stored
     # so that "best ranked" is an indexed ORDER BY; `services.vote_cast` keeps it true.
     score = models.FloatField(_("score"), default=0.0, editable=False)
@@ -216,9 +223,10 @@ class Proposal(models.Model):
     @property
     def card_version(self):
         """
-        What a proposal's card shows that may change (its text, status, counts, answer,
-        author, region): the key of its cached fragments, which change with it. The
-        answer, region and author are read as the list loaded them (no query).
+        What a proposal's card shows that may change (its text, status, vote and
+        argument counts, answer, author, region): the key of its cached fragments,
+        which change with it. The answer, region and author are read as the list
+        loaded them (no query).
         """
         try:
             answer = self.answer
@@ -233,6 +241,8 @@ class Proposal(models.Model):
                 self.agree_count,
                 self.mixed_count,
                 self.disagree_count,
+                self.argument_for_count,
+                self.argument_against_count,
                 f"{answer.state}@{answer.answered_at.timestamp()}" if answer else "",
                 f"{author.organisation}:{author.organisation_verified}"
                 if author

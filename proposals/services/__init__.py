@@ -7,6 +7,7 @@ rule forbids the change.
 - `votes`: `vote_cast`, the only path that creates, changes or removes a vote;
 - `submissions`: an organisation submits or withdraws its proposals;
 - `moderation`: moderators publish or reject, each decision recorded;
+- `arguments`: arguments for and against, their reports and their moderation;
 - `accounts`: what happens to proposals and votes when an account is deleted.
 
 Workshop documents are imported by `proposals.imports`.
@@ -14,6 +15,14 @@ Workshop documents are imported by `proposals.imports`.
 
 from .accounts import account_delete
 from .answers import AnswerImportError, answers_import, answers_parse, proposal_answer
+from .arguments import (
+    argument_add,
+    argument_hide,
+    argument_keep,
+    argument_remove,
+    argument_report,
+    argument_text_refusal,
+)
 from .common import (
     PROPOSAL_MAX_LENGTH,
     PROPOSAL_MIN_LENGTH,
@@ -39,6 +48,12 @@ __all__ = [
     "WithdrawalNeedsConfirmation",
     "AnswerImportError",
     "account_delete",
+    "argument_add",
+    "argument_hide",
+    "argument_keep",
+    "argument_remove",
+    "argument_report",
+    "argument_text_refusal",
     "answers_import",
     "answers_parse",
     "proposal_answer",

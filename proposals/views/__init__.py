@@ -1,8 +1,11 @@
 """The proposals' pages and actions: `pages` shows, `participation` acts, `opendata`
 downloads."""
 
+from .arguments import argument_create, argument_delete, argument_report
 from .opendata import (
     OpenDataView,
+    open_data_arguments_csv,
+    open_data_arguments_json,
     open_data_csv,
     open_data_json,
     open_data_xlsx,
@@ -25,6 +28,11 @@ from .participation import (
 )
 
 __all__ = [
+    "open_data_arguments_csv",
+    "open_data_arguments_json",
+    "argument_create",
+    "argument_delete",
+    "argument_report",
     "AccountDeleteView",
     "ConsultationListView",
     "HomeView",

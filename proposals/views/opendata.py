@@ -93,6 +93,32 @@ def open_data_xlsx(request, slug=None):
     )
 
 
+@require_GET
+def open_data_arguments_json(request, slug=None):
+    consultation = consultation_or_404(slug)
+    return _export(
+        request,
+        consultation,
+        "open-data-arguments-json",
+        lambda: _json(opendata.arguments_document(consultation)),
+        content_type="application/json",
+        filename=_inline("arguments.json"),
+    )
+
+
+@require_GET
+def open_data_arguments_csv(request, slug=None):
+    consultation = consultation_or_404(slug)
+    return _export(
+        request,
+        consultation,
+        "open-data-arguments-csv",
+        lambda: opendata.arguments_csv(consultation),
+        content_type="text/csv; charset=utf-8",
+        filename=_dated("arguments", consultation, "csv"),
+    )
+
+
 class OpenDataView(TemplateView):
     """What the exports hold, field by field, their licence and where they are."""
 

@@ -19,7 +19,7 @@ from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
 
 from .. import permissions, results, selectors
-from ..forms import ProposalFilterForm, ProposalForm
+from ..forms import ArgumentForm, ProposalFilterForm, ProposalForm
 from ..fragments import FragmentStore, card_key, summary_key
 from ..models import Workshop
 from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
@@ -197,8 +197,13 @@ class ProposalDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         vote_refusal = permissions.vote_refusal(user, self.object)
+        argument_refusal = permissions.argument_refusal(user, self.object)
         return super().get_context_data(
             canonical_path=self.object.get_absolute_url(),
+            arguments=selectors.argument_columns(self.object),
+            own_argument=selectors.own_argument(self.object, user),
+            argument_refusal=argument_refusal,
+            argument_form=kwargs.pop("argument_form", None) or ArgumentForm(),
             breakdowns=results.tally_breakdowns(self.object.tallies.all()),
             can_vote=vote_refusal is None,
             vote_refusal=vote_refusal,

@@ -43,11 +43,27 @@ def with_workshop_and_answer(proposal):
     return proposal
 
 
+def with_arguments(proposal):
+    """The proposal with an argument for and one against."""
+    from proposals import services
+    from tests.factories import UserFactory
+
+    for side, text in (
+        ("for", "Elle relie les acteurs du territoire entre eux."),
+        ("against", "Elle duplique des dispositifs qui existent déjà."),
+    ):
+        services.argument_add(
+            proposal=proposal, author=UserFactory(), side=side, text=text
+        )
+    return proposal
+
+
 def public_paths(world):
     from synthesis.services import synthesis_build
 
     slug = world["consultation"].slug
     answered = with_workshop_and_answer(world["proposals"][1])
+    argued = with_arguments(world["proposals"][0])
     synthesis_build(world["consultation"])
     return {
         "synthesis": f"/consultations/{slug}/synthese/",
@@ -62,7 +78,7 @@ def public_paths(world):
         "trajectory": world["trajectory"].get_absolute_url(),
         "trajectory_filtered": world["trajectory"].get_absolute_url()
         + "?sort=best&source=online",
-        "proposal": world["proposals"][0].get_absolute_url(),
+        "proposal": argued.get_absolute_url(),
         "results": "/resultats/",
         "accessibility": "/pages/accessibilite/",
         "legal_notice": "/pages/mentions-legales/",
@@ -117,9 +133,12 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
             if violations:
                 failures[f"{name}@{width}"] = violations
         log_in(page, live_server.url, "axe@exemple.fr")
+        argument = world["proposals"][0].arguments.first()
         for name, path in {
             **LOGGED_IN_PATHS,
             "trajectory_voter": world["trajectory"].get_absolute_url(),
+            "proposal_argument_form": world["proposals"][0].get_absolute_url(),
+            "argument_report": f"/arguments/{argument.pk}/signaler/",
         }.items():
             violations = scan(page, f"{live_server.url}{path}")
             REPORT[f"{name}@{width}"] = len(violations)

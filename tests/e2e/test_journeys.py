@@ -187,3 +187,41 @@ def test_a_lost_vote_request_falls_back_to_the_form_with_the_chosen_button(
         "aria-pressed", "true"
     )
     assert Vote.objects.get(proposal=target, voter=voter).choice == "disagree"
+
+
+def test_an_argument_given_then_reported(browser, live_server, world):
+    """An organisation gives its argument « contre » without JavaScript's help; another
+    reads it in the right column and reports it; it waits in the admin's queue."""
+    from proposals.models import Argument
+
+    base = live_server.url
+    proposal = world["proposals"][2]
+    author = UserFactory(email="argument@exemple.fr", organisation="Mutuelle du Débat")
+    page = browser.new_context(locale="fr-FR").new_page()
+    log_in(page, base, author.email)
+    page.goto(f"{base}{proposal.get_absolute_url()}")
+    form = page.locator("form.argument-form")
+    form.get_by_label("Contre").check()
+    form.get_by_label("Votre argument").fill(
+        "Les moyens manquent déjà pour les dispositifs existants."
+    )
+    form.get_by_role("button", name="Publier mon argument").click()
+    expect(page.get_by_text("Votre argument est publié.")).to_be_visible()
+    column = page.locator(".argument-column-against")
+    expect(column).to_contain_text("Les moyens manquent déjà")
+    expect(column).to_contain_text("Mutuelle du Débat")
+    expect(page.locator("form.argument-form")).to_have_count(0)
+
+    reader = UserFactory(email="lectrice@exemple.fr")
+    other = browser.new_context(locale="fr-FR").new_page()
+    log_in(other, base, reader.email)
+    other.goto(f"{base}{proposal.get_absolute_url()}")
+    other.locator(".argument-column-against").get_by_role(
+        "link", name="Signaler cet argument"
+    ).click()
+    other.get_by_label("Hors sujet").check()
+    other.get_by_role("button", name="Signaler").click()
+    expect(other.get_by_text("examinera cet argument")).to_be_visible()
+    argument = Argument.objects.get(proposal=proposal)
+    assert list(Argument.objects.to_review()) == [argument]
+    assert argument.reports.get().reporter == reader

@@ -59,6 +59,9 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
             ("proposals", f"{verb}_rejectionreason")
             for verb in ("view", "add", "change", "delete")
         },
+        ("proposals", "view_argument"),
+        ("proposals", "change_argument"),
+        ("proposals", "view_argumentreport"),
     }
 
 

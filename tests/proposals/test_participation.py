@@ -410,6 +410,28 @@ def test_my_data_downloads_everything_about_the_account(client, member, question
     assert [(v["proposal_id"], v["choice"]) for v in data["votes"]] == [
         (other.pk, "mixed")
     ]
+    assert data["arguments"] == []
+
+
+def test_my_data_has_my_arguments_and_my_reports(client, member, question):
+    other = ProposalFactory(question=question)
+    services.argument_add(
+        proposal=other, author=member, side="against", text="Mon argument contre elle."
+    )
+    theirs = services.argument_add(
+        proposal=other,
+        author=UserFactory(),
+        side="for",
+        text="Leur argument pour elle.",
+    )
+    services.argument_report(argument=theirs, reporter=member, reason="off_topic")
+    data = json.loads(client.get(reverse("my_data")).content)
+    assert [(a["proposal_id"], a["side"], a["text"]) for a in data["arguments"]] == [
+        (other.pk, "against", "Mon argument contre elle.")
+    ]
+    assert [(r["argument_id"], r["reason"]) for r in data["argument_reports"]] == [
+        (theirs.pk, "off_topic")
+    ]
 
 
 def test_deleting_an_account_keeps_the_published_results_and_removes_the_rest(

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from consultation.models import Consultation, Phase
 from proposals import permissions, services
-from proposals.models import Proposal, Status, Vote
+from proposals.models import Argument, Proposal, Status, Vote
 from proposals.ranking import RANKING_MIN_VOTES
 from tests.factories import ProposalFactory, UserFactory, cast_votes
 
@@ -293,3 +293,47 @@ def test_the_services_raise_the_refusal_that_the_pages_show(
             author=people[who], question=question, text="Une idée assez longue ici."
         )
     assert str(voting.value) == str(submitting.value) == refusal
+
+
+ARGUE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_arguing(client, proposal, moderator, role, status):
+    """Any confirmed organisation argues on a published proposal, its author's too;
+    never anonymous visitors nor moderators (no organisation)."""
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    response = client.post(
+        reverse("argument_create", args=[proposal.pk]),
+        {"side": "for", "text": "Un argument de la matrice des droits."},
+    )
+    allowed = (role, status) in ARGUE_ALLOWED
+    assert Argument.objects.filter(proposal=proposal).exists() is allowed
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    elif allowed:
+        assert response.status_code == 302
+    else:
+        assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reporting_an_argument(client, proposal, moderator, role):
+    """Any account but the argument's author reports it; anonymous visitors log in."""
+    set_status(proposal, Status.PUBLISHED)
+    argument = services.argument_add(
+        proposal=proposal,
+        author=proposal.author,
+        side="against",
+        text="Un argument de l'autrice, à signaler.",
+    )
+    act_as(client, role, proposal, moderator)
+    response = client.post(
+        reverse("argument_report", args=[argument.pk]), {"reason": "spam"}
+    )
+    reported = argument.reports.exists()
+    assert reported is (role in ("other", "moderator"))
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))

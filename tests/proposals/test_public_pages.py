@@ -575,6 +575,7 @@ def test_the_json_export_follows_the_contract(client, site):
         "status": "published",  # added later: the contract's keys stay as they were
         "workshops": [],
         "answer": None,
+        "arguments": {"for": 0, "against": 0},
     }
     from_workshop = next(p for p in proposals if p["id"] == workshop.pk)
     assert (from_workshop["region"], from_workshop["organisation_type"]) == (None, None)
@@ -589,7 +590,10 @@ def test_the_csv_export_follows_the_contract(client, site):
         "region", "organisation_type", "agree", "mixed", "disagree",
     ]  # fmt: skip
     # Added later, at the end.
-    assert rows[0][12:] == ["status", "workshops", "answer_state", "answer"]
+    assert rows[0][12:] == [
+        "status", "workshops", "answer_state", "answer",
+        "arguments_for", "arguments_against",
+    ]  # fmt: skip
     assert len(rows) == 11
     ids = [int(row[0]) for row in rows[1:]]
     assert ids == sorted(ids)
@@ -612,6 +616,8 @@ def test_the_csv_export_follows_the_contract(client, site):
         "",
         "",
         "",
+        "0",
+        "0",
     ]
 
 

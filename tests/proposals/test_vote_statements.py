@@ -18,7 +18,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-
 def vote_request_max_statements():
     """The whole request: the account, the proposal, then the vote's own statements
     (on SQLite, which has no data-modifying CTE, two more)."""

@@ -268,7 +268,8 @@ class Command(BaseCommand):
             "question_id", "text", "fingerprint", "source", "author_id", "region_id",
             "organisation_type", "status", "moderation_reason", "created_at",
             "updated_at", "published_at", "agree_count", "mixed_count",
-            "disagree_count", "vote_count", "score",
+            "disagree_count", "vote_count", "score", "argument_for_count",
+            "argument_against_count",
         ]  # fmt: skip
         rows = (
             (
@@ -276,6 +277,7 @@ class Command(BaseCommand):
                 p["author"], p["region"], p["type"], "published", "", now, now, now,
                 p["counts"]["agree"], p["counts"]["mixed"], p["counts"]["disagree"],
                 sum(p["counts"].values()), wilson_lower_bound(*p["counts"].values()),
+                0, 0,
             )
             for p in proposals
         )  # fmt: skip

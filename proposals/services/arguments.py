@@ -1,0 +1,156 @@
+"""
+Arguments for and against proposals: an organisation adds one (published at once) or
+takes it back, any account reports one, a moderator hides one (its author is told) or
+keeps it. The proposal's argument counters move in the same transaction, with F()
+expressions, so that they always equal its published arguments.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultation.cache import content_changed
+from consultation.mail import mail_after_commit
+from consultation.text import visible_text
+
+from .. import permissions
+from ..models import (
+    ARGUMENT_MAX_LENGTH,
+    ARGUMENT_MIN_LENGTH,
+    Argument,
+    ArgumentReport,
+    ArgumentStatus,
+    Proposal,
+    ReportReason,
+    Side,
+)
+from .common import ProposalActionError, refuse_if
+
+
+def argument_text_refusal(text):
+    """Why `text` (normalised) cannot be an argument, or None."""
+    if len(text) < ARGUMENT_MIN_LENGTH:
+        return _("Un argument compte au moins %(min)s caractères.") % {
+            "min": ARGUMENT_MIN_LENGTH
+        }
+    if len(text) > ARGUMENT_MAX_LENGTH:
+        return _("Un argument compte au plus %(max)s caractères.") % {
+            "max": ARGUMENT_MAX_LENGTH
+        }
+    return None
+
+
+def _count_field(side):
+    return "argument_for_count" if side == Side.FOR else "argument_against_count"
+
+
+def _counted(argument, delta):
+    """Move `argument`'s proposal's counter of its side by `delta`, and let every
+    page that shows the proposal show it."""
+    field = _count_field(argument.side)
+    Proposal.objects.filter(pk=argument.proposal_id).update(**{field: F(field) + delta})
+    trajectory = argument.proposal.question.trajectory
+    content_changed(
+        trajectory.consultation_id,
+        trajectories=[trajectory.pk],
+        proposals=[argument.proposal_id],
+    )
+
+
+@transaction.atomic
+def argument_add(*, proposal, author, side, text):
+    """Publish `author`'s argument `side` (a `Side` value) on `proposal`."""
+    refuse_if(permissions.argument_refusal(author, proposal))
+    if side not in Side.values:
+        raise ProposalActionError(_("Choisissez « Pour » ou « Contre »."))
+    text = visible_text(text or "")
+    refuse_if(argument_text_refusal(text))
+    try:
+        with transaction.atomic():
+            argument = Argument.objects.create(
+                proposal=proposal,
+                author=author,
+                side=side,
+                text=text,
+                organisation=author.organisation,
+                organisation_type=author.organisation_type,
+                region_id=author.region_id,
+            )
+    except IntegrityError:
+        raise ProposalActionError(
+            _("Votre organisation a déjà donné un argument sur cette proposition.")
+        ) from None
+    _counted(argument, +1)
+    return argument
+
+
+@transaction.atomic
+def argument_remove(*, argument, author):
+    """`author` takes back their argument (hidden ones stay, with their reason)."""
+    if argument.author_id != author.pk:
+        raise ProposalActionError(_("Seule l'organisation autrice peut le retirer."))
+    deleted, _rows = Argument.objects.filter(
+        pk=argument.pk, status=ArgumentStatus.PUBLISHED
+    ).delete()
+    if deleted:
+        _counted(argument, -1)
+
+
+@transaction.atomic
+def argument_report(*, argument, reporter, reason):
+    """`reporter` reports `argument` for `reason` (a `ReportReason` value), once."""
+    refuse_if(permissions.report_refusal(reporter, argument))
+    if reason not in ReportReason.values:
+        raise ProposalActionError(_("Choisissez le motif du signalement."))
+    _report, created = ArgumentReport.objects.get_or_create(
+        argument=argument, reporter=reporter, defaults={"reason": reason}
+    )
+    if not created:
+        raise ProposalActionError(_("Vous avez déjà signalé cet argument."))
+
+
+def _locked(argument):
+    return (
+        Argument.objects.select_for_update(of=("self",))
+        .select_related("proposal__question__trajectory", "author")
+        .get(pk=argument.pk)
+    )
+
+
+@transaction.atomic
+def argument_hide(*, argument, moderator, reason):
+    """Hide a published argument with a reason its author is mailed."""
+    refuse_if(permissions.argument_moderation_refusal(moderator))
+    reason = visible_text(reason or "")
+    if not reason:
+        raise ProposalActionError(_("Un masquage doit être motivé."))
+    argument = _locked(argument)
+    if not argument.is_published:
+        raise ProposalActionError(_("Cet argument est déjà masqué."))
+    argument.status = ArgumentStatus.HIDDEN
+    argument.hidden_reason = reason
+    argument.reviewed_at = timezone.now()
+    argument.save(update_fields=["status", "hidden_reason", "reviewed_at"])
+    _counted(argument, -1)
+    author = argument.author
+    if author is not None and author.email:
+        mail_after_commit(
+            template="proposals/email/argument_hidden",
+            context={
+                "argument": argument,
+                "author": author,
+                "link": settings.SITE_URL + argument.proposal.get_absolute_url(),
+            },
+            recipient=author.email,
+            language=author.language,
+        )
+    return argument
+
+
+@transaction.atomic
+def argument_keep(*, argument, moderator):
+    """The reports of `argument` were looked at: it stays published."""
+    refuse_if(permissions.argument_moderation_refusal(moderator))
+    Argument.objects.filter(pk=argument.pk).update(reviewed_at=timezone.now())
