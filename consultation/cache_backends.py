@@ -68,6 +68,43 @@ class FailSafeRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call("clear", fallback=lambda: False)
 
+    # Counters in a Redis hash (`consultation.exposures`), beyond Django's cache API.
+
+    def hash_increment(self, key, fields):
+        """Add one to each of `fields` in the hash `key`, in one round trip."""
+
+        def increment():
+            pipeline = self.get_client(key, write=True).pipeline(transaction=False)
+            for field in fields:
+                pipeline.hincrby(key, field, 1)
+            pipeline.execute()
+
+        return self._guarded(increment, fallback=lambda: None)
+
+    def hash_set_aside(self, key, aside):
+        """Move the hash `key` to `aside` (unless a previous one waits there) and
+        return what `aside` holds, {field: count}."""
+
+        def set_aside():
+            client = self.get_client(key, write=True)
+            if client.exists(key):
+                client.renamenx(key, aside)
+            return {
+                int(field): int(count) for field, count in client.hgetall(aside).items()
+            }
+
+        return self._guarded(set_aside, fallback=dict)
+
+    def _guarded(self, function, *, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback()
+        try:
+            return function()
+        except RedisError as error:
+            logger.warning("Cache unavailable (%s): serving without it.", error)
+            type(self)._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            return fallback()
+
 
 class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):

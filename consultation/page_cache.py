@@ -31,6 +31,7 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from .cache import SITE, STRUCTURE, content_versions
+from .exposures import exposures_add
 
 SHUFFLE_COOKIE = "ordre"
 SHUFFLE_SALT = "consultation.page_cache.shuffle"
@@ -124,6 +125,7 @@ class AnonymousPageCacheMiddleware:
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "hit"
+            exposures_add(stored.get("exposed"))
             if time.time() >= stored.get("fresh_until", 0) and cache.add(
                 f"{base_key}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS
             ):
@@ -138,6 +140,7 @@ class AnonymousPageCacheMiddleware:
         return remember_shuffle_bucket(request, self._render(request, base_key))
 
     def _refresh(self, request, base_key):
+        request.is_page_refresh = True  # seen by nobody: its list counts no exposure
         try:
             self._render(request, base_key).close()
         except Exception:
@@ -163,6 +166,8 @@ class AnonymousPageCacheMiddleware:
                 "depends": getattr(request, "page_depends", None)
                 or {SITE: request.page_versions_at_start[SITE]},
                 "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
+                # What the page's list shows, counted at each serving (`exposures`).
+                "exposed": getattr(request, "exposed_ids", None),
             }
             timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
             if hasattr(request, "shuffle_bucket"):

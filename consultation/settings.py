@@ -229,6 +229,7 @@ RATE_LIMITS = {
     "proposal_ip": os.environ.get("RATE_LIMIT_PROPOSAL_IP", "60/h"),
     "vote_user": os.environ.get("RATE_LIMIT_VOTE_USER", "120/m"),
     "vote_ip": os.environ.get("RATE_LIMIT_VOTE_IP", "600/m"),
+    "cosignature_user": os.environ.get("RATE_LIMIT_COSIGNATURE_USER", "30/h"),
     # Mails that anyone can have sent (password reset, confirmation link).
     "mail_address": os.environ.get("RATE_LIMIT_MAIL_ADDRESS", "3/h"),
     "mail_ip": os.environ.get("RATE_LIMIT_MAIL_IP", "10/h"),

@@ -319,3 +319,20 @@ class ArgumentHideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
     )
+
+
+class CoSignatureInviteForm(forms.Form):
+    """The e-mail of the account of an organisation invited to co-sign."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail du compte de l'organisation"),
+        help_text=_(
+            "L'organisation reçoit l'invitation si elle a un compte à cette adresse, "
+            "et l'accepte ou la décline dans « Mon espace »."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Indiquez l'adresse e-mail d'une organisation."),
+            "invalid": _("Cette adresse e-mail n'est pas valide."),
+        },
+    )

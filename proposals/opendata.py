@@ -17,7 +17,8 @@ from openpyxl.styles import Font
 from consultation.models import Region
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-from .models import Argument, Proposal, Workshop
+from .fairness import exposure_fairness, exposure_spread, votes_per_thousand
+from .models import Argument, CoSignature, CoSignatureStatus, Proposal, Workshop
 from .spreadsheets import sheet_row
 
 LICENCE = "Licence Ouverte 2.0"
@@ -42,6 +43,9 @@ CSV_COLUMNS = [
     ("answer", "answer__text"),
     ("arguments_for", "argument_for_count"),
     ("arguments_against", "argument_against_count"),
+    ("exposures", "exposure__count"),
+    ("carriers", "carrier_count"),
+    ("carrier_regions", "carrier_region_count"),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -58,10 +62,33 @@ def workshop_ids_by_proposal(consultation):
     return links
 
 
+def cosigners_by_proposal(consultation):
+    """{proposal id: [its co-signers]} for the consultation's proposals, in one query:
+    each organisation's name, type and region, in the order they accepted."""
+    cosigners = {}
+    for proposal_id, organisation, kind, region in (
+        CoSignature.objects.filter(
+            proposal__question__trajectory__consultation=consultation,
+            status=CoSignatureStatus.ACCEPTED,
+        )
+        .order_by("answered_at", "pk")
+        .values_list("proposal_id", "organisation", "organisation_type", "region_id")
+    ):
+        cosigners.setdefault(proposal_id, []).append(
+            {
+                "organisation": organisation,
+                "organisation_type": kind or None,
+                "region": region,
+            }
+        )
+    return cosigners
+
+
 def consultation_document(consultation):
     """The JSON document: the consultation, its hierarchy, its published proposals."""
     proposals_by_question = {}
     workshops = workshop_ids_by_proposal(consultation)
+    cosigners = cosigners_by_proposal(consultation)
     rows = (
         Proposal.objects.on_record_in(consultation)
         .order_by("pk")
@@ -81,6 +108,9 @@ def consultation_document(consultation):
             "answer__answered_at",
             "argument_for_count",
             "argument_against_count",
+            "exposure__count",
+            "carrier_count",
+            "carrier_region_count",
         )
     )
     for row in rows:
@@ -101,6 +131,16 @@ def consultation_document(consultation):
                     "for": row["argument_for_count"],
                     "against": row["argument_against_count"],
                 },
+                "carried_by": {
+                    "organisations": row["carrier_count"],
+                    "regions": row["carrier_region_count"],
+                },
+                "cosigners": cosigners.get(row["pk"], []),
+                "exposures": row["exposure__count"] or 0,
+                "votes_per_1000_exposures": votes_per_thousand(
+                    sum(row[f"{c}_count"] for c in ("agree", "mixed", "disagree")),
+                    row["exposure__count"],
+                ),
                 "answer": {
                     "state": row["answer__state"],
                     "text": row["answer__text"],
@@ -122,6 +162,7 @@ def consultation_document(consultation):
             }
         )
 
+    fairness = exposure_fairness(consultation)
     trajectories_by_theme = {}
     for trajectory in Trajectory.objects.filter(consultation=consultation).order_by(
         "number"
@@ -131,6 +172,9 @@ def consultation_document(consultation):
                 "number": trajectory.number,
                 "title": trajectory.title,
                 "questions": questions_by_trajectory.get(trajectory.pk, []),
+                "exposure": fairness.get(trajectory.pk, {}).get(
+                    "spread", exposure_spread([])
+                ),
             }
         )
 
@@ -239,12 +283,14 @@ def proposal_rows(consultation, *, formula_guard=True):
     )
     region = CSV_HEADER.index("region")
     at = CSV_HEADER.index("workshops")
+    exposures = CSV_HEADER.index("exposures")
     for row in rows.iterator(chunk_size=2000):
         row = list(row)
         if formula_guard:
             row = [spreadsheet_safe(value) for value in row]
         row[region] = row[region] or ""
         row.insert(at, ";".join(str(pk) for pk in workshops.get(row[0], [])))
+        row[exposures] = row[exposures] or 0  # never shown yet
         yield [value if value is not None else "" for value in row]
 
 
@@ -309,6 +355,20 @@ CSV_COLUMN_DESCRIPTIONS = {
     "arguments_against": (
         _("Arguments contre"),
         _("Nombre d'arguments « contre » publiés sur la proposition."),
+    ),
+    "carriers": (
+        _("Organisations qui la portent"),
+        _("Son organisation autrice (ou son atelier) et les organisations qui la "
+          "co-signent."),
+    ),
+    "carrier_regions": (
+        _("Régions qui la portent"),
+        _("Nombre de régions de ces organisations."),
+    ),
+    "exposures": (
+        _("Expositions"),
+        _("Nombre de fois où la proposition a été montrée dans une liste dans l'ordre "
+          "aléatoire."),
     ),
 }  # fmt: skip
 

@@ -237,3 +237,35 @@ def argument_moderation_refusal(user):
     ):
         return _("Vous n'avez pas le droit de modérer les arguments.")
     return None
+
+
+def invitation_refusal(user, proposal):
+    """Why `user` may not invite organisations to co-sign `proposal`, or None: its
+    author, while it is pending or published and the consultation is not closed."""
+    if not user.is_authenticated or proposal.author_id != user.pk:
+        return _("Seule l'organisation autrice invite des co-signataires.")
+    if refusal := closed_refusal(proposal.question.trajectory.consultation):
+        return refusal
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        return _("Seule une proposition en attente ou publiée peut être co-signée.")
+    return None
+
+
+def can_invite_cosigners(user, proposal):
+    return invitation_refusal(user, proposal) is None
+
+
+def cosigning_refusal(user, cosignature):
+    """Why `user` may not accept `cosignature`'s invitation, or None."""
+    proposal = cosignature.proposal
+    if not user.is_authenticated or user.email != cosignature.email:
+        return _("Cette invitation ne vous est pas adressée.")
+    if refusal := participation_refusal(user):
+        return refusal
+    if proposal.author_id == user.pk:
+        return _("On ne co-signe pas sa propre proposition.")
+    if refusal := closed_refusal(proposal.question.trajectory.consultation):
+        return refusal
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        return _("Cette proposition ne peut plus être co-signée.")
+    return None

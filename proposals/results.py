@@ -16,6 +16,7 @@ from consultation.cache import cached
 from consultation.models import OrganisationType, Region
 from trajectories.models import Trajectory
 
+from .fairness import exposure_fairness
 from .models import AnswerState, Proposal, Source, Status, TallyDimension, VoteTally
 from .ranking import (
     CONSENSUS_MIN_REGIONS,
@@ -253,11 +254,12 @@ def participation_coverage(*, breakdowns, regions, proposed):
     }
 
 
-def trajectory_summaries(consultation, sums):
+def trajectory_summaries(consultation, sums, fairness=None):
     """
     Each trajectory at a glance, for the small multiples: its published proposals and
     the votes cast on its proposals on record (`sums`, from `consultation_figures`'s
-    `trajectories`).
+    `trajectories`); with `fairness` (`fairness.exposure_fairness`), the spread of its
+    proposals' exposures in the random order.
     """
     summaries = []
     for trajectory in Trajectory.objects.filter(
@@ -272,6 +274,8 @@ def trajectory_summaries(consultation, sums):
             row.get("disagree", 0),
         )
         summary.update(trajectory=trajectory, proposals=row.get("proposals", 0))
+        if fairness is not None:
+            summary["fairness"] = fairness.get(trajectory.pk)
         summaries.append(summary)
     return summaries
 
@@ -332,7 +336,9 @@ def consultation_results(*, consultation, limit):
             "coverage": overview["coverage"],
             "region_tiles": region_tiles(breakdowns["regions"], overview["regions"]),
             "approval_steps": APPROVAL_STEPS,
-            "trajectories": trajectory_summaries(consultation, per_trajectory),
+            "trajectories": trajectory_summaries(
+                consultation, per_trajectory, fairness=exposure_fairness(consultation)
+            ),
         }
 
     return cached("results", consultation.pk, compute)

@@ -23,6 +23,8 @@ from .models import (
     AnswerState,
     Argument,
     Choice,
+    CoSignature,
+    CoSignatureStatus,
     Participation,
     Proposal,
     Side,
@@ -361,6 +363,17 @@ def account_data(*, user):
             }
             for argument in Argument.objects.filter(author=user).order_by("pk")
         ],
+        "cosignatures": [
+            {
+                "proposal_id": cosignature.proposal_id,
+                "status": cosignature.status,
+                "invited_at": _iso(cosignature.invited_at),
+                "answered_at": _iso(cosignature.answered_at),
+            }
+            for cosignature in CoSignature.objects.filter(
+                Q(cosigner=user) | Q(email=user.email)
+            ).order_by("pk")
+        ],
         "argument_reports": [
             {
                 "argument_id": report.argument_id,
@@ -483,3 +496,35 @@ def own_argument(proposal, user):
     if not user.is_authenticated:
         return None
     return proposal.arguments.filter(author=user).first()
+
+
+def cosigner_list(proposal):
+    """The organisations that co-sign `proposal`, first accepted first (one query)."""
+    return list(
+        proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
+        .select_related("region")
+        .order_by("answered_at", "pk")
+    )
+
+
+def invitation_list(proposal):
+    """The invitations its author sent, and their answers, most recent first."""
+    return list(proposal.cosignatures.order_by("-invited_at", "-pk"))
+
+
+def invitations_for(user):
+    """The invitations to co-sign addressed to `user`'s e-mail, not answered yet."""
+    return list(
+        CoSignature.objects.filter(email=user.email, status=CoSignatureStatus.INVITED)
+        .select_related("proposal__question__trajectory", "proposal__author")
+        .order_by("-invited_at")
+    )
+
+
+def cosignature_list_by(user):
+    """The proposals `user` co-signs."""
+    return list(
+        CoSignature.objects.filter(cosigner=user, status=CoSignatureStatus.ACCEPTED)
+        .select_related("proposal")
+        .order_by("-answered_at")
+    )

@@ -88,6 +88,31 @@ urlpatterns = [
     path("arguments/<int:pk>/retirer/", views.argument_delete, name="argument_delete"),
     path("arguments/<int:pk>/signaler/", views.argument_report, name="argument_report"),
     path(
+        "propositions/<int:pk>/cosignataires/inviter/",
+        views.cosignature_invite,
+        name="cosignature_invite",
+    ),
+    path(
+        "cosignatures/<int:pk>/retirer/",
+        views.cosignature_withdraw,
+        name="cosignature_withdraw",
+    ),
+    path(
+        "cosignatures/<int:pk>/accepter/",
+        views.cosignature_accept,
+        name="cosignature_accept",
+    ),
+    path(
+        "cosignatures/<int:pk>/decliner/",
+        views.cosignature_decline,
+        name="cosignature_decline",
+    ),
+    path(
+        "cosignatures/<int:pk>/quitter/",
+        views.cosignature_leave,
+        name="cosignature_leave",
+    ),
+    path(
         "propositions/<int:pk>/retirer/",
         views.proposal_withdraw,
         name="proposal_withdraw",

@@ -4,7 +4,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -134,6 +135,7 @@ class ProposalAdmin(
         "region",
         ("agree_count", "mixed_count", "disagree_count"),
         ("created_at", "published_at", "updated_at"),
+        "cosigners",
     ]
     # Moderators edit the text, the question and the region; the rest changes
     # through the services.
@@ -174,6 +176,18 @@ class ProposalAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("texte"))
+    @admin.display(description=_("co-signatures"))
+    def cosigners(self, proposal):
+        """Who co-signs it, and the invitations its author sent."""
+        rows = [
+            f"{cosignature.organisation or cosignature.email} — "
+            f"{cosignature.get_status_display()}"
+            for cosignature in proposal.cosignatures.order_by("invited_at", "pk")
+        ]
+        return (
+            format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) or "—"
+        )
+
     def full_text(self, proposal):
         # The whole text, wrapped (static/css/admin.css): moderators decide on it.
         return format_html('<span class="proposal-full-text">{}</span>', proposal.text)

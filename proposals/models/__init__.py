@@ -12,6 +12,13 @@ from .arguments import (
     Side,
 )
 from .choices import Choice, Source, Status, choice_counts, counters_non_negative
+from .cosignatures import (
+    ACTIVE_STATUSES,
+    COSIGNERS_MAX,
+    CoSignature,
+    CoSignatureStatus,
+)
+from .exposures import Exposure
 from .moderation import ModerationAction, ModerationEvent, RejectionReason
 from .proposals import Proposal, ProposalQuerySet
 from .tallies import Participation, TallyDimension, VoteTally
@@ -19,6 +26,10 @@ from .votes import Vote, VoteQuerySet
 from .workshops import Workshop
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "COSIGNERS_MAX",
+    "CoSignature",
+    "CoSignatureStatus",
     "ARGUMENT_MAX_LENGTH",
     "ARGUMENT_MIN_LENGTH",
     "Answer",
@@ -27,6 +38,7 @@ __all__ = [
     "ArgumentReport",
     "ArgumentStatus",
     "Choice",
+    "Exposure",
     "ModerationAction",
     "ModerationEvent",
     "Participation",

@@ -105,6 +105,14 @@ class Proposal(models.Model):
     argument_against_count = models.PositiveIntegerField(
         _("arguments contre"), default=0, editable=False
     )
+    # The organisations that carry it (its author and accepted co-signers) and their
+    # regions, kept by `services.cosignatures`.
+    carrier_count = models.PositiveIntegerField(
+        _("organisations qui la portent"), default=1, editable=False
+    )
+    carrier_region_count = models.PositiveIntegerField(
+        _("régions de ces organisations"), default=1, editable=False
+    )
     # The lower bound of the Wilson interval of the approval share (`ranking`), stored
     # so that "best ranked" is an indexed ORDER BY; `services.vote_cast` keeps it true.
     score = models.FloatField(_("score"), default=0.0, editable=False)
@@ -223,10 +231,10 @@ class Proposal(models.Model):
     @property
     def card_version(self):
         """
-        What a proposal's card shows that may change (its text, status, vote and
-        argument counts, answer, author, region): the key of its cached fragments,
-        which change with it. The answer, region and author are read as the list
-        loaded them (no query).
+        What a proposal's card shows that may change (its text, status, vote,
+        argument and co-signer counts, answer, author, region): the key of its cached
+        fragments, which change with it. The answer, region and author are read as the
+        list loaded them (no query).
         """
         try:
             answer = self.answer
@@ -243,6 +251,8 @@ class Proposal(models.Model):
                 self.disagree_count,
                 self.argument_for_count,
                 self.argument_against_count,
+                self.carrier_count,
+                self.carrier_region_count,
                 f"{answer.state}@{answer.answered_at.timestamp()}" if answer else "",
                 f"{author.organisation}:{author.organisation_verified}"
                 if author

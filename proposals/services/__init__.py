@@ -8,6 +8,7 @@ rule forbids the change.
 - `submissions`: an organisation submits or withdraws its proposals;
 - `moderation`: moderators publish or reject, each decision recorded;
 - `arguments`: arguments for and against, their reports and their moderation;
+- `cosignatures`: organisations invited to co-sign a proposal, and their answers;
 - `accounts`: what happens to proposals and votes when an account is deleted.
 
 Workshop documents are imported by `proposals.imports`.
@@ -31,6 +32,13 @@ from .common import (
     text_normalised,
     text_refusal,
 )
+from .cosignatures import (
+    cosignature_accept,
+    cosignature_decline,
+    cosignature_invite,
+    cosignature_leave,
+    cosignature_withdraw,
+)
 from .moderation import proposal_edit, proposal_publish, proposal_reject
 from .submissions import (
     DuplicateProposal,
@@ -48,6 +56,11 @@ __all__ = [
     "WithdrawalNeedsConfirmation",
     "AnswerImportError",
     "account_delete",
+    "cosignature_accept",
+    "cosignature_decline",
+    "cosignature_invite",
+    "cosignature_leave",
+    "cosignature_withdraw",
     "argument_add",
     "argument_hide",
     "argument_keep",

@@ -2,6 +2,13 @@
 downloads."""
 
 from .arguments import argument_create, argument_delete, argument_report
+from .cosignatures import (
+    cosignature_accept,
+    cosignature_decline,
+    cosignature_invite,
+    cosignature_leave,
+    cosignature_withdraw,
+)
 from .opendata import (
     OpenDataView,
     open_data_arguments_csv,
@@ -28,6 +35,11 @@ from .participation import (
 )
 
 __all__ = [
+    "cosignature_accept",
+    "cosignature_decline",
+    "cosignature_invite",
+    "cosignature_leave",
+    "cosignature_withdraw",
     "open_data_arguments_csv",
     "open_data_arguments_json",
     "argument_create",

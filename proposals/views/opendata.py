@@ -1,7 +1,9 @@
 """Downloads: the open data, and workshop reports."""
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import (
     FileResponse,
 )
@@ -49,8 +51,20 @@ def _dated(kind, consultation, extension):
     return f'attachment; filename="{kind}-{consultation.slug}-{day}.{extension}"'
 
 
-def _json(document):
-    return json.dumps(document, ensure_ascii=False)
+def _stable_json(name, consultation, document):
+    """`document` as JSON, its `generated_at` kept from the previous build while
+    nothing else in it changed: an export that did not change keeps its bytes, and so
+    its ETag (a client that holds it gets a 304 until something changes)."""
+    body = json.dumps(document, ensure_ascii=False)
+    generated_at = document["generated_at"]
+    # The timestamp comes before any proposal: its first occurrence is its own.
+    digest = hashlib.sha256(body.replace(generated_at, "", 1).encode()).hexdigest()
+    key = f"{name}-generated-at:{consultation.pk}"
+    previous = cache.get(key)
+    if previous is not None and previous[0] == digest:
+        return body.replace(generated_at, previous[1], 1)
+    cache.set(key, (digest, generated_at), timeout=None)
+    return body
 
 
 @require_GET
@@ -60,7 +74,9 @@ def open_data_json(request, slug=None):
         request,
         consultation,
         "open-data-json",
-        lambda: _json(opendata.consultation_document(consultation)),
+        lambda: _stable_json(
+            "open-data-json", consultation, opendata.consultation_document(consultation)
+        ),
         content_type="application/json",
         filename=_inline("consultation.json"),
     )
@@ -100,7 +116,11 @@ def open_data_arguments_json(request, slug=None):
         request,
         consultation,
         "open-data-arguments-json",
-        lambda: _json(opendata.arguments_document(consultation)),
+        lambda: _stable_json(
+            "open-data-arguments-json",
+            consultation,
+            opendata.arguments_document(consultation),
+        ),
         content_type="application/json",
         filename=_inline("arguments.json"),
     )

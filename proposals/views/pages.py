@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from consultation.cache import cached, proposal_scope, trajectory_scope
+from consultation.exposures import exposures_record
 from consultation.page_cache import (
     declare_canonical_query,
     depends_on,
@@ -19,7 +20,12 @@ from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
 
 from .. import permissions, results, selectors
-from ..forms import ArgumentForm, ProposalFilterForm, ProposalForm
+from ..forms import (
+    ArgumentForm,
+    CoSignatureInviteForm,
+    ProposalFilterForm,
+    ProposalForm,
+)
 from ..fragments import FragmentStore, card_key, summary_key
 from ..models import Workshop
 from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
@@ -153,6 +159,9 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             voter=self.request.user,
         )
         declare_canonical_query(self.request, form.canonical_query(page.number))
+        if filters["sort"] == selectors.Sort.RANDOM and not filters["search"]:
+            # The fairness of the random order is measured by what it shows.
+            exposures_record(self.request, [proposal.pk for proposal in page])
         # The cards' fragments, in one round trip; the new ones stored after rendering.
         show_question = len(questions) > 1
         self.fragments = FragmentStore.prefetch(
@@ -194,6 +203,25 @@ class ProposalDetailView(DetailView):
             raise Http404
         return proposal
 
+    def cosigning_context(self):
+        user, proposal = self.request.user, self.object
+        cosigners = selectors.cosigner_list(proposal)
+        can_invite = permissions.can_invite_cosigners(user, proposal)
+        return {
+            "cosigners": cosigners,
+            "own_cosignature": next(
+                (
+                    c
+                    for c in cosigners
+                    if user.is_authenticated and c.cosigner_id == user.pk
+                ),
+                None,
+            ),
+            "can_invite": can_invite,
+            "invitations": selectors.invitation_list(proposal) if can_invite else [],
+            "invite_form": CoSignatureInviteForm() if can_invite else None,
+        }
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         vote_refusal = permissions.vote_refusal(user, self.object)
@@ -204,6 +232,7 @@ class ProposalDetailView(DetailView):
             own_argument=selectors.own_argument(self.object, user),
             argument_refusal=argument_refusal,
             argument_form=kwargs.pop("argument_form", None) or ArgumentForm(),
+            **self.cosigning_context(),
             breakdowns=results.tally_breakdowns(self.object.tallies.all()),
             can_vote=vote_refusal is None,
             vote_refusal=vote_refusal,

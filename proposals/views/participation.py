@@ -176,6 +176,8 @@ class MySpaceView(TemplateView):
             page_obj=page,
             page_range=votes.get_elided_page_range(page.number),
             participation_refusal=permissions.participation_refusal(user),
+            invitations=selectors.invitations_for(user),
+            cosignatures=selectors.cosignature_list_by(user),
             **kwargs,
         )
 

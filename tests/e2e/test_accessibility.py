@@ -58,6 +58,32 @@ def with_arguments(proposal):
     return proposal
 
 
+def with_cosigners(proposal, author_email):
+    """The proposal of `author_email`'s account, co-signed by an organisation, with
+    a pending invitation; and an invitation to that account from another author."""
+    from consultation.models import User
+    from proposals import services
+    from proposals.models import Proposal
+    from tests.factories import ProposalFactory, UserFactory
+
+    author = User.objects.get(email=author_email)
+    Proposal.objects.filter(pk=proposal.pk).update(author=author)
+    proposal.refresh_from_db()
+    friend = UserFactory(organisation="Fondation Amie")
+    services.cosignature_accept(
+        cosignature=services.cosignature_invite(
+            proposal=proposal, author=author, email=friend.email
+        ),
+        user=friend,
+    )
+    services.cosignature_invite(
+        proposal=proposal, author=author, email="en-attente@exemple.fr"
+    )
+    other = ProposalFactory(question=proposal.question, author=UserFactory())
+    services.cosignature_invite(proposal=other, author=other.author, email=author_email)
+    return proposal
+
+
 def public_paths(world):
     from synthesis.services import synthesis_build
 
@@ -120,6 +146,7 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
     settings.MEDIA_ROOT = tmp_path
     UserFactory(email="axe@exemple.fr")
     paths = public_paths(world)
+    cosigned = with_cosigners(world["proposals"][2], "axe@exemple.fr")
     failures = {}
     for width in WIDTHS:
         # axe is injected as an inline script: this context alone bypasses the CSP.
@@ -139,6 +166,8 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
             "trajectory_voter": world["trajectory"].get_absolute_url(),
             "proposal_argument_form": world["proposals"][0].get_absolute_url(),
             "argument_report": f"/arguments/{argument.pk}/signaler/",
+            "proposal_author": cosigned.get_absolute_url(),
+            "my_space_invited": "/mon-espace/",
         }.items():
             violations = scan(page, f"{live_server.url}{path}")
             REPORT[f"{name}@{width}"] = len(violations)

@@ -225,3 +225,43 @@ def test_an_argument_given_then_reported(browser, live_server, world):
     argument = Argument.objects.get(proposal=proposal)
     assert list(Argument.objects.to_review()) == [argument]
     assert argument.reports.get().reporter == reader
+
+
+def test_a_proposal_cosigned_by_an_invited_organisation(browser, live_server, world):
+    """The author invites an organisation by its account's e-mail; it co-signs from
+    « Mon espace »; the proposal's page then names it and counts its region."""
+    from consultation.models import Region
+
+    base = live_server.url
+    author = UserFactory(email="autrice@exemple.fr", organisation="Coopérative Autrice")
+    proposal = world["proposals"][0]
+    Proposal.objects.filter(pk=proposal.pk).update(author=author)
+    friend = UserFactory(
+        email="amie@exemple.fr",
+        organisation="Fondation Amie",
+        region=Region.objects.get(code="53"),
+    )
+
+    page = browser.new_context(locale="fr-FR").new_page()
+    log_in(page, base, author.email)
+    page.goto(f"{base}{proposal.get_absolute_url()}")
+    page.get_by_label("Adresse e-mail du compte de l'organisation").fill(friend.email)
+    page.get_by_role("button", name="Inviter", exact=True).click()
+    expect(page.get_by_text("Invitation enregistrée")).to_be_visible()
+    expect(page.locator(".cosigner-invitations")).to_contain_text(friend.email)
+
+    other = browser.new_context(locale="fr-FR").new_page()
+    log_in(other, base, friend.email)
+    other.goto(f"{base}/mon-espace/")
+    invitation = other.locator(".cosignature-invitation")
+    expect(invitation).to_contain_text("Coopérative Autrice")
+    invitation.get_by_role("button", name="Co-signer").click()
+    expect(
+        other.get_by_text("Votre organisation co-signe cette proposition.")
+    ).to_be_visible()
+
+    reader = browser.new_context(locale="fr-FR").new_page()
+    reader.goto(f"{base}{proposal.get_absolute_url()}")
+    carriers = reader.locator("#cosignataires")
+    expect(carriers).to_contain_text("Fondation Amie")
+    expect(carriers).to_contain_text("portée par 2 organisations")

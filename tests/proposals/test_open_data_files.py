@@ -104,3 +104,30 @@ def test_an_export_whose_bytes_left_every_cache_is_built_again(exports):
     cache.delete_many([f"file:{first['ETag'].strip(chr(34))}:raw"])
     again = Client().get(exports["csv"])
     assert again.status_code == 200 and again.content == first.content
+
+
+@pytest.mark.parametrize("kind", ["json", "arguments"])
+def test_an_export_rebuilt_without_change_keeps_its_bytes_and_its_etag(
+    exports, question, kind, django_capture_on_commit_callbacks
+):
+    from consultation.cache import content_changed
+
+    url = exports["json"] if kind == "json" else reverse("open_data_arguments_json")
+    consultation_id = question.trajectory.consultation_id
+    first = Client().get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed(consultation_id)  # everything is built again
+    again = Client().get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert Client().get(url).content == first.content
+    proposal = question.proposals.first()
+    services.argument_add(
+        proposal=proposal,
+        author=UserFactory(),
+        side="for",
+        text="Un argument neuf ici.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed(consultation_id)
+    changed = Client().get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]

@@ -41,7 +41,10 @@ def test_the_page_describes_every_csv_column_and_json_key(
     [trajectory] = theme["trajectories"]
     [question] = trajectory["questions"]
     [proposal] = question["proposals"]
-    nested = [theme, trajectory, question, proposal, proposal["votes"]]
+    nested = [
+        theme, trajectory, trajectory["exposure"], question, proposal,
+        proposal["votes"], proposal["arguments"], proposal["carried_by"],
+    ]  # fmt: skip
     keys = [*document, *document["consultation"], *(k for d in nested for k in d)]
     for key in keys:
         assert f"<code>{key}</code>" in page, key

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from consultation.models import Consultation, Phase
 from proposals import permissions, services
-from proposals.models import Argument, Proposal, Status, Vote
+from proposals.models import Argument, CoSignature, Proposal, Status, Vote
 from proposals.ranking import RANKING_MIN_VOTES
 from tests.factories import ProposalFactory, UserFactory, cast_votes
 
@@ -337,3 +337,24 @@ def test_reporting_an_argument(client, proposal, moderator, role):
     assert reported is (role in ("other", "moderator"))
     if role == "anonymous":
         assert response.url.startswith(reverse("login"))
+
+
+INVITE_ALLOWED = {("author", Status.PENDING), ("author", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_inviting_cosigners(client, proposal, moderator, role, status):
+    """Only its author invites co-signers, while it is pending or published."""
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    response = client.post(
+        reverse("cosignature_invite", args=[proposal.pk]),
+        {"email": "invitee@exemple.fr"},
+    )
+    allowed = (role, status) in INVITE_ALLOWED
+    assert CoSignature.objects.filter(proposal=proposal).exists() is allowed
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    elif role != "author":
+        assert response.status_code == 404

@@ -1,0 +1,158 @@
+"""
+Co-signed proposals: the author invites organisations by the e-mail of their account,
+each accepts or declines in « Mon espace », a co-signer may leave and the author may
+withdraw an invitation. The proposal's count of the organisations that carry it, and
+of their regions, moves in the same transaction.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultation.cache import content_changed
+from consultation.mail import mail_after_commit
+from consultation.models import User
+
+from .. import permissions
+from ..models import (
+    ACTIVE_STATUSES,
+    COSIGNERS_MAX,
+    CoSignature,
+    CoSignatureStatus,
+    Proposal,
+)
+from .common import ProposalActionError, locked_proposal, refuse_if
+
+
+def _carriers_recount(proposal):
+    """Its author (or workshop) and accepted co-signers, and their regions."""
+    accepted = proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
+    regions = set(accepted.values_list("region_id", flat=True))
+    regions.add(proposal.region_id)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        carrier_count=1 + accepted.count(),
+        carrier_region_count=len(regions - {None}),
+    )
+    trajectory = proposal.question.trajectory
+    content_changed(
+        trajectory.consultation_id,
+        trajectories=[trajectory.pk],
+        proposals=[proposal.pk],
+    )
+
+
+@transaction.atomic
+def cosignature_invite(*, proposal, author, email):
+    """
+    Invite the organisation whose account has `email` to co-sign `proposal`. The
+    invitation is kept whether or not an account has that address (nobody learns who
+    has an account); an existing account is mailed it, in its language.
+    """
+    proposal = locked_proposal(proposal)
+    refuse_if(permissions.invitation_refusal(author, proposal))
+    email = User.objects.normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ProposalActionError(_("Cette adresse e-mail n'est pas valide.")) from None
+    if email == author.email:
+        raise ProposalActionError(_("On ne s'invite pas soi-même."))
+    active = proposal.cosignatures.filter(status__in=ACTIVE_STATUSES)
+    if active.filter(email=email).exists():
+        raise ProposalActionError(_("Cette adresse est déjà invitée."))
+    if active.count() >= COSIGNERS_MAX:
+        raise ProposalActionError(
+            _("Une proposition compte au plus %(max)s co-signataires.")
+            % {"max": COSIGNERS_MAX}
+        )
+    invited = User.objects.filter(email=email, is_active=True).first()
+    cosignature = CoSignature.objects.create(
+        proposal=proposal, email=email, cosigner=invited
+    )
+    if invited is not None:
+        mail_after_commit(
+            template="proposals/email/cosignature_invited",
+            context={
+                "proposal": proposal,
+                "author": author,
+                "link": settings.SITE_URL + "/mon-espace/#invitations",
+            },
+            recipient=invited.email,
+            language=invited.language,
+        )
+    return cosignature
+
+
+def _locked(cosignature):
+    return (
+        CoSignature.objects.select_for_update(of=("self",))
+        .select_related("proposal__question__trajectory__consultation")
+        .get(pk=cosignature.pk)
+    )
+
+
+def _answered(cosignature, status, **fields):
+    cosignature.status = status
+    cosignature.answered_at = timezone.now()
+    for name, value in fields.items():
+        setattr(cosignature, name, value)
+    cosignature.save(update_fields=["status", "answered_at", *fields])
+
+
+@transaction.atomic
+def cosignature_accept(*, cosignature, user):
+    """`user` co-signs: its organisation is shown with the proposal and counted."""
+    cosignature = _locked(cosignature)
+    if cosignature.status != CoSignatureStatus.INVITED:
+        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+    refuse_if(permissions.cosigning_refusal(user, cosignature))
+    _answered(
+        cosignature,
+        CoSignatureStatus.ACCEPTED,
+        cosigner=user,
+        organisation=user.organisation,
+        organisation_type=user.organisation_type,
+        region_id=user.region_id,
+    )
+    _carriers_recount(cosignature.proposal)
+    return cosignature
+
+
+@transaction.atomic
+def cosignature_decline(*, cosignature, user):
+    cosignature = _locked(cosignature)
+    if (
+        cosignature.status != CoSignatureStatus.INVITED
+        or user.email != cosignature.email
+    ):
+        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+    _answered(cosignature, CoSignatureStatus.DECLINED, cosigner=user)
+
+
+@transaction.atomic
+def cosignature_leave(*, cosignature, user):
+    """A co-signer no longer carries the proposal."""
+    cosignature = _locked(cosignature)
+    if (
+        cosignature.status != CoSignatureStatus.ACCEPTED
+        or cosignature.cosigner_id != user.pk
+    ):
+        raise ProposalActionError(_("Vous ne co-signez pas cette proposition."))
+    _answered(cosignature, CoSignatureStatus.LEFT)
+    _carriers_recount(cosignature.proposal)
+
+
+@transaction.atomic
+def cosignature_withdraw(*, cosignature, author):
+    """The author withdraws an invitation not answered yet."""
+    cosignature = _locked(cosignature)
+    if cosignature.proposal.author_id != author.pk:
+        raise ProposalActionError(
+            _("Seule l'organisation autrice retire une invitation.")
+        )
+    if cosignature.status != CoSignatureStatus.INVITED:
+        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+    _answered(cosignature, CoSignatureStatus.WITHDRAWN)
