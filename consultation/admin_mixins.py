@@ -2,6 +2,7 @@
 
 from django import forms
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,23 @@ class ContentChangeAdminMixin:
         super().delete_queryset(request, queryset)
         for consultation_id in consultation_ids:
             content_changed(consultation_id)
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """A record shown with its parent and never changed in the admin (moderation
+    events, reports): its `fields` read only, nothing added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 def fields_except(fields, *editable):

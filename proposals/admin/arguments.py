@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consultation.admin_mixins import ReadOnlyTabularInline
+
 from .. import services
 from ..forms import ArgumentHideForm
 from ..models import Argument, ArgumentReport
@@ -36,18 +38,9 @@ class ReviewFilter(admin.SimpleListFilter):
         yield from super().choices(changelist)
 
 
-class ArgumentReportInline(admin.TabularInline):
+class ArgumentReportInline(ReadOnlyTabularInline):
     model = ArgumentReport
     fields = ["reason", "reporter", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Argument)

@@ -9,7 +9,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultation.admin_mixins import ContentChangeAdminMixin, fields_except
+from consultation.admin_mixins import (
+    ContentChangeAdminMixin,
+    ReadOnlyTabularInline,
+    fields_except,
+)
 from trajectories.models import Trajectory
 
 from .. import permissions, selectors, services
@@ -70,7 +74,7 @@ class TrajectoryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ModerationEventInline(admin.TabularInline):
+class ModerationEventInline(ReadOnlyTabularInline):
     model = ModerationEvent
     fields = [
         "created_at",
@@ -80,15 +84,6 @@ class ModerationEventInline(admin.TabularInline):
         "reason",
         "previous_text",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Proposal)

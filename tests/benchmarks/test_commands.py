@@ -80,10 +80,11 @@ def test_bench_measures_every_page_and_its_queries():
     bench = Bench()
     pages = bench._pages(Consultation.objects.current())
     assert set(pages) == {
-        "ceiling", "home", "theme", "trajectory", "trajectory_filtered",
-        "trajectory_search", "proposal",
+        "ceiling", "home", "theme", "trajectory", "trajectory_best",
+        "trajectory_page_50", "trajectory_filtered", "trajectory_search", "proposal",
         "results", "open_data_json", "open_data_csv",
     }  # fmt: skip
+    assert pages["trajectory_page_50"].endswith("?page=2")  # small: its last page
     counts = bench._query_counts(pages)
     for name, figures in counts.items():
         if name not in ("ceiling", "vote", "vote_hot"):
@@ -101,6 +102,7 @@ def test_bench_measures_the_pages_of_people_who_take_part_logged_in():
     pages = bench._logged_in_pages(bench._pages(Consultation.objects.current()))
     assert set(pages) == {
         "ceiling_logged_in", "home_logged_in", "trajectory_logged_in",
+        "trajectory_best_logged_in", "trajectory_page_50_logged_in",
         "trajectory_search_logged_in", "proposal_logged_in", "results_logged_in",
         "my_space_logged_in",
     }  # fmt: skip

@@ -17,6 +17,7 @@ The last line printed is one JSON object with every figure, so runs can be compa
 
 import gzip
 import json
+import math
 import os
 import re
 import secrets
@@ -53,6 +54,7 @@ from consultation.roles import MODERATORS_GROUP
 from proposals import services
 from proposals.models import Proposal, Status, Vote
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
+from proposals.views.pages import PROPOSALS_PER_PAGE
 from trajectories.models import Theme, Trajectory
 
 from .seed_bench import BENCH_DOMAIN
@@ -219,11 +221,18 @@ class Command(BaseCommand):
             raise CommandError(
                 "The current consultation has no proposals: run seed_bench."
             )
+        listed = Proposal.objects.public_in(consultation).filter(
+            question__trajectory=trajectory
+        )
+        # Far into the list: page 50, or the last page of a smaller trajectory.
+        deep = min(50, max(2, math.ceil(listed.count() / PROPOSALS_PER_PAGE)))
         return {
             "ceiling": "/bench/ceiling/",
             "home": reverse("home"),
             "theme": theme.get_absolute_url(),
             "trajectory": trajectory.get_absolute_url(),
+            "trajectory_best": trajectory.get_absolute_url() + "?sort=best",
+            "trajectory_page_50": trajectory.get_absolute_url() + f"?page={deep}",
             "trajectory_filtered": trajectory.get_absolute_url()
             + "?organisation_type=association&region=11&sort=best&page=2",
             # A search in French (never cached): two words, one accented.
@@ -242,7 +251,8 @@ class Command(BaseCommand):
             **{
                 f"{name}_logged_in": pages[name]
                 for name in (
-                    "home", "trajectory", "trajectory_search", "proposal", "results",
+                    "home", "trajectory", "trajectory_best", "trajectory_page_50",
+                    "trajectory_search", "proposal", "results",
                 )
             },
             "my_space_logged_in": reverse("my_space"),
@@ -584,6 +594,8 @@ class Command(BaseCommand):
             "p99_ms": round(figures["p99_us"] / 1000, 2),
             "requests": figures["requests"],
             "errors": figures["errors"],
+            # Answers other than 2xx and 3xx, among the errors (a refused vote, say).
+            "status_errors": figures["status_errors"],
         }
 
     # --- Reporting ------------------------------------------------------------------
