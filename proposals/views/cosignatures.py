@@ -81,32 +81,28 @@ def cosignature_withdraw(request, pk):
     return redirect(_cosigners_url(cosignature.proposal))
 
 
+def _answer(request, pk, action, success):
+    """The invited organisation's answer, from « Mon espace »."""
+    cosignature = _cosignature(pk, email=request.user.email)
+    _apply(request, action, success, cosignature=cosignature, user=request.user)
+    return redirect("my_space")
+
+
 @require_POST
 @login_required
 def cosignature_accept(request, pk):
-    cosignature = _cosignature(pk, email=request.user.email)
-    _apply(
+    return _answer(
         request,
+        pk,
         services.cosignature_accept,
         _("Votre organisation co-signe cette proposition."),
-        cosignature=cosignature,
-        user=request.user,
     )
-    return redirect("my_space")
 
 
 @require_POST
 @login_required
 def cosignature_decline(request, pk):
-    cosignature = _cosignature(pk, email=request.user.email)
-    _apply(
-        request,
-        services.cosignature_decline,
-        _("Invitation déclinée."),
-        cosignature=cosignature,
-        user=request.user,
-    )
-    return redirect("my_space")
+    return _answer(request, pk, services.cosignature_decline, _("Invitation déclinée."))
 
 
 @require_POST
