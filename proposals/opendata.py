@@ -240,14 +240,17 @@ def arguments_document(consultation):
         "licence": LICENCE,
         "generated_at": timezone.now().isoformat(),
         "arguments": [
-            {
-                **dict(zip((name for name, _ in ARGUMENT_COLUMNS), row, strict=True)),
-                "organisation_type": row[5] or None,
-                "created_at": row[7].isoformat(),
-            }
+            _argument_item(row)
             for row in _argument_rows(consultation).iterator(chunk_size=2000)
         ],
     }
+
+
+def _argument_item(row):
+    item = dict(zip((name for name, _ in ARGUMENT_COLUMNS), row, strict=True))
+    item["organisation_type"] = item["organisation_type"] or None
+    item["created_at"] = item["created_at"].isoformat()
+    return item
 
 
 def arguments_csv(consultation):

@@ -211,10 +211,6 @@ def argument_refusal(user, proposal):
     return participation_refusal(user)
 
 
-def can_argue(user, proposal):
-    return argument_refusal(user, proposal) is None
-
-
 def report_refusal(user, argument):
     """Why `user` may not report `argument`, or None: any active account but its
     author's, once, while it is published."""

@@ -80,7 +80,3 @@ class CoSignature(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id} · {self.organisation or self.email}"
-
-    @property
-    def is_accepted(self):
-        return self.status == CoSignatureStatus.ACCEPTED
