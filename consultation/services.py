@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .identifiers import parse_legal_identifier
 from .mail import Delivery, mail_after_commit
-from .models import PRIVACY_PAGE, SitePage, User
+from .models import PRIVACY_PAGE, NotificationKind, SitePage, User
 from .text import visible_text
 
 
@@ -157,16 +157,17 @@ UNSUBSCRIBE_SALT = "consultation.services.unsubscribe"
 
 
 def unsubscribe_token(user):
-    """The token of the one-click link that stops `user`'s answer mails."""
+    """The token of the one-click link that stops `user`'s notification mails."""
     return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
 
 
 def user_unsubscribe(*, token):
-    """Stop the answer mails of the account that `token` names; the account, or None
-    when the token is not one of ours."""
+    """Stop every notification mail of the account that `token` names (it may turn
+    some on again in « Mon espace »); the account, or None when the token is not one
+    of ours."""
     try:
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    updated = User.objects.filter(pk=pk).update(answer_mails=False)
+    updated = User.objects.filter(pk=pk).update(mails_off=NotificationKind.values)
     return User.objects.get(pk=pk) if updated else None

@@ -5,7 +5,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import OrganisationType, regions_in_french_order
+from consultation.models import (
+    NotificationKind,
+    OrganisationType,
+    regions_in_french_order,
+)
 from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
@@ -238,6 +242,8 @@ class ProposalForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("Envoyer ma proposition")))
 
+    similar_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
 
 class VoteForm(forms.Form):
     """A vote as the buttons post it: a choice, or nothing to remove the vote."""
@@ -335,4 +341,51 @@ class CoSignatureInviteForm(forms.Form):
             "required": _("Indiquez l'adresse e-mail d'une organisation."),
             "invalid": _("Cette adresse e-mail n'est pas valide."),
         },
+    )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """What an organisation follows without asking, and which mails it receives."""
+
+    follows_own = forms.BooleanField(
+        label=_("Suivre mes propositions et celles que je cosigne"), required=False
+    )
+    follows_voted = forms.BooleanField(
+        label=_("Suivre les propositions pour lesquelles j'ai voté"), required=False
+    )
+    mails = forms.MultipleChoiceField(
+        label=_("Les e-mails que je reçois"),
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "follows_own": user.follows_own,
+                "follows_voted": user.follows_voted,
+                "mails": [
+                    kind
+                    for kind in NotificationKind.values
+                    if kind not in user.mails_off
+                ],
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("notification_preferences")
+        self.helper.add_input(Submit("submit", _("Enregistrer mes choix")))
+
+
+class MergeForm(forms.Form):
+    """A moderator's note on a merge, kept with it in the proposal's history."""
+
+    reason = forms.CharField(
+        label=_("Note (facultative)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Gardée dans l'historique de modération de la proposition."),
     )

@@ -1,8 +1,8 @@
 """
 The open-data exports of the current consultation (formats: docs/contracts.md).
 
-The proposals on record: published ones, and those withdrawn after votes, with their
-`status` (pending and rejected ones never). The hierarchy and the proposals are read in
+The proposals on record: published ones, and those withdrawn or merged after votes, with
+their `status` (pending and rejected ones never). The hierarchy and the proposals are read in
 a handful of queries and assembled in Python, whatever the number of proposals.
 """
 
@@ -46,6 +46,7 @@ CSV_COLUMNS = [
     ("exposures", "exposure__count"),
     ("carriers", "carrier_count"),
     ("carrier_regions", "carrier_region_count"),
+    ("merged_into", "merged_into_id"),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -111,6 +112,7 @@ def consultation_document(consultation):
             "exposure__count",
             "carrier_count",
             "carrier_region_count",
+            "merged_into_id",
         )
     )
     for row in rows:
@@ -136,6 +138,7 @@ def consultation_document(consultation):
                     "regions": row["carrier_region_count"],
                 },
                 "cosigners": cosigners.get(row["pk"], []),
+                "merged_into": row["merged_into_id"],
                 "exposures": row["exposure__count"] or 0,
                 "votes_per_1000_exposures": votes_per_thousand(
                     sum(row[f"{c}_count"] for c in ("agree", "mixed", "disagree")),
@@ -338,8 +341,9 @@ CSV_COLUMN_DESCRIPTIONS = {
     "disagree": (_("Pas d'accord"), _("Nombre de votes « Pas d'accord ».")),
     "status": (
         _("Statut"),
-        _("« published », ou « withdrawn » pour une proposition retirée après des "
-          "votes (ses votes restent comptés)."),
+        _("« published », « withdrawn » pour une proposition retirée après des "
+          "votes (ses votes restent comptés), ou « merged » pour une proposition "
+          "fusionnée avec une autre après des votes (ses votes y sont comptés)."),
     ),
     "workshops": (
         _("Ateliers"),
@@ -367,6 +371,11 @@ CSV_COLUMN_DESCRIPTIONS = {
     "carrier_regions": (
         _("Régions qui la portent"),
         _("Nombre de régions de ces organisations."),
+    ),
+    "merged_into": (
+        _("Fusionnée dans"),
+        _("Pour une proposition fusionnée, l'identifiant de la proposition qui la "
+          "réunit désormais ; vide sinon."),
     ),
     "exposures": (
         _("Expositions"),

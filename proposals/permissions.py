@@ -265,3 +265,35 @@ def cosigning_refusal(user, cosignature):
     if proposal.status not in (Status.PENDING, Status.PUBLISHED):
         return _("Cette proposition ne peut plus être co-signée.")
     return None
+
+
+def merge_refusal(user, proposal, into):
+    """Why `user` may not merge `proposal` into `into`, or None: a moderator, a
+    pending or published proposal into another published one of the same
+    consultation (so that its participations stay where they are)."""
+    if refusal := moderation_refusal(user) or closed_refusal(
+        proposal.question.trajectory.consultation
+    ):
+        return refusal
+    if proposal.pk == into.pk:
+        return _("Une proposition ne peut pas être fusionnée avec elle-même.")
+    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        return _("Seule une proposition en attente ou publiée peut être fusionnée.")
+    if into.status != Status.PUBLISHED:
+        return _("On ne fusionne une proposition que dans une proposition publiée.")
+    if (
+        proposal.question.trajectory.consultation_id
+        != into.question.trajectory.consultation_id
+    ):
+        return _("Les deux propositions doivent appartenir à la même consultation.")
+    return None
+
+
+def follow_refusal(user):
+    """Why `user` may not follow proposals or trajectories, or None: an active
+    organisation's account (the mails go to its address)."""
+    if not user.is_authenticated:
+        return _("Connectez-vous pour suivre une proposition ou une trajectoire.")
+    if not user.is_active or not user.organisation:
+        return _("Seuls les comptes d'organisations peuvent suivre des propositions.")
+    return None

@@ -25,6 +25,7 @@ from .models import (
     Choice,
     CoSignature,
     CoSignatureStatus,
+    Follow,
     Participation,
     Proposal,
     Side,
@@ -527,4 +528,22 @@ def cosignature_list_by(user):
         CoSignature.objects.filter(cosigner=user, status=CoSignatureStatus.ACCEPTED)
         .select_related("proposal")
         .order_by("-answered_at")
+    )
+
+
+def merged_into(proposal):
+    """The proposals merged into `proposal`, in the order of their merge."""
+    return list(
+        proposal.merged_proposals.order_by("updated_at", "pk").only(
+            "pk", "text", "merged_into_id", "updated_at"
+        )
+    )
+
+
+def follow_list(user):
+    """What `user` chose to follow: trajectories, then proposals, most recent first."""
+    return list(
+        Follow.objects.filter(user=user, following=True)
+        .select_related("trajectory__consultation", "proposal")
+        .order_by("-created_at", "-pk")
     )

@@ -113,6 +113,19 @@ urlpatterns = [
         name="cosignature_leave",
     ),
     path(
+        "propositions/<int:pk>/suivre/", views.proposal_follow, name="proposal_follow"
+    ),
+    path(
+        "suivis/trajectoires/<int:pk>/",
+        views.trajectory_follow,
+        name="trajectory_follow",
+    ),
+    path(
+        "mon-espace/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
         "propositions/<int:pk>/retirer/",
         views.proposal_withdraw,
         name="proposal_withdraw",

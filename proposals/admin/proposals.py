@@ -17,7 +17,7 @@ from consultation.admin_mixins import (
 from trajectories.models import Trajectory
 
 from .. import permissions, selectors, services
-from ..forms import AnswerForm, ProposalAdminForm, RejectionForm
+from ..forms import AnswerForm, MergeForm, ProposalAdminForm, RejectionForm
 from ..models import (
     ModerationEvent,
     Proposal,
@@ -26,6 +26,7 @@ from ..models import (
     Vote,
     Workshop,
 )
+from ..similar import similar_proposals
 from .imports import WorkshopImportAdminMixin
 
 
@@ -76,6 +77,7 @@ class TrajectoryFilter(admin.SimpleListFilter):
 
 class ModerationEventInline(ReadOnlyTabularInline):
     model = ModerationEvent
+    fk_name = "proposal"
     fields = [
         "created_at",
         "action",
@@ -83,6 +85,8 @@ class ModerationEventInline(ReadOnlyTabularInline):
         "actor",
         "reason",
         "previous_text",
+        "merged_into",
+        "details",
     ]
 
 
@@ -131,6 +135,8 @@ class ProposalAdmin(
         ("agree_count", "mixed_count", "disagree_count"),
         ("created_at", "published_at", "updated_at"),
         "cosigners",
+        "merged_into",
+        "similar",
     ]
     # Moderators edit the text, the question and the region; the rest changes
     # through the services.
@@ -170,7 +176,6 @@ class ProposalAdmin(
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description=_("texte"))
     @admin.display(description=_("co-signatures"))
     def cosigners(self, proposal):
         """Who co-signs it, and the invitations its author sent."""
@@ -181,6 +186,35 @@ class ProposalAdmin(
         ]
         return (
             format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) or "—"
+        )
+
+    @admin.display(description=_("texte"))
+    @admin.display(description=_("propositions proches"))
+    def similar(self, proposal):
+        """The published proposals of its question that say nearly the same, each
+        with the link to merge this one into it."""
+        if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+            return "—"
+        rows = [
+            (
+                other.pk,
+                other.text,
+                other.vote_count,
+                reverse("admin:proposals_proposal_merge", args=[proposal.pk, other.pk]),
+            )
+            for other in similar_proposals(
+                proposal.question, proposal.text, exclude=proposal.pk
+            )
+        ]
+        return (
+            format_html_join(
+                mark_safe(""),
+                '<p>n° {} — « {} » ({} votes) · <a href="{}">'
+                + str(_("Fusionner cette proposition dans celle-ci"))
+                + "</a></p>",
+                rows,
+            )
+            or "—"
         )
 
     def full_text(self, proposal):
@@ -211,6 +245,11 @@ class ProposalAdmin(
                 "<int:pk>/reject/",
                 self.admin_site.admin_view(self.reject_view),
                 name="{}_{}_reject".format(*info),
+            ),
+            path(
+                "<int:pk>/merge/<int:into>/",
+                self.admin_site.admin_view(self.merge_view),
+                name="{}_{}_merge".format(*info),
             ),
             *self.import_urls(),
             *super().get_urls(),
@@ -348,7 +387,8 @@ class ProposalAdmin(
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "title": title,
-                "intro": ngettext(
+                "intro": extra.pop("intro", None)
+                or ngettext(
                     "Pour cette proposition :",
                     "Pour ces %(count)d propositions :",
                     len(proposals),
@@ -410,6 +450,49 @@ class ProposalAdmin(
             proposals=[proposal],
             original=proposal,
             continue_to_next="next" in request.GET or "next" in request.POST,
+        )
+
+    def merge_view(self, request, pk, into):
+        """Merge proposal `pk` into `into`, once the moderator confirmed it."""
+        proposal = get_object_or_404(Proposal, pk=pk)
+        kept = get_object_or_404(Proposal, pk=into)
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        form = MergeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.proposal_merge(
+                    proposal=proposal,
+                    into=kept,
+                    moderator=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.ProposalActionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect(self._change_url(proposal))
+            self.message_user(
+                request,
+                _(
+                    "Proposition n° %(merged)s fusionnée dans la n° %(kept)s : ses "
+                    "votes y sont comptés, son adresse y mène, ses autrices, auteurs "
+                    "et votants en sont informés."
+                )
+                % {"merged": proposal.pk, "kept": kept.pk},
+                messages.SUCCESS,
+            )
+            return redirect(self._change_url(kept))
+        return self._action_form(
+            request,
+            title=_("Fusionner deux propositions"),
+            submit_label=_("Fusionner"),
+            form=form,
+            proposals=[proposal, kept],
+            intro=_(
+                "La première sera fusionnée dans la seconde, qui reste : ses votes y "
+                "passent (une organisation qui a voté sur les deux garde son vote sur "
+                "la seconde), son adresse y mènera. Défaire une fusion se fait à la "
+                "main, d'après ce que l'historique en garde."
+            ),
         )
 
 

@@ -20,6 +20,7 @@ from .cosignatures import (
 )
 from .exposures import Exposure
 from .moderation import ModerationAction, ModerationEvent, RejectionReason
+from .notifications import Follow, Notification, NotificationState
 from .proposals import Proposal, ProposalQuerySet
 from .tallies import Participation, TallyDimension, VoteTally
 from .votes import Vote, VoteQuerySet
@@ -39,6 +40,9 @@ __all__ = [
     "ArgumentStatus",
     "Choice",
     "Exposure",
+    "Follow",
+    "Notification",
+    "NotificationState",
     "ModerationAction",
     "ModerationEvent",
     "Participation",

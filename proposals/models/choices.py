@@ -14,6 +14,7 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Publiée")
     REJECTED = "rejected", _("Refusée")
     WITHDRAWN = "withdrawn", _("Retirée par son autrice ou son auteur")
+    MERGED = "merged", _("Fusionnée avec une autre proposition")
 
 
 class Choice(models.TextChoices):

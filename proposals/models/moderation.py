@@ -13,6 +13,7 @@ class ModerationAction(models.TextChoices):
     REJECTED = "rejected", _("Refus")
     WITHDRAWN = "withdrawn", _("Retrait par l'autrice ou l'auteur")
     EDITED = "edited", _("Modification")
+    MERGED = "merged", _("Fusion")
 
 
 class ModerationEvent(models.Model):
@@ -40,6 +41,18 @@ class ModerationEvent(models.Model):
     reason = models.TextField(_("motif"), blank=True)
     # The text before a moderator's edit (action "edited"), so that it can be undone.
     previous_text = models.TextField(_("texte précédent"), blank=True)
+    # A merge (action "merged"): the proposal it went into, and what it moved, so that
+    # it can be undone by hand: {"moved_votes": [vote ids], "dropped_votes": [{voter,
+    # choice, region, organisation_type}], "moved_arguments": [ids], "counts": …}.
+    merged_into = models.ForeignKey(
+        Proposal,
+        verbose_name=_("fusionnée dans"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    details = models.JSONField(_("détail"), default=dict, blank=True)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:

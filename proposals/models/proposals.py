@@ -31,11 +31,13 @@ class ProposalQuerySet(models.QuerySet):
         return self.published().in_consultation(consultation)
 
     def on_record(self):
-        """Published proposals, and withdrawn ones that had votes: their votes were
-        cast, so they stay counted and public (out of the rankings)."""
+        """Published proposals, withdrawn ones that had votes (their votes were cast,
+        so they stay counted and public, out of the rankings), and merged ones that
+        had votes (now counted on the proposal they were merged into)."""
         return self.filter(
             models.Q(status=Status.PUBLISHED)
             | models.Q(status=Status.WITHDRAWN, vote_count__gt=0)
+            | models.Q(status=Status.MERGED, merged_vote_count__gt=0)
         )
 
     def on_record_in(self, consultation):
@@ -112,6 +114,20 @@ class Proposal(models.Model):
     )
     carrier_region_count = models.PositiveIntegerField(
         _("régions de ces organisations"), default=1, editable=False
+    )
+    # Set when a moderator merged it into another proposal (`services.proposal_merge`):
+    # its address leads there, and its votes were moved there.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionnée dans"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_proposals",
+    )
+    merged_vote_count = models.PositiveIntegerField(
+        _("votes au moment de la fusion"), default=0, editable=False
     )
     # The lower bound of the Wilson interval of the approval share (`ranking`), stored
     # so that "best ranked" is an indexed ORDER BY; `services.vote_cast` keeps it true.
@@ -224,9 +240,17 @@ class Proposal(models.Model):
         return self.status == Status.WITHDRAWN
 
     @property
+    def is_merged(self):
+        return self.status == Status.MERGED
+
+    @property
     def is_on_record(self):
         """See `ProposalQuerySet.on_record`."""
-        return self.is_published or (self.is_withdrawn and self.vote_count > 0)
+        return (
+            self.is_published
+            or (self.is_withdrawn and self.vote_count > 0)
+            or (self.is_merged and self.merged_vote_count > 0)
+        )
 
     @property
     def card_version(self):

@@ -9,6 +9,8 @@ rule forbids the change.
 - `moderation`: moderators publish or reject, each decision recorded;
 - `arguments`: arguments for and against, their reports and their moderation;
 - `cosignatures`: organisations invited to co-sign a proposal, and their answers;
+- `merges`: a moderator merges a duplicate proposal into another;
+- `notifications`: following proposals and trajectories, and the mails it brings;
 - `accounts`: what happens to proposals and votes when an account is deleted.
 
 Workshop documents are imported by `proposals.imports`.
@@ -39,7 +41,18 @@ from .cosignatures import (
     cosignature_leave,
     cosignature_withdraw,
 )
+from .merges import proposal_merge
 from .moderation import proposal_edit, proposal_publish, proposal_reject
+from .notifications import (
+    NOTIFICATION_BATCH,
+    follows_proposal,
+    follows_trajectory,
+    notifications_from_answers,
+    notifications_from_digest,
+    notifications_send,
+    proposal_follow,
+    trajectory_follow,
+)
 from .submissions import (
     DuplicateProposal,
     WithdrawalNeedsConfirmation,
@@ -49,6 +62,7 @@ from .submissions import (
 from .votes import participation_record, vote_cast, vote_counters_repair
 
 __all__ = [
+    "NOTIFICATION_BATCH",
     "PROPOSAL_MAX_LENGTH",
     "PROPOSAL_MIN_LENGTH",
     "DuplicateProposal",
@@ -72,6 +86,14 @@ __all__ = [
     "proposal_answer",
     "duplicate_refusal",
     "proposal_edit",
+    "proposal_follow",
+    "follows_proposal",
+    "follows_trajectory",
+    "proposal_merge",
+    "notifications_from_answers",
+    "notifications_from_digest",
+    "notifications_send",
+    "trajectory_follow",
     "text_normalised",
     "text_refusal",
     "participation_record",

@@ -35,7 +35,7 @@ def answer_refusal(state, text):
 @transaction.atomic
 def proposal_answer(*, proposal, author, state, text):
     """Give (or change) the official answer to a published proposal; the
-    organisations concerned are mailed it by `send_answer_mails`."""
+    organisations concerned are told by `send_notifications`."""
     proposal = locked_proposal(proposal)
     refuse_if(permissions.answer_refusal(author, proposal))
     text = visible_text(text or "")

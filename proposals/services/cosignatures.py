@@ -25,6 +25,7 @@ from ..models import (
     Proposal,
 )
 from .common import ProposalActionError, locked_proposal, refuse_if
+from .notifications import notify_cosigned
 
 
 def _carriers_recount(proposal):
@@ -104,7 +105,8 @@ def _answered(cosignature, status, **fields):
 
 @transaction.atomic
 def cosignature_accept(*, cosignature, user):
-    """`user` co-signs: its organisation is shown with the proposal and counted."""
+    """`user` co-signs: its organisation is shown with the proposal and counted, and
+    the author is told (`send_notifications`)."""
     cosignature = _locked(cosignature)
     if cosignature.status != CoSignatureStatus.INVITED:
         raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
@@ -118,6 +120,7 @@ def cosignature_accept(*, cosignature, user):
         region_id=user.region_id,
     )
     _carriers_recount(cosignature.proposal)
+    notify_cosigned(cosignature)
     return cosignature
 
 

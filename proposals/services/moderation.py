@@ -2,13 +2,12 @@
 
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
-from consultation.mail import Delivery, mail_after_commit
+from consultation.mail import Delivery
 
 from .. import permissions
 from ..models import ModerationAction, ModerationEvent, Status
@@ -20,6 +19,7 @@ from .common import (
     text_normalised,
     text_refusal,
 )
+from .notifications import notify_decision
 
 
 def moderation_record(
@@ -40,7 +40,7 @@ def moderation_record(
         trajectories={trajectory.pk, previous_trajectory_id or trajectory.pk},
         proposals=[proposal.pk],
     )
-    ModerationEvent.objects.create(
+    return ModerationEvent.objects.create(
         proposal=proposal,
         actor=actor,
         action=action,
@@ -55,26 +55,10 @@ class Decision(NamedTuple):
     notice: Delivery  # the mail to the author (already sent when there is none)
 
 
-def _notify_author(proposal):
-    """Mail the author of an online proposal its moderation decision, after commit."""
-    author = proposal.author
-    if author is None or not author.email:
-        return Delivery(sent=True)
-    return mail_after_commit(
-        template=f"proposals/email/proposal_{proposal.status}",
-        context={
-            "proposal": proposal,
-            "author": author,
-            "link": settings.SITE_URL + proposal.get_absolute_url(),
-        },
-        recipient=author.email,
-        language=author.language,
-    )
-
-
 @transaction.atomic
 def proposal_publish(*, proposal, moderator):
-    """Publish a pending (or previously rejected) proposal; its author is mailed."""
+    """Publish a pending (or previously rejected) proposal; its author is mailed
+    (unless it turned that mail off)."""
     proposal = locked_proposal(proposal)
     refuse_if(permissions.publication_refusal(moderator, proposal))
     refuse_if(duplicate_refusal(proposal.question, proposal.text, exclude=proposal))
@@ -85,13 +69,13 @@ def proposal_publish(*, proposal, moderator):
     proposal.save(
         update_fields=["status", "moderation_reason", "published_at", "updated_at"]
     )
-    moderation_record(
+    event = moderation_record(
         proposal,
         actor=moderator,
         action=ModerationAction.PUBLISHED,
         previous_status=previous_status,
     )
-    return Decision(proposal, _notify_author(proposal))
+    return Decision(proposal, notify_decision(proposal, event=event.pk))
 
 
 @transaction.atomic
@@ -107,14 +91,14 @@ def proposal_reject(*, proposal, moderator, reason):
     proposal.status = Status.REJECTED
     proposal.moderation_reason = reason
     proposal.save(update_fields=["status", "moderation_reason", "updated_at"])
-    moderation_record(
+    event = moderation_record(
         proposal,
         actor=moderator,
         action=ModerationAction.REJECTED,
         previous_status=previous_status,
         reason=reason,
     )
-    return Decision(proposal, _notify_author(proposal))
+    return Decision(proposal, notify_decision(proposal, event=event.pk))
 
 
 @transaction.atomic

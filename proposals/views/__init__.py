@@ -9,6 +9,7 @@ from .cosignatures import (
     cosignature_leave,
     cosignature_withdraw,
 )
+from .follows import notification_preferences, proposal_follow, trajectory_follow
 from .opendata import (
     OpenDataView,
     open_data_arguments_csv,
@@ -54,6 +55,9 @@ __all__ = [
     "ResultsView",
     "TrajectoryDetailView",
     "my_data",
+    "notification_preferences",
+    "proposal_follow",
+    "trajectory_follow",
     "OpenDataView",
     "open_data_csv",
     "open_data_xlsx",

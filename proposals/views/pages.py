@@ -19,7 +19,7 @@ from trajectories import selectors as trajectory_selectors
 from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
 
-from .. import permissions, results, selectors
+from .. import permissions, results, selectors, services
 from ..forms import (
     ArgumentForm,
     CoSignatureInviteForm,
@@ -178,6 +178,8 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             fragments=self.fragments,
             page_obj=page,
             page_range=page.paginator.get_elided_page_range(page.number),
+            can_follow=permissions.follow_refusal(self.request.user) is None,
+            following=services.follows_trajectory(self.request.user, self.object),
             **self.participation_context(proposal_form),
             **kwargs,
         )
@@ -192,16 +194,34 @@ class ProposalDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         depends_on(request, proposal_scope(kwargs["pk"]))
-        return super().get(request, *args, **kwargs)
+        self.object = self.get_object()
+        if self.object.is_merged:
+            # Its address leads to the proposal it was merged into, which says so.
+            return redirect(
+                reverse("proposal_detail", kwargs={"pk": self.object.merged_into_id})
+                + "#fusions"
+            )
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
         return selectors.with_voter_choice(selectors.proposal_list(), self.request.user)
 
     def get_object(self, queryset=None):
         proposal = super().get_object(queryset)
+        if proposal.is_merged:
+            return proposal
         if not permissions.can_view_proposal(self.request.user, proposal):
             raise Http404
         return proposal
+
+    def following_context(self):
+        user, proposal = self.request.user, self.object
+        if permissions.follow_refusal(user) is not None:
+            return {"can_follow": False}
+        return {
+            "can_follow": True,
+            "following": services.follows_proposal(user, proposal),
+        }
 
     def cosigning_context(self):
         user, proposal = self.request.user, self.object
@@ -233,6 +253,8 @@ class ProposalDetailView(DetailView):
             argument_refusal=argument_refusal,
             argument_form=kwargs.pop("argument_form", None) or ArgumentForm(),
             **self.cosigning_context(),
+            **self.following_context(),
+            merged_proposals=selectors.merged_into(self.object),
             breakdowns=results.tally_breakdowns(self.object.tallies.all()),
             can_vote=vote_refusal is None,
             vote_refusal=vote_refusal,

@@ -24,8 +24,15 @@ from django_ratelimit.decorators import ratelimit
 from consultation.security import rate
 
 from .. import permissions, selectors, services
-from ..forms import AccountDeleteForm, ProposalForm, VoteForm
+from ..forms import (
+    AccountDeleteForm,
+    NotificationPreferencesForm,
+    ProposalForm,
+    VoteForm,
+)
 from ..models import Proposal, Status
+from ..similar import similar_proposals
+from ..text import text_fingerprint
 from .pages import TrajectoryDetailView
 
 RATE_LIMIT_PROPOSAL_USER = ratelimit(
@@ -53,6 +60,22 @@ class ProposalCreateView(TrajectoryDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = ProposalForm(request.POST, trajectory=self.object)
+        if form.is_valid() and not form.cleaned_data["similar_seen"]:
+            similar = similar_proposals(
+                form.cleaned_data["question"], form.cleaned_data["text"]
+            )
+            fingerprint = text_fingerprint(form.cleaned_data["text"])
+            if similar and all(other.fingerprint != fingerprint for other in similar):
+                # Shown before it is sent: voting for one of these may say it already
+                # (the same text is refused below, with a link to it).
+                form = ProposalForm(
+                    {**request.POST.dict(), "similar_seen": "1"}, trajectory=self.object
+                )
+                form.is_valid()
+                context = self.get_context_data(
+                    proposal_form=form, similar=similar, **kwargs
+                )
+                return self.render_to_response(context)
         if form.is_valid():
             try:
                 services.proposal_submit(
@@ -178,6 +201,8 @@ class MySpaceView(TemplateView):
             participation_refusal=permissions.participation_refusal(user),
             invitations=selectors.invitations_for(user),
             cosignatures=selectors.cosignature_list_by(user),
+            follows=selectors.follow_list(user),
+            preferences_form=NotificationPreferencesForm(user=user),
             **kwargs,
         )
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from consultation.models import NotificationKind
 from proposals import services
 from proposals.models import Answer, AnswerState
 from tests.factories import ProposalFactory, UserFactory
@@ -114,10 +115,12 @@ def test_the_open_data_carries_the_answers(client, published_proposal, answerer)
     )
 
 
-def test_answers_are_mailed_once_a_day_to_the_author_and_the_voters(question, answerer):
+def test_answers_are_mailed_once_to_the_author_and_the_voters(question, answerer):
     author = UserFactory(email="autrice@exemple.fr")
     voter = UserFactory(email="votante@exemple.fr")
-    quiet = UserFactory(email="silencieuse@exemple.fr", answer_mails=False)
+    quiet = UserFactory(
+        email="silencieuse@exemple.fr", mails_off=[NotificationKind.FOLLOWED_ANSWERED]
+    )
     first = ProposalFactory(question=question, author=author)
     second = ProposalFactory(question=question, author=None)
     for proposal in (first, second):
@@ -126,16 +129,17 @@ def test_answers_are_mailed_once_a_day_to_the_author_and_the_voters(question, an
         services.proposal_answer(
             proposal=proposal, author=answerer, state="adopted", text="Oui."
         )
-    call_command("send_answer_mails", stdout=StringIO())
+    call_command("send_notifications", stdout=StringIO())
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"autrice@exemple.fr", "votante@exemple.fr"}
     assert by_recipient["votante@exemple.fr"].body.count("Oui.") == 2  # one mail, both
     assert "List-Unsubscribe" in by_recipient["votante@exemple.fr"].extra_headers
-    call_command("send_answer_mails", stdout=StringIO())  # nothing new: nothing sent
+    call_command("send_notifications", stdout=StringIO())  # nothing new: nothing sent
+    call_command("send_answer_mails", stdout=StringIO())  # its former name, the same
     assert len(mail.outbox) == 2
 
 
-def test_the_unsubscribe_link_stops_the_answer_mails(question, answerer):
+def test_the_unsubscribe_link_stops_every_notification_mail(question, answerer):
     voter = UserFactory()
     proposal = ProposalFactory(question=question, author=None)
     services.vote_cast(proposal=proposal, voter=voter, choice="agree")
@@ -147,7 +151,7 @@ def test_the_unsubscribe_link_stops_the_answer_mails(question, answerer):
     path = link[link.index("/compte/") :]
     assert Client().post(path).status_code == 200  # one click, no login
     voter.refresh_from_db()
-    assert not voter.answer_mails
+    assert sorted(voter.mails_off) == sorted(NotificationKind.values)
 
 
 def test_moderators_answer_in_bulk_in_the_admin(client, question, answerer):

@@ -582,6 +582,7 @@ def test_the_json_export_follows_the_contract(client, site):
         "votes_per_1000_exposures": None,
         "carried_by": {"organisations": 1, "regions": 1},
         "cosigners": [],
+        "merged_into": None,
     }
     from_workshop = next(p for p in proposals if p["id"] == workshop.pk)
     assert (from_workshop["region"], from_workshop["organisation_type"]) == (None, None)
@@ -599,7 +600,7 @@ def test_the_csv_export_follows_the_contract(client, site):
     assert rows[0][12:] == [
         "status", "workshops", "answer_state", "answer",
         "arguments_for", "arguments_against", "exposures", "carriers",
-        "carrier_regions",
+        "carrier_regions", "merged_into",
     ]  # fmt: skip
     assert len(rows) == 11
     ids = [int(row[0]) for row in rows[1:]]

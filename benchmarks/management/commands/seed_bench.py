@@ -270,6 +270,7 @@ class Command(BaseCommand):
             "updated_at", "published_at", "agree_count", "mixed_count",
             "disagree_count", "vote_count", "score", "argument_for_count",
             "argument_against_count", "carrier_count", "carrier_region_count",
+            "merged_vote_count",
         ]  # fmt: skip
         rows = (
             (
@@ -277,7 +278,7 @@ class Command(BaseCommand):
                 p["author"], p["region"], p["type"], "published", "", now, now, now,
                 p["counts"]["agree"], p["counts"]["mixed"], p["counts"]["disagree"],
                 sum(p["counts"].values()), wilson_lower_bound(*p["counts"].values()),
-                0, 0, 1, 1,
+                0, 0, 1, 1, 0,
             )
             for p in proposals
         )  # fmt: skip

@@ -1,0 +1,444 @@
+"""
+Following and the notification mails.
+
+An event (a decision, an answer, a merge, a co-signature) writes one `Notification`
+row per organisation concerned, in the transaction that decided it, so that nobody is
+told of what did not happen and nothing decided goes untold. `notifications_send`
+(the `send_notifications` command) then mails them: each due row is claimed by one
+run, mailed, and marked sent; a failed mail is tried again later, with a growing
+delay, until NOTIFICATION_MAX_ATTEMPTS.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultation.mail import Delivery, mail_send
+from consultation.models import NotificationKind, User
+from consultation.services import unsubscribe_token
+
+from .. import permissions
+from ..models import (
+    Answer,
+    CoSignature,
+    CoSignatureStatus,
+    Follow,
+    Notification,
+    NotificationState,
+    Proposal,
+    Status,
+    Vote,
+)
+from .common import refuse_if
+
+logger = logging.getLogger(__name__)
+
+NOTIFICATION_BATCH = 200  # notifications claimed and mailed per round
+NOTIFICATION_MAX_ATTEMPTS = 5
+NOTIFICATION_CLAIM_MINUTES = 15
+RETRY_DELAY = datetime.timedelta(minutes=5)  # doubled at each failed attempt
+
+DECISION_KINDS = (NotificationKind.PUBLISHED, NotificationKind.REJECTED)
+
+
+# Following
+
+
+def _follow_set(*, user, following, **target):
+    refuse_if(permissions.follow_refusal(user))
+    Follow.objects.update_or_create(
+        user=user, **target, defaults={"following": following}
+    )
+
+
+def proposal_follow(*, user, proposal, following=True):
+    """`user` follows `proposal`, or stops following it (even one that it would
+    follow without asking: its own, co-signed or voted on)."""
+    _follow_set(user=user, following=following, proposal=proposal)
+
+
+def trajectory_follow(*, user, trajectory, following=True):
+    """`user` follows `trajectory` (the weekly digest of its new proposals), or not."""
+    if following:
+        _follow_set(user=user, following=True, trajectory=trajectory)
+    else:
+        Follow.objects.filter(user=user, trajectory=trajectory).delete()
+
+
+def follows_proposal(user, proposal):
+    """Whether `user` follows `proposal`, asked or not."""
+    if not user.is_authenticated:
+        return False
+    choice = (
+        Follow.objects.filter(user=user, proposal=proposal)
+        .values_list("following", flat=True)
+        .first()
+    )
+    if choice is not None:
+        return choice
+    if user.follows_own and (
+        proposal.author_id == user.pk
+        or CoSignature.objects.filter(
+            proposal=proposal, cosigner=user, status=CoSignatureStatus.ACCEPTED
+        ).exists()
+    ):
+        return True
+    return (
+        user.follows_voted
+        and Vote.objects.filter(proposal=proposal, voter=user).exists()
+    )
+
+
+def follows_trajectory(user, trajectory):
+    return (
+        user.is_authenticated
+        and Follow.objects.filter(
+            user=user, trajectory=trajectory, following=True
+        ).exists()
+    )
+
+
+def proposal_follower_ids(proposal):
+    """The accounts that follow `proposal` but did not write it: those that asked,
+    its co-signers and its voters (unless they switched that off), minus those that
+    stopped following it."""
+    choices = dict(
+        Follow.objects.filter(proposal=proposal).values_list("user_id", "following")
+    )
+    cosigners = CoSignature.objects.filter(
+        proposal=proposal,
+        status=CoSignatureStatus.ACCEPTED,
+        cosigner__follows_own=True,
+    ).values_list("cosigner_id", flat=True)
+    voters = Vote.objects.filter(
+        proposal=proposal, voter__isnull=False, voter__follows_voted=True
+    ).values_list("voter_id", flat=True)
+    followers = {pk for pk, following in choices.items() if following}
+    followers |= set(cosigners) | set(voters)
+    return {
+        pk for pk in followers if choices.get(pk, True) and pk != proposal.author_id
+    }
+
+
+# Writing notifications
+
+
+def notify(*, kind, user_ids, event, proposal=None, data=None):
+    """Write the notification `kind` of `event` (a short name, unique for this kind)
+    for each of `user_ids`; the same event written again adds nothing. Returns the
+    rows' keys."""
+    rows = [
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            key=f"{kind}:{event}:{user_id}",
+            proposal=proposal,
+            data=data or {},
+        )
+        for user_id in sorted(user_ids)
+        if user_id is not None
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return [row.key for row in rows]
+
+
+def notify_decision(proposal, *, event):
+    """Tell the author of `proposal` of its publication or rejection (`event`: the
+    moderation event's id) at once, after the commit; the `Delivery` says whether the
+    mail went out (True when there is none to send). A failed mail stays due, for
+    `send_notifications` to try again."""
+    if proposal.author_id is None:
+        return Delivery(sent=True)
+    keys = notify(
+        kind=proposal.status,
+        user_ids=[proposal.author_id],
+        event=f"decision-{event}",
+        proposal=proposal,
+    )
+    delivery = Delivery()
+
+    def send():
+        counts = notifications_send(keys=keys)
+        delivery.sent = counts["failed"] == 0
+
+    transaction.on_commit(send)
+    return delivery
+
+
+def notify_cosigned(cosignature):
+    """Tell the author that an organisation co-signs their proposal."""
+    proposal = cosignature.proposal
+    if proposal.author_id is not None:
+        notify(
+            kind=NotificationKind.COSIGNED,
+            user_ids=[proposal.author_id],
+            event=f"cosignature-{cosignature.pk}",
+            proposal=proposal,
+            data={"organisation": cosignature.organisation},
+        )
+
+
+def notify_merge(*, proposal, into, event, voter_ids):
+    """Tell the authors of both proposals, and the followers of the merged one
+    (its voters among them, `voter_ids`: their votes moved), of a merge."""
+    data = {"merged": proposal.pk, "into": into.pk}
+    authors = {proposal.author_id, into.author_id} - {None}
+    notify(
+        kind=NotificationKind.MERGED,
+        user_ids=authors,
+        event=f"merge-{event}",
+        proposal=into,
+        data=data,
+    )
+    voters = set(
+        User.objects.filter(pk__in=voter_ids, follows_voted=True).values_list(
+            "pk", flat=True
+        )
+    )
+    stopped = set(
+        Follow.objects.filter(proposal=proposal, following=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    followers = (proposal_follower_ids(proposal) | voters) - stopped - authors
+    notify(
+        kind=NotificationKind.FOLLOWED_MERGED,
+        user_ids=followers,
+        event=f"merge-{event}",
+        proposal=into,
+        data=data,
+    )
+
+
+def notifications_from_answers():
+    """Write the notifications of the official answers not told yet: to the author
+    of each proposal, and to its followers. Each answer is told once."""
+    written = 0
+    with transaction.atomic():
+        answers = list(
+            Answer.objects.select_for_update(skip_locked=True)
+            .filter(notified_at=None, proposal__status=Status.PUBLISHED)
+            .select_related("proposal")
+            .order_by("pk")
+        )
+        for answer in answers:
+            proposal = answer.proposal
+            event = f"answer-{answer.pk}-{answer.answered_at.timestamp():.0f}"
+            written += len(
+                notify(
+                    kind=NotificationKind.ANSWERED,
+                    user_ids=[proposal.author_id],
+                    event=event,
+                    proposal=proposal,
+                )
+            )
+            written += len(
+                notify(
+                    kind=NotificationKind.FOLLOWED_ANSWERED,
+                    user_ids=proposal_follower_ids(proposal),
+                    event=event,
+                    proposal=proposal,
+                )
+            )
+        Answer.objects.filter(pk__in=[answer.pk for answer in answers]).update(
+            notified_at=timezone.now()
+        )
+    return written
+
+
+def digest_week(moment):
+    """The last whole week (Monday to Monday, local time) before `moment`."""
+    today = timezone.localtime(moment).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    end = today - datetime.timedelta(days=today.weekday())
+    return end - datetime.timedelta(days=7), end
+
+
+def notifications_from_digest(now=None):
+    """Write the weekly digests of the last whole week: for each organisation that
+    follows trajectories where proposals were published that week, one digest (once
+    per week, however often this runs)."""
+    start, end = digest_week(now or timezone.now())
+    published = dict(
+        Proposal.objects.filter(
+            status=Status.PUBLISHED, published_at__gte=start, published_at__lt=end
+        )
+        .order_by()
+        .values_list("pk", "question__trajectory_id")
+    )
+    if not published:
+        return 0
+    by_user = {}
+    for user_id, trajectory_id in Follow.objects.filter(
+        following=True, trajectory__in=set(published.values())
+    ).values_list("user_id", "trajectory_id"):
+        by_user.setdefault(user_id, set()).add(trajectory_id)
+    written = 0
+    week = start.date().isoformat()
+    for user_id, trajectories in by_user.items():
+        proposal_ids = sorted(
+            pk for pk, trajectory in published.items() if trajectory in trajectories
+        )
+        written += len(
+            notify(
+                kind=NotificationKind.DIGEST,
+                user_ids=[user_id],
+                event=f"week-{week}",
+                data={"proposals": proposal_ids, "week": week},
+            )
+        )
+    return written
+
+
+# Sending
+
+
+def _claim(now, limit, keys=None):
+    """Take up to `limit` due notifications (among `keys`) for this run; their ids."""
+    stale = now - datetime.timedelta(minutes=NOTIFICATION_CLAIM_MINUTES)
+    due = Notification.objects.filter(state=NotificationState.PENDING)
+    if keys is not None:
+        due = due.filter(key__in=keys)
+    with transaction.atomic():
+        ids = list(
+            due.select_for_update(skip_locked=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            .order_by("user_id", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(claimed_at=now)
+    return ids
+
+
+def _mail_context(notifications):
+    """What the mail of one organisation's notifications shows, by kind."""
+    proposal_ids = set()
+    for notification in notifications:
+        proposal_ids.add(notification.proposal_id)
+        proposal_ids.update(notification.data.get("proposals", []))
+        proposal_ids.update(notification.data.get(key) for key in ("merged", "into"))
+    proposals = Proposal.objects.select_related("question__trajectory").in_bulk(
+        [pk for pk in proposal_ids if pk is not None]
+    )
+    items = []
+    for notification in notifications:
+        item = {
+            "kind": notification.kind,
+            "proposal": proposals.get(notification.proposal_id),
+            "merged": proposals.get(notification.data.get("merged")),
+            "into": proposals.get(notification.data.get("into")),
+            "organisation": notification.data.get("organisation", ""),
+            "digest": [
+                proposals[pk]
+                for pk in notification.data.get("proposals", [])
+                if pk in proposals and proposals[pk].status == Status.PUBLISHED
+            ],
+        }
+        if item["proposal"] is not None or item["digest"]:
+            items.append(item)
+    return items
+
+
+def _send_to(user, notifications):
+    """Mail `user` its `notifications` in one mail; whether it went out (True when
+    there was nothing left to say)."""
+    items = _mail_context(notifications)
+    if not items:
+        return True
+    link = settings.SITE_URL + reverse(
+        "unsubscribe", kwargs={"token": unsubscribe_token(user)}
+    )
+    template = "proposals/email/notifications"
+    context = {
+        "items": items,
+        "user": user,
+        "unsubscribe": link,
+        "preferences": settings.SITE_URL + reverse("my_space") + "#notifications",
+    }
+    if len(items) == 1 and items[0]["kind"] in DECISION_KINDS:
+        # A moderation decision has its own mail, with the rejection's reason.
+        proposal = items[0]["proposal"]
+        template = f"proposals/email/proposal_{items[0]['kind']}"
+        context |= {
+            "proposal": proposal,
+            "author": user,
+            "link": settings.SITE_URL + proposal.get_absolute_url(),
+        }
+    return mail_send(
+        template=template,
+        context=context,
+        recipient=user.email,
+        language=user.language,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _mark(ids, **fields):
+    Notification.objects.filter(pk__in=ids).update(claimed_at=None, **fields)
+
+
+def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
+    """
+    Mail the due notifications, one mail per organisation and round, `batch` rows a
+    round until none is due. Returns {"sent": mails, "failed": mails, "skipped":
+    rows}. A row is mailed by one run only and marked sent; a failed mail is tried
+    again after RETRY_DELAY, doubled each time, and given up after
+    NOTIFICATION_MAX_ATTEMPTS. With `keys`, only those rows (a decision's mail, sent
+    at once).
+    """
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    seen = set()
+    while True:
+        ids = [pk for pk in _claim(now, batch, keys) if pk not in seen]
+        if not ids:
+            return counts
+        seen.update(ids)
+        rows = list(
+            Notification.objects.filter(pk__in=ids)
+            .select_related("user")
+            .order_by("user_id", "pk")
+        )
+        by_user = {}
+        for row in rows:
+            by_user.setdefault(row.user, []).append(row)
+        for user, theirs in by_user.items():
+            wanted = [row for row in theirs if user.wants_mail(row.kind)]
+            unwanted = [row.pk for row in theirs if not user.wants_mail(row.kind)]
+            if unwanted:
+                _mark(unwanted, state=NotificationState.SKIPPED)
+                counts["skipped"] += len(unwanted)
+            if not wanted:
+                continue
+            wanted_ids = [row.pk for row in wanted]
+            if _send_to(user, wanted):
+                _mark(wanted_ids, state=NotificationState.SENT, sent_at=timezone.now())
+                counts["sent"] += 1
+                continue
+            counts["failed"] += 1
+            attempts = max(row.attempts for row in wanted) + 1
+            if attempts >= NOTIFICATION_MAX_ATTEMPTS:
+                _mark(
+                    wanted_ids,
+                    state=NotificationState.FAILED,
+                    attempts=attempts,
+                    last_error=_("Le serveur de messagerie a refusé l'envoi."),
+                )
+            else:
+                _mark(
+                    wanted_ids,
+                    attempts=attempts,
+                    next_attempt_at=now + RETRY_DELAY * 2 ** (attempts - 1),
+                    last_error=_("Le serveur de messagerie a refusé l'envoi."),
+                )

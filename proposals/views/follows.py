@@ -1,0 +1,92 @@
+"""Following proposals and trajectories, and choosing the mails that come of it.
+Every form works without JavaScript and comes back to where it was sent from."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultation.models import NotificationKind
+from trajectories.models import Trajectory
+
+from .. import services
+from ..forms import NotificationPreferencesForm
+from ..models import Proposal
+
+
+def _following(request):
+    return request.POST.get("following") == "1"
+
+
+def _apply(request, action, success, **kwargs):
+    try:
+        action(**kwargs)
+    except services.ProposalActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@login_required
+def proposal_follow(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    following = _following(request)
+    _apply(
+        request,
+        services.proposal_follow,
+        _("Vous suivez cette proposition : ses nouvelles vous arrivent par e-mail.")
+        if following
+        else _("Vous ne suivez plus cette proposition."),
+        user=request.user,
+        proposal=proposal,
+        following=following,
+    )
+    if request.POST.get("from") == "my_space":
+        return redirect(reverse("my_space") + "#notifications")
+    return redirect(f"{proposal.get_absolute_url()}#suivre")
+
+
+@require_POST
+@login_required
+def trajectory_follow(request, pk):
+    trajectory = get_object_or_404(Trajectory, pk=pk)
+    following = _following(request)
+    _apply(
+        request,
+        services.trajectory_follow,
+        _(
+            "Vous suivez cette trajectoire : chaque semaine, ses nouvelles "
+            "propositions vous arrivent par e-mail."
+        )
+        if following
+        else _("Vous ne suivez plus cette trajectoire."),
+        user=request.user,
+        trajectory=trajectory,
+        following=following,
+    )
+    if request.POST.get("from") == "my_space":
+        return redirect(reverse("my_space") + "#notifications")
+    return redirect(f"{trajectory.get_absolute_url()}#suivre")
+
+
+@require_POST
+@login_required
+def notification_preferences(request):
+    form = NotificationPreferencesForm(request.POST, user=request.user)
+    if form.is_valid():
+        user = request.user
+        user.follows_own = form.cleaned_data["follows_own"]
+        user.follows_voted = form.cleaned_data["follows_voted"]
+        user.mails_off = [
+            kind
+            for kind in NotificationKind.values
+            if kind not in form.cleaned_data["mails"]
+        ]
+        user.save(update_fields=["follows_own", "follows_voted", "mails_off"])
+        messages.success(request, _("Vos choix sont enregistrés."))
+    else:
+        messages.error(request, _("Ces choix n'ont pas pu être enregistrés."))
+    return redirect(reverse("my_space") + "#notifications")
