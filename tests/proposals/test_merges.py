@@ -91,9 +91,7 @@ def test_participations_stay_counted_once(pair, moderator):
     before = Participation.objects.filter(consultation=consultation).count()
     services.proposal_merge(proposal=merged, into=kept, moderator=moderator)
     assert Participation.objects.filter(consultation=consultation).count() == before
-    assert Participation.objects.filter(
-        consultation=consultation, user=voter
-    ).exists()
+    assert Participation.objects.filter(consultation=consultation, user=voter).exists()
 
 
 def test_arguments_move_unless_their_author_has_one_on_the_proposal_kept(
