@@ -1,9 +1,9 @@
 """
 The open-data exports of the current consultation (formats: docs/contracts.md).
 
-The proposals on record: published ones, and those withdrawn or merged after votes, with
-their `status` (pending and rejected ones never). The hierarchy and the proposals are read in
-a handful of queries and assembled in Python, whatever the number of proposals.
+The proposals on record: published ones, and those withdrawn or merged after votes,
+with their `status` (pending and rejected ones never). The hierarchy and the proposals
+are read in a handful of queries and assembled in Python, whatever their number.
 """
 
 import csv

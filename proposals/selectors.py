@@ -321,7 +321,19 @@ def account_data(*, user):
             "terms_version": user.terms_version or None,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
+            "follows_own": user.follows_own,
+            "follows_voted": user.follows_voted,
+            "mails_off": list(user.mails_off),
         },
+        "follows": [
+            {
+                "proposal_id": follow.proposal_id,
+                "trajectory_id": follow.trajectory_id,
+                "following": follow.following,
+                "created_at": _iso(follow.created_at),
+            }
+            for follow in user.follows.order_by("pk")
+        ],
         "proposals": [
             {
                 "id": proposal.pk,

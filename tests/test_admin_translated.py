@@ -34,6 +34,7 @@ SHARED_WORDS = {
     "Dates", "Organisation", "Organisations", "Phase", "Position", "Question",
     "Source", "Type", "Votes", "User Agent", "Sessions", "Session", "HTTP Accept",
     "Introduction", "Permissions", "QR code", "Arguments", "Co-signatures",
+    "Notification", "Notifications",
 }  # fmt: skip
 
 

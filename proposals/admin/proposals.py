@@ -458,7 +458,7 @@ class ProposalAdmin(
         kept = get_object_or_404(Proposal, pk=into)
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
-        form = MergeForm(request.POST or None)
+        form = MergeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.proposal_merge(

@@ -3,6 +3,7 @@ Every form works without JavaScript and comes back to where it was sent from."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from consultation.models import NotificationKind
 from trajectories.models import Trajectory
 
-from .. import services
+from .. import permissions, services
 from ..forms import NotificationPreferencesForm
 from ..models import Proposal
 
@@ -32,7 +33,11 @@ def _apply(request, action, success, **kwargs):
 @require_POST
 @login_required
 def proposal_follow(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("question__trajectory__consultation"), pk=pk
+    )
+    if not permissions.can_view_proposal(request.user, proposal):
+        raise Http404
     following = _following(request)
     _apply(
         request,
@@ -52,7 +57,11 @@ def proposal_follow(request, pk):
 @require_POST
 @login_required
 def trajectory_follow(request, pk):
-    trajectory = get_object_or_404(Trajectory, pk=pk)
+    trajectory = get_object_or_404(
+        Trajectory.objects.select_related("consultation"), pk=pk
+    )
+    if not trajectory.consultation.is_public:
+        raise Http404
     following = _following(request)
     _apply(
         request,

@@ -84,14 +84,29 @@ def with_cosigners(proposal, author_email):
     return proposal
 
 
+def with_merged(kept, merged):
+    """`merged` merged into `kept` by a moderator."""
+    from django.contrib.auth.models import Group
+
+    from proposals import services
+    from tests.factories import UserFactory
+
+    moderator = UserFactory(organisation="", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Modérateurs"))
+    services.proposal_merge(proposal=merged, into=kept, moderator=moderator)
+    return kept
+
+
 def public_paths(world):
     from synthesis.services import synthesis_build
 
     slug = world["consultation"].slug
     answered = with_workshop_and_answer(world["proposals"][1])
     argued = with_arguments(world["proposals"][0])
+    kept = with_merged(world["proposals"][3], world["proposals"][4])
     synthesis_build(world["consultation"])
     return {
+        "proposal_with_merged": kept.get_absolute_url(),
         "synthesis": f"/consultations/{slug}/synthese/",
         "open_data": "/open-data/",
         "consultations": "/consultations/",
@@ -125,8 +140,10 @@ LOGGED_IN_PATHS = {
 WIDTHS = (375, 1366)
 
 
-def scan(page, url):
-    page.goto(url)
+def scan(page, url=None):
+    """axe's violations on `url`, or on the page as it is."""
+    if url is not None:
+        page.goto(url)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"
@@ -173,6 +190,18 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
             REPORT[f"{name}@{width}"] = len(violations)
             if violations:
                 failures[f"{name}@{width}"] = violations
+        # The proposal form, sent, showing similar proposals before it is sent again.
+        page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
+        page.locator(".propose-section summary").click()
+        page.get_by_label("Votre proposition").fill(
+            "Une proposition déjà publiée, numéro dix-neuf."
+        )
+        page.get_by_role("button", name="Envoyer ma proposition").click()
+        page.locator("#propositions-proches").wait_for()
+        violations = scan(page)
+        REPORT[f"proposal_form_similar@{width}"] = len(violations)
+        if violations:
+            failures[f"proposal_form_similar@{width}"] = violations
         context.close()
     print("axe report:", json.dumps(REPORT, ensure_ascii=False))  # noqa: T201
     assert failures == {}

@@ -1,5 +1,6 @@
 """What people do on the site, in a real browser."""
 
+import io
 import re
 
 import pytest
@@ -265,3 +266,43 @@ def test_a_proposal_cosigned_by_an_invited_organisation(browser, live_server, wo
     carriers = reader.locator("#cosignataires")
     expect(carriers).to_contain_text("Fondation Amie")
     expect(carriers).to_contain_text("portée par 2 organisations")
+
+
+def test_a_follower_is_told_of_the_answer_and_stops_in_one_click(
+    browser, live_server, world
+):
+    """An organisation follows a proposal from its page and finds it in « Mon
+    espace »; the official answer then reaches it by mail, whose link stops them."""
+    from django.core.management import call_command
+
+    from proposals import services
+
+    base = live_server.url
+    follower = UserFactory(email="suiveuse@exemple.fr", organisation="Réseau Suiveur")
+    proposal = world["proposals"][1]
+    page = browser.new_context(locale="fr-FR").new_page()
+    log_in(page, base, follower.email)
+    page.goto(f"{base}{proposal.get_absolute_url()}")
+    page.get_by_role("button", name="Suivre", exact=True).click()
+    expect(page.get_by_text("Vous suivez cette proposition")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Suivie ✓ — ne plus suivre")
+    ).to_have_attribute("aria-pressed", "true")
+    page.goto(f"{base}/mon-espace/")
+    expect(page.locator("#notifications")).to_contain_text(proposal.text[:30])
+
+    answerer = UserFactory(organisation="", is_staff=True)
+    answerer.groups.add(Group.objects.get(name="Modérateurs"))
+    services.proposal_answer(
+        proposal=proposal, author=answerer, state="studying", text="À l'étude."
+    )
+    call_command("send_notifications", stdout=io.StringIO())
+    told = [message for message in mail.outbox if message.to == [follower.email]]
+    assert len(told) == 1
+    assert "À l'étude." in told[0].body
+    link = told[0].extra_headers["List-Unsubscribe"].strip("<>")
+    page.goto(base + link[link.index("/compte/") :])
+    page.get_by_role("button", name="Ne plus recevoir ces e-mails").click()
+    expect(page.get_by_text("C'est fait")).to_be_visible()
+    follower.refresh_from_db()
+    assert not follower.wants_mail("followed_answered")

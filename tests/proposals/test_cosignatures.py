@@ -240,8 +240,8 @@ def test_open_data_has_the_cosigners(client, proposal):
     ]
     rows = list(csv.reader(io.StringIO(content(client.get(reverse("open_data_csv"))))))
     header = rows[0]
-    assert header[-2:] == ["carriers", "carrier_regions"]
-    assert rows[1][-2:] == ["2", "2"]
+    assert header[-3:-1] == ["carriers", "carrier_regions"]
+    assert rows[1][-3:-1] == ["2", "2"]
     assert "en-attente@exemple.fr" not in json.dumps(document)
 
 

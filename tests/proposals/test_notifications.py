@@ -21,7 +21,11 @@ from proposals.models import (
     NotificationState,
     Proposal,
 )
-from proposals.services.notifications import NOTIFICATION_MAX_ATTEMPTS, digest_week
+from proposals.services.notifications import (
+    NOTIFICATION_MAX_ATTEMPTS,
+    _claim,
+    digest_week,
+)
 from tests.factories import ProposalFactory, UserFactory
 from tests.servers import closed_port
 
@@ -258,9 +262,14 @@ def test_a_mail_that_keeps_failing_is_given_up(question, answerer, settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     moment = timezone.now()
     services.notifications_from_answers()
+    delays = []
     for _attempt in range(NOTIFICATION_MAX_ATTEMPTS):
         assert services.notifications_send(now=moment)["failed"] == 1
+        row = Notification.objects.get()
+        if row.state == NotificationState.PENDING:
+            delays.append((row.next_attempt_at - moment).total_seconds() / 60)
         moment += datetime.timedelta(days=1)
+    assert delays == [5, 10, 20, 40]  # then given up
     assert Notification.objects.get().state == NotificationState.FAILED
     assert services.notifications_send(now=moment)["failed"] == 0
 
@@ -292,3 +301,30 @@ def test_the_one_click_unsubscribe_stops_every_notification(question, answerer):
     answer(proposal, answerer, text="Une réponse changée.")
     send()
     assert len(mail.outbox) == 1
+
+
+def test_two_runs_at_once_never_send_the_same_notification(question, answerer):
+    proposal = ProposalFactory(question=question)
+    answer(proposal, answerer)
+    services.notifications_from_answers()
+    now = timezone.now()
+    claimed = _claim(now, 10)  # a first run took it and is sending it
+    assert len(claimed) == 1
+    assert services.notifications_send(now=now)["sent"] == 0  # a second run
+    assert mail.outbox == []
+    # A claim never finished (its run died) is taken again after a while.
+    later = now + datetime.timedelta(hours=1)
+    assert services.notifications_send(now=later)["sent"] == 1
+
+
+def test_follows_and_mail_choices_are_in_the_account_data(client, participant):
+    services.trajectory_follow(
+        user=participant, trajectory=ProposalFactory().question.trajectory
+    )
+    participant.mails_off = ["digest"]
+    participant.save()
+    client.force_login(participant)
+    data = client.get(reverse("my_data")).json()
+    assert data["account"]["mails_off"] == ["digest"]
+    assert data["account"]["follows_voted"] is True
+    assert len(data["follows"]) == 1

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from consultation.models import Consultation, Phase
 from proposals import permissions, services
-from proposals.models import Argument, CoSignature, Proposal, Status, Vote
+from proposals.models import Argument, CoSignature, Follow, Proposal, Status, Vote
 from proposals.ranking import RANKING_MIN_VOTES
 from tests.factories import ProposalFactory, UserFactory, cast_votes
 
@@ -358,3 +358,42 @@ def test_inviting_cosigners(client, proposal, moderator, role, status):
         assert response.url.startswith(reverse("login"))
     elif role != "author":
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_following(client, proposal, moderator, role, status):
+    """An organisation follows a proposal it may see; moderators (no organisation)
+    and anonymous visitors do not."""
+    user = act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    response = client.post(
+        reverse("proposal_follow", args=[proposal.pk]), {"following": "1"}
+    )
+    allowed = role == "author" or (role == "other" and status == Status.PUBLISHED)
+    assert Follow.objects.filter(proposal=proposal).exists() is allowed
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    elif role == "moderator" and status == Status.PUBLISHED:
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+            permissions.follow_refusal(user)
+        ]
+    elif not allowed and role != "moderator":
+        assert response.status_code == 404
+
+
+MERGE_ALLOWED = {("moderator", Status.PENDING), ("moderator", Status.PUBLISHED)}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_merging_in_the_admin(client, proposal, moderator, role, status):
+    """Moderators merge a pending or published proposal into a published one."""
+    kept = ProposalFactory(question=proposal.question, text="Celle que l'on garde.")
+    act_as(client, role, proposal, moderator)
+    set_status(proposal, status)
+    client.post(reverse("admin:proposals_proposal_merge", args=[proposal.pk, kept.pk]))
+    proposal.refresh_from_db()
+    merged = (role, status) in MERGE_ALLOWED
+    assert (proposal.status == Status.MERGED) is merged
+    assert (proposal.merged_into_id == kept.pk) is merged

@@ -629,6 +629,7 @@ def test_the_csv_export_follows_the_contract(client, site):
         "0",
         "1",
         "1",
+        "",
     ]
 
 
