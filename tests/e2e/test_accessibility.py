@@ -84,12 +84,15 @@ def with_cosigners(proposal, author_email):
     return proposal
 
 
-def with_merged(kept, merged):
-    """`merged` merged into `kept` by a moderator."""
+def with_merged(question):
+    """A proposal of `question` into which a moderator merged another."""
     from django.contrib.auth.models import Group
 
     from proposals import services
-    from tests.factories import UserFactory
+    from tests.factories import ProposalFactory, UserFactory
+
+    kept = ProposalFactory(question=question, text="Mutualiser les fonctions support.")
+    merged = ProposalFactory(question=question, text="Mutualiser les fonctions.")
 
     moderator = UserFactory(organisation="", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Modérateurs"))
@@ -103,7 +106,7 @@ def public_paths(world):
     slug = world["consultation"].slug
     answered = with_workshop_and_answer(world["proposals"][1])
     argued = with_arguments(world["proposals"][0])
-    kept = with_merged(world["proposals"][3], world["proposals"][4])
+    kept = with_merged(world["question"])
     synthesis_build(world["consultation"])
     return {
         "proposal_with_merged": kept.get_absolute_url(),

@@ -4,7 +4,7 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -292,7 +292,7 @@ def test_a_follower_is_told_of_the_answer_and_stops_in_one_click(
     expect(page.locator("#notifications")).to_contain_text(proposal.text[:30])
 
     answerer = UserFactory(organisation="", is_staff=True)
-    answerer.groups.add(Group.objects.get(name="Modérateurs"))
+    answerer.user_permissions.add(Permission.objects.get(codename="answer_proposal"))
     services.proposal_answer(
         proposal=proposal, author=answerer, state="studying", text="À l'étude."
     )
