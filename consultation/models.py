@@ -93,12 +93,14 @@ class NotificationKind(models.TextChoices):
     ANSWERED = "answered", _("Ma proposition reçoit une réponse officielle")
     MERGED = "merged", _("Ma proposition est fusionnée avec une autre")
     COSIGNED = "cosigned", _("Une organisation cosigne ma proposition")
-    FOLLOWED_ANSWERED = "followed_answered", _(
-        "Une proposition que je suis reçoit une réponse officielle"
+    FOLLOWED_ANSWERED = (
+        "followed_answered",
+        _("Une proposition que je suis reçoit une réponse officielle"),
     )
     FOLLOWED_MERGED = "followed_merged", _("Une proposition que je suis est fusionnée")
-    DIGEST = "digest", _(
-        "Chaque semaine, les nouvelles propositions des trajectoires que je suis"
+    DIGEST = (
+        "digest",
+        _("Chaque semaine, les nouvelles propositions des trajectoires que je suis"),
     )
 
 
