@@ -7,7 +7,7 @@ from django.urls import reverse
 from trajectories.models import Theme, Trajectory
 from trajectories.selectors import consultation_public_list
 
-from .models import Proposal
+from .models import Proposal, Status
 
 
 class PageSitemap(Sitemap):
@@ -45,6 +45,7 @@ class ProposalSitemap(Sitemap):
         return (
             Proposal.objects.on_record()
             .filter(question__trajectory__consultation__in=consultation_public_list())
+            .exclude(status=Status.MERGED)  # its address leads to another
             .order_by("pk")
             .only("pk", "updated_at")
         )

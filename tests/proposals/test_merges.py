@@ -163,6 +163,15 @@ def test_the_merged_address_leads_to_the_one_kept_which_says_so(
     assert merged.text.replace("'", "&#x27;") in page
 
 
+def test_the_sitemap_lists_the_one_kept_not_the_merged_address(client, pair, moderator):
+    merged, kept = pair
+    services.vote_cast(proposal=merged, voter=UserFactory(), choice="agree")
+    services.proposal_merge(proposal=merged, into=kept, moderator=moderator)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"{kept.get_absolute_url()}<" in sitemap
+    assert f"{merged.get_absolute_url()}<" not in sitemap
+
+
 def test_a_merged_proposal_that_had_votes_stays_in_open_data_with_its_status(
     client, pair, moderator
 ):
