@@ -293,8 +293,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @method_decorator(csrf_exempt, name="dispatch")  # the signed token is the proof
 class UnsubscribeView(TemplateView):
-    """The link of every answer mail: GET asks, POST (one click from a mail client,
-    List-Unsubscribe-Post) stops the answer mails."""
+    """The link of every notification mail: GET asks, POST (one click from a mail
+    client, List-Unsubscribe-Post) stops them all."""
 
     template_name = "consultation/unsubscribe.html"
 
