@@ -44,19 +44,15 @@ def _locked_pair(proposal, into):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    locked = Proposal.objects.in_bulk(
-        list(
-            Proposal.objects.select_for_update()
-            .filter(pk__in=[proposal.pk, into.pk])
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+    list(
+        Proposal.objects.select_for_update()
+        .filter(pk__in=[proposal.pk, into.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    fresh = (
-        Proposal.objects.select_related("question__trajectory__consultation")
-        .filter(pk__in=locked)
-        .in_bulk()
-    )
+    fresh = Proposal.objects.select_related(
+        "question__trajectory__consultation"
+    ).in_bulk([proposal.pk, into.pk])
     if proposal.pk not in fresh or into.pk not in fresh:
         raise ProposalActionError(_("Cette proposition n'existe plus."))
     return fresh[proposal.pk], fresh[into.pk]
@@ -150,12 +146,11 @@ def proposal_merge(*, proposal, into, moderator, reason=""):
     _participations_check(into, voter_ids)
     arguments = _arguments_move(proposal, into)
     previous_status = proposal.status
-    Proposal.objects.filter(pk=proposal.pk).update(
-        status=Status.MERGED,
-        merged_into=into,
-        merged_vote_count=len(moved) + len(dropped),
+    proposal.status, proposal.merged_into = Status.MERGED, into
+    proposal.merged_vote_count = len(moved) + len(dropped)
+    proposal.save(
+        update_fields=["status", "merged_into", "merged_vote_count", "updated_at"]
     )
-    proposal.refresh_from_db()
     into.save(update_fields=["updated_at"])  # its cards show the new counts
     event = ModerationEvent.objects.create(
         proposal=proposal,

@@ -10,7 +10,6 @@ delay, until NOTIFICATION_MAX_ATTEMPTS.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -36,8 +35,6 @@ from ..models import (
     Vote,
 )
 from .common import refuse_if
-
-logger = logging.getLogger(__name__)
 
 NOTIFICATION_BATCH = 200  # notifications claimed and mailed per round
 NOTIFICATION_MAX_ATTEMPTS = 5
@@ -104,10 +101,10 @@ def follows_trajectory(user, trajectory):
     )
 
 
-def proposal_follower_ids(proposal):
+def proposal_follower_ids(proposal, *, voter_ids=None):
     """The accounts that follow `proposal` but did not write it: those that asked,
-    its co-signers and its voters (unless they switched that off), minus those that
-    stopped following it."""
+    its co-signers and its voters (or `voter_ids`, once its votes moved) unless they
+    switched that off, minus those that stopped following it."""
     choices = dict(
         Follow.objects.filter(proposal=proposal).values_list("user_id", "following")
     )
@@ -116,9 +113,14 @@ def proposal_follower_ids(proposal):
         status=CoSignatureStatus.ACCEPTED,
         cosigner__follows_own=True,
     ).values_list("cosigner_id", flat=True)
-    voters = Vote.objects.filter(
-        proposal=proposal, voter__isnull=False, voter__follows_voted=True
-    ).values_list("voter_id", flat=True)
+    if voter_ids is None:
+        voters = Vote.objects.filter(
+            proposal=proposal, voter__isnull=False, voter__follows_voted=True
+        ).values_list("voter_id", flat=True)
+    else:
+        voters = User.objects.filter(pk__in=voter_ids, follows_voted=True).values_list(
+            "pk", flat=True
+        )
     followers = {pk for pk, following in choices.items() if following}
     followers |= set(cosigners) | set(voters)
     return {
@@ -141,8 +143,7 @@ def notify(*, kind, user_ids, event, proposal=None, data=None):
             proposal=proposal,
             data=data or {},
         )
-        for user_id in sorted(user_ids)
-        if user_id is not None
+        for user_id in sorted(pk for pk in user_ids if pk is not None)
     ]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return [row.key for row in rows]
@@ -196,17 +197,7 @@ def notify_merge(*, proposal, into, event, voter_ids):
         proposal=into,
         data=data,
     )
-    voters = set(
-        User.objects.filter(pk__in=voter_ids, follows_voted=True).values_list(
-            "pk", flat=True
-        )
-    )
-    stopped = set(
-        Follow.objects.filter(proposal=proposal, following=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    followers = (proposal_follower_ids(proposal) | voters) - stopped - authors
+    followers = proposal_follower_ids(proposal, voter_ids=voter_ids) - authors
     notify(
         kind=NotificationKind.FOLLOWED_MERGED,
         user_ids=followers,
@@ -415,7 +406,7 @@ def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
             by_user.setdefault(row.user, []).append(row)
         for user, theirs in by_user.items():
             wanted = [row for row in theirs if user.wants_mail(row.kind)]
-            unwanted = [row.pk for row in theirs if not user.wants_mail(row.kind)]
+            unwanted = [row.pk for row in theirs if row not in wanted]
             if unwanted:
                 _mark(unwanted, state=NotificationState.SKIPPED)
                 counts["skipped"] += len(unwanted)
@@ -428,17 +419,12 @@ def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
                 continue
             counts["failed"] += 1
             attempts = max(row.attempts for row in wanted) + 1
+            failure = {
+                "attempts": attempts,
+                "last_error": _("Le serveur de messagerie a refusé l'envoi."),
+            }
             if attempts >= NOTIFICATION_MAX_ATTEMPTS:
-                _mark(
-                    wanted_ids,
-                    state=NotificationState.FAILED,
-                    attempts=attempts,
-                    last_error=_("Le serveur de messagerie a refusé l'envoi."),
-                )
+                failure["state"] = NotificationState.FAILED
             else:
-                _mark(
-                    wanted_ids,
-                    attempts=attempts,
-                    next_attempt_at=now + RETRY_DELAY * 2 ** (attempts - 1),
-                    last_error=_("Le serveur de messagerie a refusé l'envoi."),
-                )
+                failure["next_attempt_at"] = now + RETRY_DELAY * 2 ** (attempts - 1)
+            _mark(wanted_ids, **failure)

@@ -14,6 +14,7 @@ from consultation.security import rate
 from .. import services
 from ..forms import CoSignatureInviteForm
 from ..models import CoSignature, Proposal
+from .common import apply_action
 
 RATE_LIMIT_COSIGNATURE_USER = ratelimit(
     key="user", rate=rate("cosignature_user"), method="POST", block=True
@@ -22,15 +23,6 @@ RATE_LIMIT_COSIGNATURE_USER = ratelimit(
 
 def _cosigners_url(proposal):
     return f"{proposal.get_absolute_url()}#cosignataires"
-
-
-def _apply(request, action, success, **kwargs):
-    try:
-        action(**kwargs)
-    except services.ProposalActionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
 
 
 @require_POST
@@ -46,7 +38,7 @@ def cosignature_invite(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["email"]))
         return redirect(_cosigners_url(proposal))
-    _apply(
+    apply_action(
         request,
         services.cosignature_invite,
         # The same words whether or not an account has that address.
@@ -71,7 +63,7 @@ def _cosignature(pk, **filters):
 @login_required
 def cosignature_withdraw(request, pk):
     cosignature = _cosignature(pk, proposal__author=request.user)
-    _apply(
+    apply_action(
         request,
         services.cosignature_withdraw,
         _("Invitation retirée."),
@@ -84,7 +76,7 @@ def cosignature_withdraw(request, pk):
 def _answer(request, pk, action, success):
     """The invited organisation's answer, from « Mon espace »."""
     cosignature = _cosignature(pk, email=request.user.email)
-    _apply(request, action, success, cosignature=cosignature, user=request.user)
+    apply_action(request, action, success, cosignature=cosignature, user=request.user)
     return redirect("my_space")
 
 
@@ -109,7 +101,7 @@ def cosignature_decline(request, pk):
 @login_required
 def cosignature_leave(request, pk):
     cosignature = _cosignature(pk, cosigner=request.user)
-    _apply(
+    apply_action(
         request,
         services.cosignature_leave,
         _("Votre organisation ne co-signe plus cette proposition."),

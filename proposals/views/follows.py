@@ -15,19 +15,11 @@ from trajectories.models import Trajectory
 from .. import permissions, services
 from ..forms import NotificationPreferencesForm
 from ..models import Proposal
+from .common import apply_action
 
 
 def _following(request):
     return request.POST.get("following") == "1"
-
-
-def _apply(request, action, success, **kwargs):
-    try:
-        action(**kwargs)
-    except services.ProposalActionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
 
 
 @require_POST
@@ -39,7 +31,7 @@ def proposal_follow(request, pk):
     if not permissions.can_view_proposal(request.user, proposal):
         raise Http404
     following = _following(request)
-    _apply(
+    apply_action(
         request,
         services.proposal_follow,
         _("Vous suivez cette proposition : ses nouvelles vous arrivent par e-mail.")
@@ -63,7 +55,7 @@ def trajectory_follow(request, pk):
     if not trajectory.consultation.is_public:
         raise Http404
     following = _following(request)
-    _apply(
+    apply_action(
         request,
         services.trajectory_follow,
         _(

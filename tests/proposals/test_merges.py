@@ -94,6 +94,19 @@ def test_participations_stay_counted_once(pair, moderator):
     assert Participation.objects.filter(consultation=consultation, user=voter).exists()
 
 
+def test_a_moved_voter_missing_from_the_participations_is_counted_again(
+    pair, moderator
+):
+    merged, kept = pair
+    voter = UserFactory()
+    vote(merged, voter, "agree")
+    consultation = kept.question.trajectory.consultation
+    Participation.objects.filter(user=voter).delete()  # as before they were kept
+    services.proposal_merge(proposal=merged, into=kept, moderator=moderator)
+    participation = Participation.objects.get(consultation=consultation, user=voter)
+    assert participation.region_id == voter.region_id
+
+
 def test_arguments_move_unless_their_author_has_one_on_the_proposal_kept(
     pair, moderator
 ):
