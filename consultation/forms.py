@@ -236,6 +236,16 @@ class ProfileForm(OrganisationFieldsMixin, forms.Form):
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's says « un adresse e-mail » in French, and that both fields are
+        # case-sensitive: addresses are folded to lower case.
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Le mot de passe distingue les "
+            "majuscules des minuscules, l’adresse non."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Adresse e-mail")

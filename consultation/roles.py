@@ -8,10 +8,14 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 MODERATORS_GROUP = "Modérateurs"
+# Staff who write the official answers (`create_moderator --answers`): the answer
+# permission and what reading a proposal in the admin needs.
+ANSWERS_GROUP = "Réponses officielles"
 
 
-def moderators_grant(apps, app_label, codenames):
-    """In a data migration: give the moderators' group these permissions of an app."""
+def moderators_grant(apps, app_label, codenames, group_name=MODERATORS_GROUP):
+    """In a data migration: give the moderators' group (or `group_name`) these
+    permissions of an app."""
     # Permissions are normally created after all migrations have run; create them now.
     create_permissions(global_apps.get_app_config(app_label), apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
@@ -21,7 +25,7 @@ def moderators_grant(apps, app_label, codenames):
     )
     if permissions.count() != len(codenames):
         raise RuntimeError(f"Missing permissions of {app_label}: {codenames}")
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group, _ = Group.objects.get_or_create(name=group_name)
     group.permissions.add(*permissions)
 
 

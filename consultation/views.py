@@ -90,8 +90,9 @@ def ratelimited(request, exception):
 
 
 def site_url(request):
-    """This site's address as the request reached it (its host is ALLOWED_HOSTS')."""
-    return request.build_absolute_uri("/")
+    """This site's public address (DJANGO_SITE_URL): every link of a mail leads there,
+    whatever host the request that sent it came through."""
+    return settings.SITE_URL
 
 
 @method_decorator(
@@ -268,7 +269,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = StyledPasswordResetForm
     email_template_name = "consultation/email/password_reset_body.txt"
     html_email_template_name = "consultation/email/password_reset_body.html"
-    extra_email_context = {"site_url": settings.SITE_URL}
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
     subject_template_name = "consultation/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 

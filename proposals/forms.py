@@ -109,6 +109,9 @@ class ProposalAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+SEARCH_MAX_LENGTH = 100
+
+
 class ProposalFilterForm(forms.Form):
     """The trajectory page's filters and order: plain GET parameters, all optional.
 
@@ -123,7 +126,9 @@ class ProposalFilterForm(forms.Form):
         (Sort.DEBATED, _("Les plus débattues")),
     ]
 
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    # A longer query is searched by its first SEARCH_MAX_LENGTH characters, and the
+    # page says so (`filters()["search_shortened"]`).
+    q = forms.CharField(label=_("Rechercher"), required=False)
     sort = forms.ChoiceField(label=_("Trier"), choices=SORT_CHOICES, required=False)
     question = forms.TypedChoiceField(label=_("Question"), coerce=int, required=False)
     region = forms.ChoiceField(label=_("Région"), required=False)
@@ -190,9 +195,11 @@ class ProposalFilterForm(forms.Form):
         """The valid filters, as arguments of `selectors.proposal_trajectory_list`."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        query = (data.get("q") or "").strip()
         return {
             "sort": data.get("sort") or Sort.RANDOM,
-            "search": (data.get("q") or "").strip(),
+            "search": query[:SEARCH_MAX_LENGTH].strip(),
+            "search_shortened": len(query) > SEARCH_MAX_LENGTH,
             "question": self.questions.get(data.get("question")),
             "region": data.get("region") or None,
             "organisation_type": data.get("organisation_type") or None,
@@ -204,7 +211,11 @@ class ProposalFilterForm(forms.Form):
     @staticmethod
     def active_count(filters):
         """How many of `filters` narrow the list (the order does not)."""
-        return sum(1 for name, value in filters.items() if name != "sort" and value)
+        return sum(
+            1
+            for name, value in filters.items()
+            if name not in {"sort", "search_shortened"} and value
+        )
 
 
 class ProposalForm(forms.Form):
@@ -220,16 +231,16 @@ class ProposalForm(forms.Form):
         min_length=PROPOSAL_MIN_LENGTH,
         max_length=PROPOSAL_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": PROPOSAL_MAX_LENGTH}),
-        help_text=_(
-            "Une idée concrète, en une ou quelques phrases "
-            "(%(max)s caractères au plus). "
-            "Elle sera publiée après relecture par l'équipe de modération."
-        )
-        % {"max": PROPOSAL_MAX_LENGTH},
     )
 
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, in the request's language, not once at import.
+        self.fields["text"].help_text = _(
+            "Une idée concrète, en une ou quelques phrases "
+            "(%(max)s caractères au plus). "
+            "Elle sera publiée après relecture par l'équipe de modération."
+        ) % {"max": PROPOSAL_MAX_LENGTH}
         questions = trajectory.questions.order_by("position", "pk")
         self.fields["question"].queryset = questions
         if len(questions) == 1:

@@ -9,11 +9,13 @@ reads and the rule that decides are the same function.
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Status
+from .models.cosignatures import ACTIVE_STATUSES
 
 
 def participation_refusal(user):
@@ -188,11 +190,16 @@ def edit_refusal(user, proposal):
 
 def can_view_proposal(user, proposal):
     """Proposals on record (published, or withdrawn after votes) are public; others
-    only to their author and moderators."""
+    only to their author, the organisations invited to co-sign them (or that do) and
+    moderators."""
     if proposal.is_on_record and proposal.question.trajectory.consultation.is_public:
         return True
     return user.is_authenticated and (
-        proposal.author_id == user.pk or can_moderate_proposals(user)
+        proposal.author_id == user.pk
+        or can_moderate_proposals(user)
+        or proposal.cosignatures.filter(
+            Q(cosigner=user) | Q(email=user.email), status__in=ACTIVE_STATUSES
+        ).exists()
     )
 
 

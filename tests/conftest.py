@@ -41,6 +41,14 @@ def _french_by_default():
 
 
 @pytest.fixture
+def every_state(db):
+    """Data with every state a person can meet (`tests/every_state.py`)."""
+    from tests.every_state import every_state
+
+    return every_state()
+
+
+@pytest.fixture
 def consultation(db):
     return ConsultationFactory()
 

@@ -11,6 +11,9 @@ from proposals.models import Proposal, Source, Status
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
 
+PASSWORD = "mot-de-passe-solide-42"
+
+
 def siren(n):
     """A valid SIREN (Luhn) of its own for the n-th account."""
     base = f"{n + 10_000_000:08d}"
@@ -33,9 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     # Identified, so that it may vote: one organisation, one voice.
     legal_identifier = factory.Sequence(siren)
     organisation_key = factory.LazyAttribute(lambda user: user.legal_identifier)
-    password = factory.PostGenerationMethodCall(
-        "set_password", "mot-de-passe-solide-42"
-    )
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def save_password(obj, create, extracted, **kwargs):

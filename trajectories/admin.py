@@ -1,10 +1,26 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from consultation.admin_mixins import ContentChangeAdminMixin
 
-from .models import GuidingQuestion, Theme, Trajectory
+from .models import GuidingQuestion, Theme, Trajectory, title_advice
+
+
+class TitleAdviceAdminMixin:
+    """Titles written in capitals without accents are flagged in the list (« À
+    réécrire ») and explained on their page."""
+
+    @admin.display(description=_("Titre à revoir"))
+    def title_check(self, obj):
+        return _("À réécrire") if title_advice(obj.title) else ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and obj is not None:
+            if advice := title_advice(obj.title):
+                messages.warning(request, advice)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class TrajectoryInlineFormSet(forms.BaseInlineFormSet):
@@ -30,8 +46,8 @@ class TrajectoryInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "position", "consultation"]
+class ThemeAdmin(TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "title_check", "position", "consultation"]
     list_editable = ["position"]
     list_filter = ["consultation"]
     list_select_related = ["consultation"]
@@ -52,8 +68,8 @@ class GuidingQuestionInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "title", "theme"]
+class TrajectoryAdmin(TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "title", "title_check", "theme"]
     list_display_links = ["number", "title"]
     list_filter = ["consultation", "theme"]
     list_select_related = ["theme"]

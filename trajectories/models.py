@@ -11,6 +11,25 @@ from consultation.models import Consultation
 THEME_TONES = 6
 
 
+def title_advice(title):
+    """Why a title needs rewriting, or None: a workshop document often writes titles in
+    capitals, without accents (« UNE ECONOMIE INNOVANTE ET RESILIENTE »). The import
+    keeps the document's text; the admin shows this so that a moderator rewrites it."""
+    letters = [char for char in title if char.isalpha()]
+    if len(letters) < 8 or any(char.islower() for char in letters):
+        return None
+    if any(not char.isascii() for char in letters):
+        return _(
+            "Ce titre est écrit en capitales : réécrivez-le comme une phrase, "
+            "avec une majuscule au début seulement."
+        )
+    return _(
+        "Ce titre est écrit en capitales sans accents, comme le document de l’atelier "
+        "l’écrivait : réécrivez-le comme une phrase, accents compris (« Une économie "
+        "innovante et résiliente »)."
+    )
+
+
 class Theme(models.Model):
     consultation = models.ForeignKey(
         Consultation,

@@ -7,6 +7,7 @@
 
 from django import template
 from django.template.defaulttags import querystring
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -16,7 +17,9 @@ class CaptureNode(template.Node):
         self.nodelist, self.name = nodelist, name
 
     def render(self, context):
-        context[self.name] = " ".join(self.nodelist.render(context).split())
+        # What the nodes rendered is already escaped: escaping it again when it is
+        # used would print « l&#x27;ESS ».
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
         return ""
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import services
 from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
@@ -98,7 +99,12 @@ class WorkshopImportAdminMixin:
         if confirming:
             self.message_user(
                 request,
-                _("%(count)s réponses importées.") % {"count": len(rows)},
+                ngettext(
+                    "%(count)s réponse importée.",
+                    "%(count)s réponses importées.",
+                    len(rows),
+                )
+                % {"count": len(rows)},
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:proposals_proposal_changelist"))
@@ -141,16 +147,13 @@ class WorkshopImportAdminMixin:
         if confirming:
             self.message_user(
                 request,
-                _(
-                    "Import terminé : %(theme)s thèmes, %(trajectory)s trajectoires, "
-                    "%(question)s questions et %(proposal)s propositions créés."
-                )
-                % report.counts,
+                import_report_message(report.counts),
                 messages.SUCCESS,
             )
             changelist = reverse("admin:proposals_proposal_changelist")
             return redirect(f"{changelist}?status=all")
         context["report"] = report
+        context["report_counts"] = import_counts_text(report.counts)
         context["confirm_form"] = WorkshopConfirmForm(
             initial={
                 "text": text,
@@ -160,3 +163,28 @@ class WorkshopImportAdminMixin:
             }
         )
         return None
+
+
+def import_counts_text(counts):
+    """« 1 thème, 2 trajectoires… » — each count agreeing with its
+    noun."""
+    parts = [
+        ngettext("%(count)s thème", "%(count)s thèmes", counts["theme"]),
+        ngettext(
+            "%(count)s trajectoire", "%(count)s trajectoires", counts["trajectory"]
+        ),
+        ngettext("%(count)s question", "%(count)s questions", counts["question"]),
+        ngettext("%(count)s proposition", "%(count)s propositions", counts["proposal"]),
+    ]
+    return ", ".join(
+        part % {"count": counts[key]}
+        for part, key in zip(
+            parts, ["theme", "trajectory", "question", "proposal"], strict=True
+        )
+    )
+
+
+def import_report_message(counts):
+    return _("Import terminé, ajouté : %(created)s.") % {
+        "created": import_counts_text(counts)
+    }

@@ -481,18 +481,18 @@ class ProposalAdmin(
                 messages.SUCCESS,
             )
             return redirect(self._change_url(kept))
-        return self._action_form(
+        return TemplateResponse(
             request,
-            title=_("Fusionner deux propositions"),
-            submit_label=_("Fusionner"),
-            form=form,
-            proposals=[proposal, kept],
-            intro=_(
-                "La première sera fusionnée dans la seconde, qui reste : ses votes y "
-                "passent (une organisation qui a voté sur les deux garde son vote sur "
-                "la seconde), son adresse y mènera. Défaire une fusion se fait à la "
-                "main, d'après ce que l'historique en garde."
-            ),
+            "admin/proposals/proposal/merge_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Fusionner deux propositions"),
+                "form": form,
+                "merged": proposal,
+                "kept": kept,
+                "moves": services.merge_preview(proposal=proposal, into=kept),
+            },
         )
 
 

@@ -16,7 +16,7 @@ rule forbids the change.
 Workshop documents are imported by `proposals.imports`.
 """
 
-from .accounts import account_delete
+from .accounts import account_delete, invitation_addresses_erase
 from .answers import AnswerImportError, answers_import, answers_parse, proposal_answer
 from .arguments import (
     argument_add,
@@ -41,7 +41,7 @@ from .cosignatures import (
     cosignature_leave,
     cosignature_withdraw,
 )
-from .merges import proposal_merge
+from .merges import merge_preview, proposal_merge
 from .moderation import proposal_edit, proposal_publish, proposal_reject
 from .notifications import (
     NOTIFICATION_BATCH,
@@ -70,6 +70,7 @@ __all__ = [
     "WithdrawalNeedsConfirmation",
     "AnswerImportError",
     "account_delete",
+    "invitation_addresses_erase",
     "cosignature_accept",
     "cosignature_decline",
     "cosignature_invite",
@@ -90,6 +91,7 @@ __all__ = [
     "follows_proposal",
     "follows_trajectory",
     "proposal_merge",
+    "merge_preview",
     "notifications_from_answers",
     "notifications_from_digest",
     "notifications_send",

@@ -1,11 +1,13 @@
 """What happens to an account's proposals and votes when the account goes."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
 from consultation.cache import content_changed
 
-from ..models import CoSignature, CoSignatureStatus, Proposal, Status
+from ..models import Argument, CoSignature, CoSignatureStatus, Proposal, Status
 
 
 @transaction.atomic
@@ -13,8 +15,9 @@ def account_delete(*, user):
     """
     Delete an account and what only it could see: its pending, rejected and withdrawn
     proposals, the invitations to co-sign it did not answer. Its published proposals
-    stay, without author; its votes and co-signatures stay, without account, so that no
-    published count changes (the database empties these links).
+    stay, without author; its votes, arguments and cosignatures stay without account
+    and without its name (« Organisation supprimée »: type and region remain), so that
+    no published count changes.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
@@ -22,7 +25,47 @@ def account_delete(*, user):
     CoSignature.objects.filter(
         email=user.email, status=CoSignatureStatus.INVITED
     ).delete()
+    # What it signed stays counted, without its name or its address.
+    Argument.objects.filter(author=user).update(organisation="")
+    CoSignature.objects.filter(cosigner=user).update(
+        organisation="", email=_erased_address()
+    )
     # Its published proposals lose their organisation's name: public pages change.
     for consultation_id in user.participations.values_list("consultation", flat=True):
         content_changed(consultation_id)
     user.delete()
+
+
+ERASED_ADDRESS_DOMAIN = "@invalid"
+
+
+def invitation_addresses_erase(*, now, apply=True):
+    """Erase the addresses of invitations to co-sign that no account holds once they
+    are declined or withdrawn, or a year after their consultation closed; return how
+    many (the privacy page's promise)."""
+    closed_before = now - timedelta(days=365)
+    invitations = (
+        CoSignature.objects.filter(cosigner__isnull=True)
+        .exclude(email__endswith=ERASED_ADDRESS_DOMAIN)
+        .filter(
+            models.Q(
+                status__in=[CoSignatureStatus.DECLINED, CoSignatureStatus.WITHDRAWN]
+            )
+            | models.Q(
+                proposal__question__trajectory__consultation__closes_at__lt=(
+                    closed_before
+                )
+            )
+        )
+    )
+    if not apply:
+        return invitations.count()
+    return CoSignature.objects.filter(pk__in=invitations.values("pk")).update(
+        email=_erased_address()
+    )
+
+
+def _erased_address():
+    return models.functions.Concat(
+        models.Value("effacee-"), models.F("pk"), models.Value(ERASED_ADDRESS_DOMAIN)
+    )

@@ -182,3 +182,19 @@ def proposal_merge(*, proposal, into, moderator, reason=""):
         voter_ids=voter_ids + [row["voter_id"] for row in dropped],
     )
     return event
+
+
+def merge_preview(*, proposal, into):
+    """What merging `proposal` into `into` would move, read without locking, for the
+    moderator's confirmation: votes moved, votes dropped (their voter voted on both:
+    the vote on the proposal kept stays), arguments moved."""
+    voters_of_kept = Vote.objects.filter(proposal=into).values("voter")
+    votes = Vote.objects.filter(proposal=proposal)
+    dropped = votes.filter(voter__in=voters_of_kept).count()
+    authors_of_kept = into.arguments.values("author")
+    arguments = proposal.arguments.all()
+    return {
+        "votes_moved": votes.count() - dropped,
+        "votes_dropped": dropped,
+        "arguments_moved": arguments.exclude(author__in=authors_of_kept).count(),
+    }

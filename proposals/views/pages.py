@@ -150,7 +150,13 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             return {}  # get() redirects: nothing to compute
         filters = form.filters()
         proposals = selectors.proposal_trajectory_list(
-            trajectory=self.object, seed=shuffle_bucket(self.request), **filters
+            trajectory=self.object,
+            seed=shuffle_bucket(self.request),
+            **{
+                name: value
+                for name, value in filters.items()
+                if name != "search_shortened"
+            },
         )
         page = selectors.proposal_page(
             proposals,

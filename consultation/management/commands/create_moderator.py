@@ -1,4 +1,6 @@
-"""`manage.py create_moderator EMAIL`: a staff account in the "Modérateurs" group."""
+"""`manage.py create_moderator EMAIL [--answers]`: a staff account in the
+"Modérateurs" group, and with --answers in "Réponses officielles" (it writes the
+official answers too)."""
 
 import getpass
 import os
@@ -10,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consultation.models import User
-from consultation.roles import MODERATORS_GROUP
+from consultation.roles import ANSWERS_GROUP, MODERATORS_GROUP
 
 
 class Command(BaseCommand):
@@ -21,8 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
+        parser.add_argument(
+            "--answers",
+            action="store_true",
+            help=f"also write the official answers (the group « {ANSWERS_GROUP} »)",
+        )
 
-    def handle(self, *args, email, **options):
+    def handle(self, *args, email, answers=False, **options):
         email = User.objects.normalize_email(email)
         user = User.objects.filter(email=email).first()
         password = None
@@ -40,7 +47,10 @@ class Command(BaseCommand):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        self.stdout.write(self.style.SUCCESS(f"{email} is a moderator."))
+            if answers:
+                user.groups.add(Group.objects.get(name=ANSWERS_GROUP))
+        role = "a moderator who writes official answers" if answers else "a moderator"
+        self.stdout.write(self.style.SUCCESS(f"{email} is {role}."))
 
     def _ask_password(self):
         first = getpass.getpass("Password: ")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from proposals.selectors import account_past_retention_list
-from proposals.services import account_delete
+from proposals.services import account_delete, invitation_addresses_erase
 
 
 class Command(BaseCommand):
@@ -12,7 +12,9 @@ class Command(BaseCommand):
         "Delete the accounts whose retention has ended, as the privacy page says: a "
         "year after the closing of the last consultation they took part in (a year "
         "after sign-up and last login for those that never did). Their votes and "
-        "participations stay, anonymous. A dry run unless --apply; run it daily."
+        "participations stay, anonymous. The addresses of invitations to co-sign that "
+        "no account answered are erased once declined or withdrawn, or a year after "
+        "their consultation closed. A dry run unless --apply; run it daily."
     )
 
     def add_arguments(self, parser):
@@ -30,3 +32,8 @@ class Command(BaseCommand):
                 account_delete(user=account)
         verb = "Deleted" if apply else "Dry run, nothing deleted: would delete"
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(accounts)} account(s)."))
+        erased = invitation_addresses_erase(now=timezone.now(), apply=apply)
+        verb = "Erased" if apply else "Would erase"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {erased} invitation address(es).")
+        )

@@ -1,0 +1,286 @@
+"""
+What people meet, checked on data with every state (`tests/every_state.py`): each test
+here was written for a defect seen from outside, and failed before its fix.
+"""
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+
+import lxml.html
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from consultation.models import User
+from proposals.forms import ProposalForm
+from tests.consultation.test_accounts import signup_data
+from tests.every_state import QUESTION, THEME, TITLE, TRAJECTORY
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+class _Head(HTMLParser):
+    """The <title> and og:title of a page, as a browser reads them (entities once)."""
+
+    def __init__(self):
+        super().__init__()
+        self.title, self.og_title, self._in_title = "", None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._in_title = tag == "title"
+        if tag == "meta" and attrs.get("property") == "og:title":
+            self.og_title = attrs["content"]
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def head_of(response):
+    parser = _Head()
+    parser.feed(response.content.decode())
+    return parser.title, parser.og_title
+
+
+def test_titles_with_apostrophes_and_ampersands_read_as_typed(client, every_state):
+    trajectory = every_state["popular"].question.trajectory
+    for url, expected in (
+        (every_state.consultation.get_absolute_url(), TITLE),
+        (trajectory.theme.get_absolute_url(), trajectory.theme.title),
+        (trajectory.get_absolute_url(), TRAJECTORY),
+    ):
+        title, og_title = head_of(client.get(url))
+        assert expected in title, title
+        assert "&#" not in title and "&amp;" not in title
+        assert expected in og_title, og_title
+
+
+def test_the_theme_with_quotes_reads_as_typed(client, every_state):
+    theme = every_state["published"].question.trajectory.theme
+    title, og_title = head_of(client.get(theme.get_absolute_url()))
+    assert THEME in title and THEME in og_title
+
+
+def test_an_invited_cosigner_reads_the_pending_proposal_it_is_invited_to(
+    client, every_state
+):
+    proposal = every_state["invited_to"]
+    client.force_login(every_state.author)
+    my_space = client.get(reverse("my_space")).content.decode()
+    assert proposal.get_absolute_url() in my_space
+    response = client.get(proposal.get_absolute_url())
+    assert response.status_code == 200
+    assert proposal.text in response.content.decode()
+    # Nobody else does.
+    client.force_login(every_state.cosigner)
+    assert client.get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_the_account_deletion_page_says_what_stays_public(client, every_state):
+    client.force_login(every_state.author)
+    page = lxml.html.fromstring(client.get(reverse("account_delete")).content)
+    text = " ".join(page.xpath("//main")[0].text_content().split())
+    assert "arguments" in text
+    assert "cosignatures" in text
+    assert "informations de votre organisation sont effacées" not in text
+
+
+def test_the_privacy_page_names_every_kind_of_data_kept(client, db):
+    page = client.get(reverse("site_page", args=["donnees-personnelles"]))
+    text = " ".join(lxml.html.fromstring(page.content).text_content().split())
+    for kind in (
+        "arguments",
+        "cosignatures",
+        "invitation",
+        "adresses de tiers",
+        "suivez",
+        "préférences de courriel",
+        "un an après la clôture",
+    ):
+        assert kind in text, kind
+
+
+def test_a_deleted_account_s_arguments_and_cosignatures_lose_its_name(
+    client, every_state
+):
+    from proposals import services
+
+    popular = every_state["popular"]
+    services.account_delete(user=every_state.cosigner)
+    services.account_delete(user=every_state.english)
+    text = client.get(popular.get_absolute_url()).content.decode()
+    assert "Fondation « Demain »" not in text and "Mutuelle d&#x27;Anjou" not in text
+    assert "Organisation supprimée" in text
+    assert popular.cosignatures.filter(email__contains="demain").count() == 0
+
+
+def test_invitation_addresses_are_erased_when_declined_or_a_year_after_closing(
+    every_state,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals import services
+    from proposals.models import CoSignature
+
+    invitation = CoSignature.objects.get(email="invitee@exemple.fr")
+    now = timezone.now()
+    assert services.invitation_addresses_erase(now=now) == 0
+    consultation = every_state.consultation
+    consultation.opens_at = now - timedelta(days=500)
+    consultation.closes_at = now - timedelta(days=366)
+    consultation.save()
+    assert services.invitation_addresses_erase(now=now) >= 1
+    invitation.refresh_from_db()
+    assert "invitee" not in invitation.email
+
+
+def test_the_proposal_form_speaks_english_in_the_english_interface(every_state):
+    trajectory = every_state["popular"].question.trajectory
+    with translation.override("en"):
+        help_text = str(ProposalForm(trajectory=trajectory).fields["text"].help_text)
+    assert "characters" in help_text, help_text
+    with translation.override("fr"):
+        help_text = str(ProposalForm(trajectory=trajectory).fields["text"].help_text)
+    assert "caractères" in help_text
+
+
+def _hosts(message):
+    """The hosts of every link in both parts of a mail."""
+    ((html, _kind),) = message.alternatives
+    links = lxml.html.fromstring(html).xpath("//a/@href")
+    links += re.findall(r"https?://[^\s]+", message.body)
+    return {re.match(r"(https?://[^/]+)", link).group(1) for link in links}
+
+
+@override_settings(SITE_URL="https://trajectoires.example.org")
+def test_every_link_of_an_account_mail_leads_to_the_site_address(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), signup_data())
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "contact@coop-exemple.fr"})
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert _hosts(message) == {"https://trajectoires.example.org"}, message.body
+
+
+def test_the_import_message_agrees_with_its_counts(admin_client, consultation):
+    from proposals.admin.imports import import_report_message
+
+    one = import_report_message(
+        {"theme": 1, "trajectory": 1, "question": 1, "proposal": 1}
+    )
+    assert "1 propositions" not in one and "créés" not in one
+    assert "1 proposition" in one
+
+
+def test_the_login_error_does_not_say_an_adresse_nor_that_the_address_is_case_sensitive(
+    client, db
+):
+    response = client.post(
+        reverse("login"), {"username": "personne@exemple.fr", "password": "faux"}
+    )
+    text = response.content.decode()
+    assert "un adresse" not in text
+    assert "Adresse e-mail ou mot de passe incorrect" in text
+
+
+def test_the_admin_delete_action_agrees_with_feminine_names(admin_client, db):
+    response = admin_client.get(reverse("admin:proposals_proposal_changelist"))
+    text = response.content.decode()
+    assert "sélectionnés" not in text.replace("arguments sélectionnés", "")
+
+
+def test_a_search_over_100_characters_is_searched_shortened_and_said(
+    client, every_state
+):
+    trajectory = every_state["popular"].question.trajectory
+    query = "fonds " + "x" * 120
+    response = client.get(trajectory.get_absolute_url(), {"q": query})
+    page = lxml.html.fromstring(response.content)
+    assert response.context["filters"]["search"] == query[:100].strip()
+    (field,) = page.xpath("//input[@name='q']")
+    assert field.get("value") == query[:100].strip()
+    assert "100 premiers caractères" in page.text_content()
+    # The filters stay open after a search, showing the query.
+    assert page.xpath("//details[contains(@class, 'filter-panel')]/@open")
+
+
+def test_create_moderator_answers_grants_the_official_answers(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_MODERATOR_PASSWORD", "un-mot-de-passe-solide-42")
+    call_command(
+        "create_moderator", "reponses@exemple.fr", "--answers", stdout=StringIO()
+    )
+    user = User.objects.get(email="reponses@exemple.fr")
+    assert user.has_perm("proposals.answer_proposal")
+    call_command("create_moderator", "moderation2@exemple.fr", stdout=StringIO())
+    assert not User.objects.get(email="moderation2@exemple.fr").has_perm(
+        "proposals.answer_proposal"
+    )
+
+
+@pytest.fixture
+def desk(client, every_state):
+    superuser = User.objects.create_superuser("chef@exemple.fr", PASSWORD)
+    client.force_login(superuser)
+    return client
+
+
+def test_the_moderators_desk_shows_the_question_by_its_words(desk, every_state):
+    proposal = every_state["pending"]
+    page = desk.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
+    text = page.content.decode()
+    assert QUESTION in lxml.html.fromstring(text).text_content()
+    assert "FULL TEXT" not in text.upper().replace("FULL_TEXT", "")
+
+
+def test_a_theme_titled_in_capitals_without_accents_is_flagged_in_the_admin(
+    desk, every_state
+):
+    theme = every_state["popular"].question.trajectory.theme
+    changelist = desk.get(reverse("admin:trajectories_theme_changelist"))
+    assert "À réécrire" in changelist.content.decode()
+    change = desk.get(reverse("admin:trajectories_theme_change", args=[theme.pk]))
+    assert "capitales sans accents" in change.content.decode()
+    other = every_state["published"].question.trajectory.theme
+    change = desk.get(reverse("admin:trajectories_theme_change", args=[other.pk]))
+    assert "capitales sans accents" not in change.content.decode()
+
+
+def test_the_merge_confirmation_says_which_is_kept_with_numbers_and_votes(
+    desk, every_state
+):
+    from tests.factories import ProposalFactory, UserFactory, cast_votes
+
+    kept = every_state["answered_partly"]
+    other = ProposalFactory(question=kept.question, text=kept.text + " bis")
+    cast_votes((other, UserFactory(), "agree") for _ in range(2))
+    url = reverse("admin:proposals_proposal_merge", args=[other.pk, kept.pk])
+    page = lxml.html.fromstring(desk.get(url).content.decode())
+    text = " ".join(page.text_content().split())
+    assert f"n° {kept.pk}" in text and f"n° {other.pk}" in text
+    assert "gardée" in text and "fusionnée" in text
+    assert "2 votes déplacés" in text
+
+
+def test_answer_writers_are_granted_by_a_documented_group(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Réponses officielles")
+    assert group.permissions.filter(codename="answer_proposal").exists()
+    assert Permission.objects.filter(codename="answer_proposal").exists()
+    assert "Réponses officielles" in open(settings.BASE_DIR / "README.md").read()
