@@ -22,3 +22,23 @@ def visible_text(text):
     """
     shown = "".join(char for char in text if unicodedata.category(char) != "Cf")
     return " ".join(shown.split())
+
+
+def counted(count, kind):
+    """« 1 vote », « 1 000 votes »: a count, grouped in the reader's language, and
+    its noun agreeing with it. `kind` is one of "votes", "proposals" (published),
+    "organisations"."""
+    from django.utils.formats import number_format
+    from django.utils.translation import ngettext
+
+    # Literal calls, so that `make messages` finds them.
+    phrase = {
+        "votes": lambda: ngettext("%(count)s vote", "%(count)s votes", count),
+        "proposals": lambda: ngettext(
+            "%(count)s proposition publiée", "%(count)s propositions publiées", count
+        ),
+        "organisations": lambda: ngettext(
+            "%(count)s organisation", "%(count)s organisations", count
+        ),
+    }[kind]()
+    return phrase % {"count": number_format(count, force_grouping=True)}

@@ -10,7 +10,6 @@ from consultation.models import Consultation, OrganisationType, Phase, Region, U
 from proposals.models import Proposal, Source, Status
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
-
 PASSWORD = "mot-de-passe-solide-42"
 
 

@@ -283,4 +283,4 @@ def test_answer_writers_are_granted_by_a_documented_group(db):
     group = Group.objects.get(name="Réponses officielles")
     assert group.permissions.filter(codename="answer_proposal").exists()
     assert Permission.objects.filter(codename="answer_proposal").exists()
-    assert "Réponses officielles" in open(settings.BASE_DIR / "README.md").read()
+    assert "Réponses officielles" in (settings.BASE_DIR / "README.md").read_text()

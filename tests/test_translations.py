@@ -1,5 +1,6 @@
 """The English catalogue is complete, and the account pages speak English when asked."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,62 @@ def test_the_french_catalogue_holds_every_plural_under_the_french_rule():
     assert catalogue.plural_expr == "(n > 1)"
     translated = {m.id for m in catalogue if isinstance(m.id, tuple) and all(m.string)}
     assert plurals and plurals <= translated
+
+
+# Placeholders that are settings of the site, never 1 (checked below), and words that
+# do not take an « s » in the plural.
+CONSTANT_PLACEHOLDERS = {"max", "min", "min_votes", "min_regions", "count_top"}
+INVARIABLE = {"pas", "vous"}
+
+
+def _french_messages():
+    with CATALOGUE.open("rb") as po:
+        return [message for message in read_po(po) if message.id]
+
+
+def test_the_constant_placeholders_are_never_one():
+    from proposals import ranking
+    from proposals.models.arguments import ARGUMENT_MIN_LENGTH
+    from proposals.services.common import PROPOSAL_MIN_LENGTH
+    from proposals.views.pages import RESULTS_LIST_LENGTH
+
+    assert PROPOSAL_MIN_LENGTH > 1 and ARGUMENT_MIN_LENGTH > 1
+    assert ranking.RANKING_MIN_VOTES > 1 and ranking.CONSENSUS_MIN_REGIONS > 1
+    assert RESULTS_LIST_LENGTH > 1
+
+
+def test_french_counts_agree_with_their_nouns():
+    """« 1 propositions » cannot be written: a count before a plural noun is in a
+    plural message (ngettext, {% plural %}) or is a constant of the site."""
+    wrong = []
+    for message in _french_messages():
+        if isinstance(message.id, tuple):
+            continue
+        for name, noun in re.findall(r"%\((\w+)\)[sd]\s+([\w’'-]+s)\b", message.id):
+            if name not in CONSTANT_PLACEHOLDERS and noun not in INVARIABLE:
+                wrong.append(message.id)
+    assert wrong == []
+
+
+def test_selected_items_agree_with_feminine_nouns():
+    feminine = (
+        r"(propositions|organisations|réponses|questions|trajectoires|invitations)"
+    )
+    wrong = [
+        message.id
+        for message in _french_messages()
+        if re.search(feminine + r"\s+(\w+\s+)?sélectionnés", str(message.id))
+        or re.search(feminine + r"\s+(\w+\s+)?créés", str(message.id))
+    ]
+    assert wrong == []
+
+
+def test_cosigning_is_written_one_way():
+    """« cosigner », « cosignataire », « cosignature »: in one word, as French writes
+    them, everywhere."""
+    hyphenated = [
+        message.id
+        for message in _french_messages()
+        if re.search(r"[Cc]o-sign", str(message.id))
+    ]
+    assert hyphenated == []

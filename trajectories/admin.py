@@ -17,9 +17,9 @@ class TitleAdviceAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if request.method == "GET" and obj is not None:
-            if advice := title_advice(obj.title):
-                messages.warning(request, advice)
+        advice = title_advice(obj.title) if obj is not None else None
+        if request.method == "GET" and advice:
+            messages.warning(request, advice)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
