@@ -339,7 +339,7 @@ class ArgumentHideForm(forms.Form):
 
 
 class CoSignatureInviteForm(forms.Form):
-    """The e-mail of the account of an organisation invited to co-sign."""
+    """The e-mail of the account of an organisation invited to cosign."""
 
     email = forms.EmailField(
         label=_("Adresse e-mail du compte de l'organisation"),

@@ -64,7 +64,7 @@ def workshop_ids_by_proposal(consultation):
 
 
 def cosigners_by_proposal(consultation):
-    """{proposal id: [its co-signers]} for the consultation's proposals, in one query:
+    """{proposal id: [its cosigners]} for the consultation's proposals, in one query:
     each organisation's name, type and region, in the order they accepted."""
     cosigners = {}
     for proposal_id, organisation, kind, region in (
@@ -366,7 +366,7 @@ CSV_COLUMN_DESCRIPTIONS = {
     "carriers": (
         _("Organisations qui la portent"),
         _("Son organisation autrice (ou son atelier) et les organisations qui la "
-          "co-signent."),
+          "cosignent."),
     ),
     "carrier_regions": (
         _("Régions qui la portent"),

@@ -190,7 +190,7 @@ def edit_refusal(user, proposal):
 
 def can_view_proposal(user, proposal):
     """Proposals on record (published, or withdrawn after votes) are public; others
-    only to their author, the organisations invited to co-sign them (or that do) and
+    only to their author, the organisations invited to cosign them (or that do) and
     moderators."""
     if proposal.is_on_record and proposal.question.trajectory.consultation.is_public:
         return True
@@ -243,14 +243,14 @@ def argument_moderation_refusal(user):
 
 
 def invitation_refusal(user, proposal):
-    """Why `user` may not invite organisations to co-sign `proposal`, or None: its
+    """Why `user` may not invite organisations to cosign `proposal`, or None: its
     author, while it is pending or published and the consultation is not closed."""
     if not user.is_authenticated or proposal.author_id != user.pk:
-        return _("Seule l'organisation autrice invite des co-signataires.")
+        return _("Seule l'organisation autrice invite des cosignataires.")
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
     if proposal.status not in (Status.PENDING, Status.PUBLISHED):
-        return _("Seule une proposition en attente ou publiée peut être co-signée.")
+        return _("Seule une proposition en attente ou publiée peut être cosignée.")
     return None
 
 
@@ -266,11 +266,11 @@ def cosigning_refusal(user, cosignature):
     if refusal := participation_refusal(user):
         return refusal
     if proposal.author_id == user.pk:
-        return _("On ne co-signe pas sa propre proposition.")
+        return _("On ne cosigne pas sa propre proposition.")
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
     if proposal.status not in (Status.PENDING, Status.PUBLISHED):
-        return _("Cette proposition ne peut plus être co-signée.")
+        return _("Cette proposition ne peut plus être cosignée.")
     return None
 
 

@@ -512,7 +512,7 @@ def own_argument(proposal, user):
 
 
 def cosigner_list(proposal):
-    """The organisations that co-sign `proposal`, first accepted first (one query)."""
+    """The organisations that cosign `proposal`, first accepted first (one query)."""
     return list(
         proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
         .select_related("region")
@@ -526,7 +526,7 @@ def invitation_list(proposal):
 
 
 def invitations_for(user):
-    """The invitations to co-sign addressed to `user`'s e-mail, not answered yet."""
+    """The invitations to cosign addressed to `user`'s e-mail, not answered yet."""
     return list(
         CoSignature.objects.filter(email=user.email, status=CoSignatureStatus.INVITED)
         .select_related("proposal__question__trajectory", "proposal__author")
@@ -535,7 +535,7 @@ def invitations_for(user):
 
 
 def cosignature_list_by(user):
-    """The proposals `user` co-signs."""
+    """The proposals `user` cosigns."""
     return list(
         CoSignature.objects.filter(cosigner=user, status=CoSignatureStatus.ACCEPTED)
         .select_related("proposal")

@@ -1,6 +1,10 @@
 """
-The synthesis as an A4 PDF, drawn with ReportLab from `content.SynthesisContent`:
-one page break before each trajectory, table headers repeated on every page.
+The synthesis as an A4 PDF, drawn with ReportLab from `content.SynthesisContent`: a
+cover with the key figures, a contents page, charts (support per trajectory, by region,
+participation by organisation type), then a page break before each trajectory, table
+headers repeated on every page, « page N sur M » at the foot. One type family, Noto
+Sans, embedded; the page numbers of the contents and the total are PDF forms filled
+in when the document is saved, so that it is laid out once.
 
 Long tables are cut into tables of `ROWS_PER_TABLE` rows: ReportLab splits one table
 across pages in a time that grows with the square of its rows, many small ones in
@@ -10,7 +14,7 @@ linear time (35,000 proposals: minutes against seconds).
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
+from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
@@ -28,11 +32,15 @@ from reportlab.platypus import (
     LongTable,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
 
+from consultation.templatetags.typography import percent
+from consultation.text import counted
+
+from . import pdf_charts as charts
+from . import pdf_contents as contents
 from .content import method_paragraphs
 
 ROWS_PER_TABLE = 200
@@ -42,24 +50,51 @@ MUTED = colors.HexColor("#4a5468")
 RULE = colors.HexColor("#c9ced8")
 HEADER_FILL = colors.HexColor("#e8ecf3")
 
-# Bitstream Vera, shipped with ReportLab: Unicode TrueType fonts, so that French text
-# (« », œ, ’) prints as typed, with no font to install.
-FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-FONT, FONT_BOLD = "Vera", "VeraBd"
-# The proposals' tables use a built-in font instead: its widths are measured by
-# ReportLab's C accelerator, which is what makes 35,000 rows take seconds.
-TABLE_FONT, TABLE_FONT_BOLD = "Helvetica", "Helvetica-Bold"
+# The site's typeface (static/fonts/noto-sans, SIL Open Font License): Unicode
+# TrueType fonts, so that French text (« », œ, ’, the narrow no-break space of
+# « 1 000 ») prints as typed. ReportLab's C accelerator measures their widths.
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "noto-sans"
+FONT, FONT_BOLD, FONT_ITALIC = "NotoSans", "NotoSans-Bold", "NotoSans-Italic"
+FONT_FILES = {
+    FONT: FONT_DIR / "NotoSans-Regular.ttf",
+    FONT_BOLD: FONT_DIR / "NotoSans-Bold.ttf",
+    FONT_ITALIC: FONT_DIR / "NotoSans-Italic.ttf",
+}
+TABLE_FONT, TABLE_FONT_BOLD = FONT, FONT_BOLD
+ACCENT = colors.HexColor("#0b5563")
+AGREE, MIXED, DISAGREE = (colors.HexColor(c) for c in ("#1b6e3a", "#7a5800", "#b02a37"))
+ROW_SHADE = colors.HexColor("#f3f6f4")
 
 
 def _register_fonts():
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        for name, file in ((FONT, "Vera.ttf"), (FONT_BOLD, "VeraBd.ttf")):
-            pdfmetrics.registerFont(TTFont(name, FONT_DIR / file))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+        for name, path in FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, path))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC
+        )
+
+
+def printable(text):
+    """`text` with the characters the font lacks (emoji, scripts it does not cover)
+    replaced by « ? », so that no empty box prints."""
+    glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
+    if all(ord(char) in glyphs for char in text):
+        return text
+    return "".join(
+        char if ord(char) in glyphs or char == "\n" else "?" for char in text
+    )
 
 
 def _styles():
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        bulletFontName=FONT,
+        fontSize=9,
+        leading=12,
+        textColor=INK,
+    )
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5),
@@ -79,6 +114,17 @@ def _styles():
         ),
         "title": ParagraphStyle(
             "title", parent=body, fontName=FONT_BOLD, fontSize=20, leading=25
+        ),
+        "cover_title": ParagraphStyle(
+            "cover_title", parent=body, fontName=FONT_BOLD, fontSize=28, leading=34,
+            textColor=ACCENT, spaceAfter=8,
+        ),
+        "kicker": ParagraphStyle(
+            "kicker", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14,
+            textColor=MUTED, spaceAfter=6,
+        ),
+        "cover_meta": ParagraphStyle(
+            "cover_meta", parent=body, fontSize=11, leading=15, textColor=MUTED
         ),
         "h1": ParagraphStyle(
             "h1", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19,
@@ -107,6 +153,7 @@ def _table(rows, widths, *, numeric_from=None):
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ROW_SHADE]),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
@@ -132,42 +179,114 @@ class _Renderer:
         self.width = A4[0] - 2 * MARGIN
 
     def paragraph(self, text, style="body"):
-        return Paragraph(escape(str(text)), self.styles[style])
+        return Paragraph(escape(printable(str(text))), self.styles[style])
 
     def heads(self, labels, numeric_from):
         return [
             Paragraph(
-                escape(str(label)),
+                escape(printable(str(label))),
                 self.styles["number_head" if index >= numeric_from else "cell_head"],
             )
             for index, label in enumerate(labels)
         ]
 
     def story(self):
+        yield from self.cover()
+        yield PageBreak()
+        yield from self.contents()
+        yield PageBreak()
+        yield self.section("method", _("Méthode et chiffres"))
         yield from self.opening()
+        yield self.section("charts", _("Soutien par trajectoire"))
+        yield from charts.trajectory_support(self.content, self.width)
+        yield self.section("regions", _("Soutien par région"), "h2")
+        yield from charts.region_support(self.content, self.width)
+        yield self.section("types", _("Participation par type d'organisation"), "h2")
+        yield from charts.type_participation(self.content, self.width)
+        yield self.section("workshops", _("Ateliers régionaux"))
         yield from self.workshops()
+        yield self.section("highlights", _("Ce qui rassemble toutes les régions"))
         yield from self.highlights()
+        yield PageBreak()
+        yield self.section("cross", _("Soutien par région et par type d'organisation"))
         yield from self.cross_table()
+        yield self.section("coverage", _("Participation"))
         yield from self.coverage()
         for theme in self.content.themes:
             for index, trajectory in enumerate(theme.trajectories):
                 yield PageBreak()
                 if index == 0:
                     yield self.paragraph(theme.title, "h1")
+                yield self.section(
+                    f"t{trajectory.number}",
+                    f"{trajectory.number}. {trajectory.title}",
+                    "h2",
+                )
                 yield from self.trajectory(trajectory)
 
-    def opening(self):
+    def entries(self):
+        """The contents: (key, title, level) in the order of the document."""
+        yield "method", _("Méthode et chiffres"), 0
+        yield "charts", _("Soutien par trajectoire"), 0
+        yield "regions", _("Soutien par région"), 1
+        yield "types", _("Participation par type d'organisation"), 1
+        yield "workshops", _("Ateliers régionaux"), 0
+        yield "highlights", _("Ce qui rassemble toutes les régions"), 0
+        yield "cross", _("Soutien par région et par type d'organisation"), 0
+        yield "coverage", _("Participation"), 0
+        for theme in self.content.themes:
+            for trajectory in theme.trajectories:
+                yield (
+                    f"t{trajectory.number}",
+                    f"{trajectory.number}. {trajectory.title}",
+                    1,
+                )
+
+    def section(self, key, title, style="h1"):
+        """A heading that records its page for the contents."""
+        return contents.Anchor(key, self.paragraph(title, style))
+
+    def cover(self):
         content = self.content
-        yield self.paragraph(
-            _("Synthèse : %(title)s") % {"title": content.consultation.title}, "title"
+        consultation = content.consultation
+        yield Spacer(0, 40 * mm)
+        yield self.paragraph(_("Synthèse de la consultation"), "kicker")
+        yield self.paragraph(consultation.title, "cover_title")
+        dates = date_format(consultation.start_date, "j F Y")
+        if consultation.end_date:
+            dates = _("Du %(start)s au %(end)s") % {
+                "start": dates,
+                "end": date_format(consultation.end_date, "j F Y"),
+            }
+        else:
+            dates = _("Ouverte le %(start)s") % {"start": dates}
+        yield self.paragraph(dates, "cover_meta")
+        yield Spacer(0, 14 * mm)
+        figures = content.figures
+        yield charts.key_figures(
+            [
+                (_number(figures["proposals"]), _("Propositions publiées")),
+                (_number(figures["votes"]), _("Votes")),
+                (_number(figures["organisations"]), _("Organisations")),
+                (_("%(count)s sur 18") % {"count": figures["regions"]}, _("Régions")),
+            ],
+            self.width,
         )
+        yield Spacer(0, 14 * mm)
         yield self.paragraph(
             _("Établie le %(date)s.")
             % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
-            "small",
+            "cover_meta",
         )
-        yield Spacer(0, 6 * mm)
-        yield self.paragraph(_("Méthode et chiffres"), "h1")
+
+    def contents(self):
+        yield self.paragraph(_("Sommaire"), "title")
+        yield Spacer(0, 4 * mm)
+        for key, title, level in self.entries():
+            yield contents.Entry(key, printable(title), level, self.width)
+
+    def opening(self):
+        content = self.content
         figures = content.figures
         yield _table(
             [
@@ -202,19 +321,19 @@ class _Renderer:
             yield self.paragraph(text)
         for row in content.sources:
             yield self.paragraph(
-                _("%(source)s : %(proposals)s propositions publiées, %(votes)s votes, "
-                  "%(approval)s %% d'adhésion")
-                % {
-                    "source": row["label"],
-                    "proposals": _number(row["proposals"]),
-                    "votes": _number(row["total"]),
-                    "approval": row["approval"],
-                },
+                f"{row['label']} : "
+                + ", ".join(
+                    [
+                        counted(row["proposals"], "proposals"),
+                        counted(row["total"], "votes"),
+                        _("%(approval)s d'adhésion")
+                        % {"approval": percent(row["approval"])},
+                    ]
+                ),
                 "small",
-            )  # fmt: skip
+            )
 
     def workshops(self):
-        yield self.paragraph(_("Ateliers régionaux"), "h1")
         if not self.content.workshops:
             yield self.paragraph(
                 _("Aucun atelier n'est enregistré pour cette consultation.")
@@ -240,7 +359,6 @@ class _Renderer:
         )
 
     def highlights(self):
-        yield self.paragraph(_("Ce qui rassemble toutes les régions"), "h1")
         for rank, (proposal, score) in enumerate(self.content.consensus, start=1):
             yield self.paragraph(
                 _("%(rank)s. %(text)s (trajectoire %(number)s, score de consensus "
@@ -274,8 +392,6 @@ class _Renderer:
 
     def cross_table(self):
         table = self.content.cross_table
-        yield PageBreak()
-        yield self.paragraph(_("Soutien par région et par type d'organisation"), "h1")
         yield self.paragraph(
             _("Chaque case : la part d'adhésion et, entre parenthèses, le nombre de "
               "votes."),
@@ -288,7 +404,7 @@ class _Renderer:
         def cell(values):
             if not values:
                 return ""
-            return f"{values['approval']} %\n({_number(values['votes'])})"
+            return f"{percent(values['approval'])}\n({_number(values['votes'])})"
 
         header = self.heads(
             [_("Région"), *(label for _value, label in table.types), _("Ensemble")],
@@ -313,7 +429,6 @@ class _Renderer:
 
     def coverage(self):
         coverage = self.content.coverage
-        yield self.paragraph(_("Participation"), "h1")
         if coverage["missing_regions"]:
             names = ", ".join(region["name"] for region in coverage["missing_regions"])
             yield self.paragraph(
@@ -330,16 +445,16 @@ class _Renderer:
             yield self.paragraph(_("Tous les types d'organisation ont participé."))
 
     def trajectory(self, trajectory):
-        yield self.paragraph(f"{trajectory.number}. {trajectory.title}", "h2")
         yield self.paragraph(
-            _("%(proposals)s propositions publiées, %(votes)s votes, %(approval)s %% "
-              "d'adhésion.")
-            % {
-                "proposals": _number(trajectory.proposal_count),
-                "votes": _number(trajectory.votes),
-                "approval": trajectory.approval_percent,
-            }
-        )  # fmt: skip
+            ", ".join(
+                [
+                    counted(trajectory.proposal_count, "proposals"),
+                    counted(trajectory.votes, "votes"),
+                    _("%(approval)s d'adhésion.")
+                    % {"approval": percent(trajectory.approval_percent)},
+                ]
+            )
+        )
         header = self.heads(
             [
                 _("Rang"),
@@ -396,22 +511,17 @@ class _Renderer:
             "" if row.rank is None else str(row.rank),
             self.wrapped(text, TEXT_WIDTH, 7.5),
             self.wrapped(origin, ORIGIN_WIDTH, 6.5),
-            f"{_number(row.agree)}\n{row.agree_percent} %",
-            f"{_number(row.mixed)}\n{row.mixed_percent} %",
-            f"{_number(row.disagree)}\n{row.disagree_percent} %",
+            f"{_number(row.agree)}\n{percent(row.agree_percent)}",
+            f"{_number(row.mixed)}\n{percent(row.mixed_percent)}",
+            f"{_number(row.disagree)}\n{percent(row.disagree_percent)}",
             _number(row.votes),
-            f"{row.approval_percent} %",
+            percent(row.approval_percent),
         ]
 
     def wrapped(self, text, width, size):
-        try:
-            text.encode("cp1252")
-        except UnicodeEncodeError:
-            style = self.styles["small" if size > 7 else "meta"]
-            return Paragraph(escape(text).replace("\n", "<br/>"), style)
         return "\n".join(
             line
-            for paragraph in text.split("\n")
+            for paragraph in printable(text).split("\n")
             for line in simpleSplit(paragraph, TABLE_FONT, size, width)
         )
 
@@ -438,13 +548,14 @@ def _proposal_table(rows):
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 1), (-1, -1), TABLE_FONT, 6.5, 8),
+                ("FONT", (0, 0), (-1, -1), TABLE_FONT, 6.5, 8),
                 ("FONT", (1, 1), (1, -1), TABLE_FONT, 7.5, 9),
                 ("TEXTCOLOR", (2, 1), (2, -1), MUTED),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ROW_SHADE]),
                 ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -461,16 +572,18 @@ def write_pdf(content, path):
     title = _("Synthèse : %(title)s") % {"title": content.consultation.title}
 
     def footer(canvas, document):
+        if document.page == 1:
+            return  # the cover
         canvas.saveState()
         canvas.setFont(FONT, 7)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 8 * mm, title)
-        canvas.drawRightString(
-            A4[0] - MARGIN, 8 * mm, _("Page %(number)s") % {"number": document.page}
-        )
+        canvas.drawString(MARGIN, 8 * mm, printable(title))
+        label = _("page %(number)s sur") % {"number": document.page} + " "
+        canvas.drawRightString(A4[0] - MARGIN - contents.TOTAL_WIDTH, 8 * mm, label)
+        contents.draw_total(canvas, A4[0] - MARGIN - contents.TOTAL_WIDTH, 8 * mm)
         canvas.restoreState()
 
-    document = SimpleDocTemplate(
+    document = contents.Document(
         str(path),
         pagesize=A4,
         leftMargin=MARGIN,
@@ -482,5 +595,8 @@ def write_pdf(content, path):
         lang=get_language(),
     )
     document.build(
-        list(_Renderer(content).story()), onFirstPage=footer, onLaterPages=footer
+        list(_Renderer(content).story()),
+        onFirstPage=footer,
+        onLaterPages=footer,
+        canvasmaker=contents.canvas_maker(FONT, MUTED),
     )

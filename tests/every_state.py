@@ -9,7 +9,7 @@ Data with every state a person can meet, for the browser, PDF, XLSX and mail tes
   after votes, merged) and one answered in each answer state;
 - a proposal with more than a thousand votes from every region, so that counts of
   1,000 and more are printed, and regions whose support differs;
-- a verified organisation, co-signers (accepted and invited), arguments on both sides,
+- a verified organisation, cosigners (accepted and invited), arguments on both sides,
   a workshop, a very long word, an account that reads English;
 - a consultation in preparation and a closed one.
 """
@@ -253,12 +253,12 @@ def every_state():
     services.cosignature_invite(
         proposal=popular, author=author, email="invitee@exemple.fr"
     )
-    # The author is invited, in turn, to co-sign a proposal still in moderation.
+    # The author is invited, in turn, to cosign a proposal still in moderation.
     invited_to = ProposalFactory(
         question=question,
         author=english,
         status=Status.PENDING,
-        text="Une proposition en attente, à co-signer",
+        text="Une proposition en attente, à cosigner",
     )
     services.cosignature_invite(proposal=invited_to, author=english, email=author.email)
     proposals["invited_to"] = invited_to

@@ -33,7 +33,7 @@ SHARED_WORDS = {
     "Action", "Actions", "Axes", "Code", "Consultation", "Consultations", "Date",
     "Dates", "Organisation", "Organisations", "Phase", "Position", "Question",
     "Source", "Type", "Votes", "User Agent", "Sessions", "Session", "HTTP Accept",
-    "Introduction", "Permissions", "QR code", "Arguments", "Co-signatures",
+    "Introduction", "Permissions", "QR code", "Arguments", "Cosignatures",
     "Notification", "Notifications",
 }  # fmt: skip
 

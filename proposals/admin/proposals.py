@@ -176,9 +176,9 @@ class ProposalAdmin(
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description=_("co-signatures"))
+    @admin.display(description=_("cosignatures"))
     def cosigners(self, proposal):
-        """Who co-signs it, and the invitations its author sent."""
+        """Who cosigns it, and the invitations its author sent."""
         rows = [
             f"{cosignature.organisation or cosignature.email} — "
             f"{cosignature.get_status_display()}"

@@ -8,16 +8,16 @@ from consultation.models import organisation_type_field, region_field
 
 from .proposals import Proposal
 
-# Co-signers of one proposal, its author aside (accepted and invited together).
+# Cosigners of one proposal, its author aside (accepted and invited together).
 COSIGNERS_MAX = 20
 
 
 class CoSignatureStatus(models.TextChoices):
     INVITED = "invited", _("Invitée")
-    ACCEPTED = "accepted", _("Co-signataire")
+    ACCEPTED = "accepted", _("Cosignataire")
     DECLINED = "declined", _("Invitation déclinée")
     WITHDRAWN = "withdrawn", _("Invitation retirée")
-    LEFT = "left", _("Ne co-signe plus")
+    LEFT = "left", _("Ne cosigne plus")
 
 
 # The statuses that hold a place among the COSIGNERS_MAX.
@@ -26,10 +26,10 @@ ACTIVE_STATUSES = (CoSignatureStatus.INVITED, CoSignatureStatus.ACCEPTED)
 
 class CoSignature(models.Model):
     """
-    An invitation to co-sign a proposal, by the e-mail of an organisation's account,
+    An invitation to cosign a proposal, by the e-mail of an organisation's account,
     and its answer. Invitations are kept by address, whether or not an account has it
     (the author learns nothing about who has an account); the account that has or
-    later gets that address answers in « Mon espace ». An accepted co-signature keeps
+    later gets that address answers in « Mon espace ». An accepted cosignature keeps
     the organisation's name, type and region as they were, so that what the proposal
     says of its supporters stays after the account's deletion.
     """
@@ -43,7 +43,7 @@ class CoSignature(models.Model):
     email = models.EmailField(_("adresse invitée"))
     cosigner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("organisation co-signataire"),
+        verbose_name=_("organisation cosignataire"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -62,8 +62,8 @@ class CoSignature(models.Model):
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("co-signature")
-        verbose_name_plural = _("co-signatures")
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
         ordering = ["invited_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -14,7 +14,7 @@ class Follow(models.Model):
     """
     An organisation's choice about one proposal or one trajectory: it follows it
     (`following`), or it stopped following a proposal that it would follow without
-    asking (its own, co-signed or voted on: see `User.follows_own`, `follows_voted`).
+    asking (its own, cosigned or voted on: see `User.follows_own`, `follows_voted`).
     """
 
     user = models.ForeignKey(
@@ -92,7 +92,7 @@ class Notification(models.Model):
         related_name="+",
     )
     # What the mail says beyond the proposal: the proposal merged into, the digest's
-    # proposal ids, the co-signing organisation.
+    # proposal ids, the cosigning organisation.
     data = models.JSONField(default=dict, blank=True)
     state = models.CharField(
         _("état"),

@@ -107,7 +107,7 @@ class Proposal(models.Model):
     argument_against_count = models.PositiveIntegerField(
         _("arguments contre"), default=0, editable=False
     )
-    # The organisations that carry it (its author and accepted co-signers) and their
+    # The organisations that carry it (its author and accepted cosigners) and their
     # regions, kept by `services.cosignatures`.
     carrier_count = models.PositiveIntegerField(
         _("organisations qui la portent"), default=1, editable=False
@@ -256,7 +256,7 @@ class Proposal(models.Model):
     def card_version(self):
         """
         What a proposal's card shows that may change (its text, status, vote,
-        argument and co-signer counts, answer, author, region): the key of its cached
+        argument and cosigner counts, answer, author, region): the key of its cached
         fragments, which change with it. The answer, region and author are read as the
         list loaded them (no query).
         """

@@ -8,7 +8,7 @@ rule forbids the change.
 - `submissions`: an organisation submits or withdraws its proposals;
 - `moderation`: moderators publish or reject, each decision recorded;
 - `arguments`: arguments for and against, their reports and their moderation;
-- `cosignatures`: organisations invited to co-sign a proposal, and their answers;
+- `cosignatures`: organisations invited to cosign a proposal, and their answers;
 - `merges`: a moderator merges a duplicate proposal into another;
 - `notifications`: following proposals and trajectories, and the mails it brings;
 - `accounts`: what happens to proposals and votes when an account is deleted.

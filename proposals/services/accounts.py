@@ -14,14 +14,14 @@ from ..models import Argument, CoSignature, CoSignatureStatus, Proposal, Status
 def account_delete(*, user):
     """
     Delete an account and what only it could see: its pending, rejected and withdrawn
-    proposals, the invitations to co-sign it did not answer. Its published proposals
+    proposals, the invitations to cosign it did not answer. Its published proposals
     stay, without author; its votes, arguments and cosignatures stay without account
     and without its name (« Organisation supprimée »: type and region remain), so that
     no published count changes.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
-    # Invitations to co-sign addressed to it, not answered: its address goes with it.
+    # Invitations to cosign addressed to it, not answered: its address goes with it.
     CoSignature.objects.filter(
         email=user.email, status=CoSignatureStatus.INVITED
     ).delete()
@@ -40,7 +40,7 @@ ERASED_ADDRESS_DOMAIN = "@invalid"
 
 
 def invitation_addresses_erase(*, now, apply=True):
-    """Erase the addresses of invitations to co-sign that no account holds once they
+    """Erase the addresses of invitations to cosign that no account holds once they
     are declined or withdrawn, or a year after their consultation closed; return how
     many (the privacy page's promise)."""
     closed_before = now - timedelta(days=365)

@@ -1,6 +1,6 @@
 """
-Co-signed proposals: the author invites organisations by the e-mail of their account,
-each accepts or declines in « Mon espace », a co-signer may leave and the author may
+Cosigned proposals: the author invites organisations by the e-mail of their account,
+each accepts or declines in « Mon espace », a cosigner may leave and the author may
 withdraw an invitation. The proposal's count of the organisations that carry it, and
 of their regions, moves in the same transaction.
 """
@@ -29,7 +29,7 @@ from .notifications import notify_cosigned
 
 
 def _carriers_recount(proposal):
-    """Its author (or workshop) and accepted co-signers, and their regions."""
+    """Its author (or workshop) and accepted cosigners, and their regions."""
     accepted = proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
     regions = set(accepted.values_list("region_id", flat=True))
     regions.add(proposal.region_id)
@@ -48,7 +48,7 @@ def _carriers_recount(proposal):
 @transaction.atomic
 def cosignature_invite(*, proposal, author, email):
     """
-    Invite the organisation whose account has `email` to co-sign `proposal`. The
+    Invite the organisation whose account has `email` to cosign `proposal`. The
     invitation is kept whether or not an account has that address (nobody learns who
     has an account); an existing account is mailed it, in its language.
     """
@@ -66,7 +66,7 @@ def cosignature_invite(*, proposal, author, email):
         raise ProposalActionError(_("Cette adresse est déjà invitée."))
     if active.count() >= COSIGNERS_MAX:
         raise ProposalActionError(
-            _("Une proposition compte au plus %(max)s co-signataires.")
+            _("Une proposition compte au plus %(max)s cosignataires.")
             % {"max": COSIGNERS_MAX}
         )
     invited = User.objects.filter(email=email, is_active=True).first()
@@ -105,7 +105,7 @@ def _answered(cosignature, status, **fields):
 
 @transaction.atomic
 def cosignature_accept(*, cosignature, user):
-    """`user` co-signs: its organisation is shown with the proposal and counted, and
+    """`user` cosigns: its organisation is shown with the proposal and counted, and
     the author is told (`send_notifications`)."""
     cosignature = _locked(cosignature)
     if cosignature.status != CoSignatureStatus.INVITED:
@@ -137,13 +137,13 @@ def cosignature_decline(*, cosignature, user):
 
 @transaction.atomic
 def cosignature_leave(*, cosignature, user):
-    """A co-signer no longer carries the proposal."""
+    """A cosigner no longer carries the proposal."""
     cosignature = _locked(cosignature)
     if (
         cosignature.status != CoSignatureStatus.ACCEPTED
         or cosignature.cosigner_id != user.pk
     ):
-        raise ProposalActionError(_("Vous ne co-signez pas cette proposition."))
+        raise ProposalActionError(_("Vous ne cosignez pas cette proposition."))
     _answered(cosignature, CoSignatureStatus.LEFT)
     _carriers_recount(cosignature.proposal)
 

@@ -1,7 +1,7 @@
 """
 Following and the notification mails.
 
-An event (a decision, an answer, a merge, a co-signature) writes one `Notification`
+An event (a decision, an answer, a merge, a cosignature) writes one `Notification`
 row per organisation concerned, in the transaction that decided it, so that nobody is
 told of what did not happen and nothing decided goes untold. `notifications_send`
 (the `send_notifications` command) then mails them: each due row is claimed by one
@@ -56,7 +56,7 @@ def _follow_set(*, user, following, **target):
 
 def proposal_follow(*, user, proposal, following=True):
     """`user` follows `proposal`, or stops following it (even one that it would
-    follow without asking: its own, co-signed or voted on)."""
+    follow without asking: its own, cosigned or voted on)."""
     _follow_set(user=user, following=following, proposal=proposal)
 
 
@@ -103,7 +103,7 @@ def follows_trajectory(user, trajectory):
 
 def proposal_follower_ids(proposal, *, voter_ids=None):
     """The accounts that follow `proposal` but did not write it: those that asked,
-    its co-signers and its voters (or `voter_ids`, once its votes moved) unless they
+    its cosigners and its voters (or `voter_ids`, once its votes moved) unless they
     switched that off, minus those that stopped following it."""
     choices = dict(
         Follow.objects.filter(proposal=proposal).values_list("user_id", "following")
@@ -173,7 +173,7 @@ def notify_decision(proposal, *, event):
 
 
 def notify_cosigned(cosignature):
-    """Tell the author that an organisation co-signs their proposal."""
+    """Tell the author that an organisation cosigns their proposal."""
     proposal = cosignature.proposal
     if proposal.author_id is not None:
         notify(

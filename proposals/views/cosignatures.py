@@ -1,5 +1,5 @@
-"""Co-signing a proposal: the author invites and withdraws invitations, the invited
-organisation accepts or declines in « Mon espace », a co-signer leaves. Every form
+"""Cosigning a proposal: the author invites and withdraws invitations, the invited
+organisation accepts or declines in « Mon espace », a cosigner leaves. Every form
 works without JavaScript and comes back to where it was sent from."""
 
 from django.contrib import messages
@@ -87,7 +87,7 @@ def cosignature_accept(request, pk):
         request,
         pk,
         services.cosignature_accept,
-        _("Votre organisation co-signe cette proposition."),
+        _("Votre organisation cosigne cette proposition."),
     )
 
 
@@ -104,7 +104,7 @@ def cosignature_leave(request, pk):
     apply_action(
         request,
         services.cosignature_leave,
-        _("Votre organisation ne co-signe plus cette proposition."),
+        _("Votre organisation ne cosigne plus cette proposition."),
         cosignature=cosignature,
         user=request.user,
     )

@@ -59,7 +59,7 @@ def with_arguments(proposal):
 
 
 def with_cosigners(proposal, author_email):
-    """The proposal of `author_email`'s account, co-signed by an organisation, with
+    """The proposal of `author_email`'s account, cosigned by an organisation, with
     a pending invitation; and an invitation to that account from another author."""
     from consultation.models import User
     from proposals import services

@@ -229,7 +229,7 @@ def test_an_argument_given_then_reported(browser, live_server, world):
 
 
 def test_a_proposal_cosigned_by_an_invited_organisation(browser, live_server, world):
-    """The author invites an organisation by its account's e-mail; it co-signs from
+    """The author invites an organisation by its account's e-mail; it cosigns from
     « Mon espace »; the proposal's page then names it and counts its region."""
     from consultation.models import Region
 
@@ -256,9 +256,9 @@ def test_a_proposal_cosigned_by_an_invited_organisation(browser, live_server, wo
     other.goto(f"{base}/mon-espace/")
     invitation = other.locator(".cosignature-invitation")
     expect(invitation).to_contain_text("Coopérative Autrice")
-    invitation.get_by_role("button", name="Co-signer").click()
+    invitation.get_by_role("button", name="Cosigner").click()
     expect(
-        other.get_by_text("Votre organisation co-signe cette proposition.")
+        other.get_by_text("Votre organisation cosigne cette proposition.")
     ).to_be_visible()
 
     reader = browser.new_context(locale="fr-FR").new_page()

@@ -1,9 +1,9 @@
 """
-Co-signed proposals: the author invites organisations by the e-mail of their account
+Cosigned proposals: the author invites organisations by the e-mail of their account
 (the author learns nothing of who has one), each accepts or declines in « Mon espace »,
-a co-signer leaves, the author withdraws an invitation; accepted co-signers are shown
+a cosigner leaves, the author withdraws an invitation; accepted cosigners are shown
 with the proposal, counted (« portée par 3 organisations de 2 régions ») on its page,
-in lists, results and open data. At most 20 co-signers; invitations rate-limited.
+in lists, results and open data. At most 20 cosigners; invitations rate-limited.
 """
 
 import csv
@@ -210,7 +210,7 @@ def test_the_invited_organisation_answers_in_my_space_and_is_shown_everywhere(
     assert "portée par 2 organisations" in page and "de 2 régions" in page
     listing = content(client.get(proposal.question.trajectory.get_absolute_url()))
     assert "portée par 2 organisations" in listing
-    # The co-signer leaves from the proposal's page.
+    # The cosigner leaves from the proposal's page.
     client.force_login(friend)
     client.post(reverse("cosignature_leave", args=[invitation.pk]))
     assert carriers(proposal) == (1, 1)
@@ -266,5 +266,5 @@ def test_moderators_see_the_cosigners_and_invitations_in_the_admin(
     page = content(
         client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
     )
-    assert "Fondation Amie — Co-signataire" in page
+    assert "Fondation Amie — Cosignataire" in page
     assert "en-attente@exemple.fr — Invitée" in page

@@ -345,7 +345,7 @@ INVITE_ALLOWED = {("author", Status.PENDING), ("author", Status.PUBLISHED)}
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("role", ROLES)
 def test_inviting_cosigners(client, proposal, moderator, role, status):
-    """Only its author invites co-signers, while it is pending or published."""
+    """Only its author invites cosigners, while it is pending or published."""
     act_as(client, role, proposal, moderator)
     set_status(proposal, status)
     response = client.post(

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Delete the accounts whose retention has ended, as the privacy page says: a "
         "year after the closing of the last consultation they took part in (a year "
         "after sign-up and last login for those that never did). Their votes and "
-        "participations stay, anonymous. The addresses of invitations to co-sign that "
+        "participations stay, anonymous. The addresses of invitations to cosign that "
         "no account answered are erased once declined or withdrawn, or a year after "
         "their consultation closed. A dry run unless --apply; run it daily."
     )

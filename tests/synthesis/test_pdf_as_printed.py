@@ -1,0 +1,110 @@
+"""
+The synthesis PDF as a reader holds it, on data with every state: one embedded type
+family and every glyph in it, a cover with the key figures, « page N sur M », charts,
+French numbers, headers never broken inside a word.
+"""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from consultation.models import regions_in_french_order
+from synthesis.pdf import FONT_FILES
+from synthesis.services import synthesis_build
+from tests.synthesis.test_synthesis import download
+
+pytestmark = pytest.mark.django_db
+
+STANDARD_14 = {
+    "Courier", "Helvetica", "Times", "Symbol", "ZapfDingbats", "Times-Roman",
+}  # fmt: skip
+
+
+@pytest.fixture
+def pdf(client, every_state):
+    synthesis_build(every_state.consultation)
+    _response, data = download(client, "synthesis_pdf", every_state.consultation)
+    return PdfReader(io.BytesIO(data))
+
+
+def _fonts(reader):
+    fonts = {}
+
+    def collect(resources):
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if "/Resources" in xobject:
+                collect(xobject["/Resources"].get_object())
+
+    for page in reader.pages:
+        collect(page["/Resources"].get_object())
+    return fonts
+
+
+def test_one_embedded_type_family_and_no_standard_font(pdf):
+    fonts = _fonts(pdf)
+    assert fonts
+    for name, font in fonts.items():
+        base = name.split("+")[-1].lstrip("/")
+        assert base.split("-")[0] not in STANDARD_14, name
+        assert base.startswith("NotoSans"), name
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None:  # a composite font: its descendant holds it
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor.get_object(), name
+
+
+def test_every_character_printed_is_in_the_font(pdf):
+    covered = set()
+    for path in FONT_FILES.values():
+        covered |= set(TTFontFile(str(path)).charToGlyph)
+    text = "".join(page.extract_text() for page in pdf.pages)
+    missing = {char for char in text if ord(char) not in covered and char not in "\n"}
+    assert missing == set()
+    # Thousands are grouped with the narrow no-break space, which the font has.
+    assert "1\u202f200" in text
+    assert 0x202F in covered
+
+
+def test_a_cover_a_contents_page_and_page_n_of_m(pdf, every_state):
+    pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    total = len(pages)
+    assert total >= 4
+    cover = pages[0]
+    assert every_state.consultation.title in " ".join(cover.split())
+    for figure in ("Propositions publiées", "Votes", "Organisations"):
+        assert figure in cover
+    assert "Sommaire" in pages[1]
+    assert re.search(r"Soutien par trajectoire\s*\.*\s*\d+", pages[1])
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"page {number} sur {total}" in text, number
+
+
+def test_charts_are_drawn(pdf):
+    text = "".join(page.extract_text() for page in pdf.pages)
+    for title in (
+        "Soutien par trajectoire",
+        "Soutien par région",
+        "Participation par type d'organisation",
+    ):
+        assert title in text
+
+
+def test_no_region_or_heading_is_broken_inside_a_word(pdf, every_state):
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    lines = set(text.split("\n"))
+    for region in regions_in_french_order():
+        if region.name in text:
+            continue
+        # Absent regions are fine; a broken one shows as a line ending mid-name.
+        assert not any(
+            line.endswith(region.name[: len(region.name) // 2]) for line in lines
+        ), region.name
+    assert "Bourgogne-Franche-Comté" in text
+    assert "Associ\nation" not in text
