@@ -33,9 +33,7 @@ def signup_data(**overrides):
 
 def confirmation_link():
     [message] = mail.outbox
-    return re.search(r"http://testserver(/compte/confirmer/\S+/)", message.body).group(
-        1
-    )
+    return re.search(r"https?://[^/\s]+(/compte/confirmer/\S+/)", message.body).group(1)
 
 
 def test_sign_up_creates_an_unconfirmed_account_and_mails_the_link(
@@ -224,7 +222,7 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(
     assert known.url == unknown.url == reverse("password_reset_done")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [participant.email]
     link = re.search(
-        r"http://testserver(/compte/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body
+        r"https?://[^/\s]+(/compte/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body
     )
     response = client.get(link.group(1), follow=True)
     form_url = response.redirect_chain[-1][0]

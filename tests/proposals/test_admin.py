@@ -292,7 +292,7 @@ def test_the_admin_import_previews_then_creates_on_confirmation(moderator_client
     response = moderator_client.post(IMPORT, {"document": upload(SEED.read_bytes())})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 thèmes, 6 trajectoires, 6 questions et 28 propositions" in page
+    assert "2 thèmes, 6 trajectoires, 6 questions, 28 propositions" in page
     assert "Démocratie locale" in page
     assert not Theme.objects.exists()  # the preview writes nothing
 

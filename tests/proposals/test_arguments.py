@@ -170,7 +170,9 @@ def test_an_argument_outlives_its_accounts_deletion(published_proposal, particip
     services.account_delete(user=participant)
     argument = Argument.objects.get()
     assert argument.author is None
-    assert argument.organisation == participant.organisation
+    # Counted still, without the deleted organisation's name (« Organisation supprimée »).
+    assert argument.organisation == ""
+    assert argument.organisation_type == participant.organisation_type
     assert counts(published_proposal) == (1, 0)
 
 

@@ -157,7 +157,9 @@ def test_a_deleted_cosigner_stays_counted_and_its_invitations_go(proposal):
     invite(other, leaving.email)
     services.account_delete(user=leaving)
     accepted.refresh_from_db()
-    assert accepted.cosigner is None and accepted.organisation == "Mutuelle Partante"
+    # Counted still, without its name or its address.
+    assert accepted.cosigner is None and accepted.organisation == ""
+    assert leaving.email not in accepted.email
     assert carriers(proposal) == (2, 1)
     assert not CoSignature.objects.filter(proposal=other).exists()
 
