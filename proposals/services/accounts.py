@@ -67,5 +67,8 @@ def invitation_addresses_erase(*, now, apply=True):
 
 def _erased_address():
     return models.functions.Concat(
-        models.Value("effacee-"), models.F("pk"), models.Value(ERASED_ADDRESS_DOMAIN)
+        models.Value("effacee-"),
+        models.functions.Cast("pk", output_field=models.CharField()),
+        models.Value(ERASED_ADDRESS_DOMAIN),
+        output_field=models.CharField(),
     )
