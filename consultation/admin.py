@@ -26,6 +26,8 @@ if settings.ADMIN_REQUIRE_OTP:
 admin.site.site_header = _("Trajectoires ESS — administration")
 admin.site.site_title = _("Trajectoires ESS")
 admin.site.index_title = _("Curation et modération")
+# The moderation queue needs the width: the apps are one click away (breadcrumbs).
+admin.site.enable_nav_sidebar = False
 otp_admin.register(admin.site)
 
 

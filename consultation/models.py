@@ -2,6 +2,8 @@
 
 import contextlib
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -311,6 +313,17 @@ class Phase(models.TextChoices):
 PHASE_ORDER = [Phase.PREPARATION, Phase.CONTRIBUTIONS, Phase.VOTES, Phase.CLOSED]
 
 
+@dataclass(frozen=True)
+class TimelineStep:
+    """A phase of a consultation as its home page dates it."""
+
+    phase: str
+    label: str
+    starts: date | None
+    ends: date | None
+    state: str  # "done", "current" or "upcoming"
+
+
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(phase=Phase.PREPARATION)
@@ -436,6 +449,56 @@ class Consultation(models.Model):
     @property
     def has_opened(self):
         return timezone.now() >= self.opens_at
+
+    def timeline(self, moment=None):
+        """
+        The phases people go through, dated, each done, current or upcoming at
+        `moment` (now): contributions (proposals and votes), then votes alone when
+        contributions close before the end, then the final results.
+        """
+        moment = moment or timezone.now()
+        current = self.phase_at(moment) if moment >= self.opens_at else None
+        steps = [
+            (
+                Phase.CONTRIBUTIONS,
+                _("Propositions et votes"),
+                self.start_date,
+                self.contributions_end_date,
+            )
+        ]
+        votes_alone = self.contributions_close_at and (
+            not self.closes_at or self.contributions_close_at < self.closes_at
+        )
+        if votes_alone or current == Phase.VOTES:
+            starts = self.contributions_close_at
+            steps.append(
+                (
+                    Phase.VOTES,
+                    _("Votes seulement"),
+                    timezone.localdate(starts) if starts else None,
+                    self.end_date,
+                )
+            )
+        steps.append(
+            (Phase.CLOSED, _("Résultats définitifs et synthèse"), self.end_date, None)
+        )
+        position = PHASE_ORDER.index(current) if current else 0
+        return [
+            TimelineStep(
+                phase=phase,
+                label=label,
+                starts=starts,
+                ends=ends,
+                state=(
+                    "current"
+                    if phase == current
+                    else "done"
+                    if PHASE_ORDER.index(phase) < position
+                    else "upcoming"
+                ),
+            )
+            for phase, label, starts, ends in steps
+        ]
 
     @property
     def is_public(self):

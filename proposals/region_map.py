@@ -8,6 +8,8 @@ import math
 
 from consultation.text import french_sort_key
 
+from .ranking import approval_share
+
 # INSEE code: (abbreviation, column, row).
 TILES = {
     "32": ("HDF", 2, 0),
@@ -31,9 +33,9 @@ TILES = {
 }
 TILE, STEP = 56, 60
 WIDTH, HEIGHT = 5 * STEP, 7 * STEP
-# Levels of approval (%) from which a tile takes the next shade: 1 below 40 %, …
-APPROVAL_STEPS = (40, 55, 70)
 LEVELS = 4
+# The approval map's shades, from far below the national figure to far above it.
+APPROVAL_SHADES = {-2: "below-2", -1: "below-1", 0: "near", 1: "above-1", 2: "above-2"}
 
 
 def participation_level(votes, most):
@@ -41,18 +43,54 @@ def participation_level(votes, most):
     return math.ceil(LEVELS * votes / most) if votes else 0
 
 
-def approval_level(approval, votes):
-    if not votes:
-        return 0
-    return 1 + sum(approval >= step for step in APPROVAL_STEPS)
+def approval_scale(rows):
+    """
+    A diverging scale centred on the national approval (% of all regional votes): a
+    band of `step` points either side of it, then two bands of `step` points below and
+    above, `step` chosen so that the region furthest from the national figure falls in
+    the outermost band. Regions that all approve alike still show who is above.
+    """
+    voted = [row for row in rows if row["total"] and row["key"] in TILES]
+    national = round(
+        100
+        * approval_share(
+            sum(row["agree"] for row in voted),
+            sum(row["mixed"] for row in voted),
+            sum(row["disagree"] for row in voted),
+        )
+    )
+    furthest = max((abs(row["approval"] - national) for row in voted), default=0)
+    step = max(1, math.ceil(furthest / 3))
+    bounds = {
+        -2: (0, national - 2 * step),
+        -1: (national - 2 * step + 1, national - step),
+        0: (national - step + 1, national + step - 1),
+        1: (national + step, national + 2 * step - 1),
+        2: (national + 2 * step, 100),
+    }
+    bands = [
+        {"level": level, "shade": APPROVAL_SHADES[level], "low": low, "high": high}
+        for level, (low, high) in bounds.items()
+        if max(low, 0) <= min(high, 100)
+    ]
+    return {"national": national, "step": step, "bands": bands}
 
 
-def region_tiles(rows, names):
+def approval_level(approval, scale):
+    """-2 to 2: how far a region's approval lies from the national figure, in bands."""
+    gap = approval - scale["national"]
+    bands = min(abs(gap) // scale["step"], 2)
+    return int(math.copysign(bands, gap)) if bands else 0
+
+
+def region_tiles(rows, names, scale=None):
     """
     A tile per region with its votes, its share of all votes and its approval, from the
     per-region rows of `results.tally_breakdowns` ({code: name} in `names`); in the
-    regions' French alphabetical order, as the table beside the map lists them.
+    regions' French alphabetical order, as the table beside the map lists them. The
+    approval shade follows `scale` (`approval_scale(rows)` unless given).
     """
+    scale = scale or approval_scale(rows)
     by_code = {row["key"]: row for row in rows}
     total = sum(row["total"] for row in rows) or 1
     most = max((row["total"] for row in rows if row["key"] in TILES), default=0)
@@ -61,6 +99,10 @@ def region_tiles(rows, names):
         row = by_code.get(code, {})
         votes = row.get("total", 0)
         approval = row.get("approval", 0)
+        participation = participation_level(votes, most)
+        approval_shade = (
+            APPROVAL_SHADES[approval_level(approval, scale)] if votes else "none"
+        )
         tiles.append(
             {
                 "code": code,
@@ -73,8 +115,8 @@ def region_tiles(rows, names):
                 "votes": votes,
                 "share": round(100 * votes / total),
                 "approval": approval,
-                "participation_level": participation_level(votes, most),
-                "approval_level": approval_level(approval, votes),
+                "participation_shade": str(participation) if votes else "none",
+                "approval_shade": approval_shade,
             }
         )
     return sorted(tiles, key=lambda tile: french_sort_key(tile["name"]))

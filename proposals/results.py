@@ -24,7 +24,7 @@ from .ranking import (
     approval_share,
     distribution,
 )
-from .region_map import APPROVAL_STEPS, region_tiles
+from .region_map import approval_scale, region_tiles
 from .selectors import consultation_figures, proposal_public_list
 
 
@@ -316,6 +316,7 @@ def consultation_results(*, consultation, limit):
         overview = consultation_overview(consultation, by_trajectory=True)
         figures, breakdowns = overview["figures"], overview["breakdowns"]
         per_trajectory = figures.pop("trajectories")
+        scale = approval_scale(breakdowns["regions"])
         return {
             "figures": figures,
             "sources": source_comparison(figures.pop("sources")),
@@ -334,8 +335,10 @@ def consultation_results(*, consultation, limit):
             ),
             "withdrawn": list(proposal_withdrawn_list(consultation=consultation)),
             "coverage": overview["coverage"],
-            "region_tiles": region_tiles(breakdowns["regions"], overview["regions"]),
-            "approval_steps": APPROVAL_STEPS,
+            "region_tiles": region_tiles(
+                breakdowns["regions"], overview["regions"], scale
+            ),
+            "approval_scale": scale,
             "trajectories": trajectory_summaries(
                 consultation, per_trajectory, fairness=exposure_fairness(consultation)
             ),

@@ -213,6 +213,15 @@ def every_state():
         author=cosigner,
         text=f"Une proposition sans vote, avec un mot très long : {LONG_WORD}.",
     )
+    # Ranked in the second trajectory, so that the results fold two trajectories.
+    proposals["elsewhere"] = ProposalFactory(
+        question=other_question,
+        text="Ouvrir les marchés publics des « territoires » aux coopératives",
+    )
+    cast_votes(
+        (proposals["elsewhere"], voter, (Choice.AGREE, Choice.MIXED)[n % 2])
+        for n, voter in enumerate(voters[:40])
+    )
     proposals["pending"] = ProposalFactory(
         question=question,
         author=author,

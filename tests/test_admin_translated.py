@@ -105,7 +105,7 @@ def test_permissions_read_in_the_admins_language_and_only_for_administered_model
     )
     assert "Can add" not in french
     assert "TOTP device" not in french and "Sessions | session" not in french
-    assert "Peut ajouter : applications d&#x27;authentification" in french
+    assert "Peut ajouter : applications d’authentification" in french
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Can change: proposals" in english

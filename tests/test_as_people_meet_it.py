@@ -22,6 +22,7 @@ from proposals.forms import ProposalForm
 from tests.consultation.test_accounts import signup_data
 from tests.every_state import QUESTION, THEME, TITLE, TRAJECTORY
 from tests.factories import PASSWORD
+from tests.reading import squeeze
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +285,118 @@ def test_answer_writers_are_granted_by_a_documented_group(db):
     assert group.permissions.filter(codename="answer_proposal").exists()
     assert Permission.objects.filter(codename="answer_proposal").exists()
     assert "Réponses officielles" in (settings.BASE_DIR / "README.md").read_text()
+
+
+def _rank_blocks(client, url):
+    page = lxml.html.fromstring(client.get(url).content)
+    return page, page.xpath("//section[@id='classement']//details")
+
+
+def test_the_results_fold_the_ranking_one_trajectory_at_a_time(client, every_state):
+    """Every trajectory's ranking was unfolded: 51,000 px on a phone at the small tier."""
+    url = reverse("consultation_results", args=[every_state.consultation.slug])
+    page, blocks = _rank_blocks(client, url)
+    numbers = [block.get("id") for block in blocks]
+    assert numbers == ["classement-4", "classement-5"]
+    assert [block.get("open") is not None for block in blocks] == [True, False]
+    assert {block.get("name") for block in blocks} == {"classement"}  # one at a time
+    summaries = [squeeze(block.xpath("summary")[0].text_content()) for block in blocks]
+    assert summaries[0] == f"4{TRAJECTORY}"
+    see_all = page.xpath("//a[@href='?tout=1#classement']")
+    assert see_all and "Voir tout" in see_all[0].text_content()
+
+    page, blocks = _rank_blocks(client, url + "?tout=1")
+    assert [block.get("open") is not None for block in blocks] == [True, True]
+    assert all(block.get("name") is None for block in blocks)
+    assert page.xpath("//a[@href='?#classement']")
+
+
+def test_a_proposal_s_page_has_its_own_words_as_heading(client, every_state):
+    proposal = every_state["popular"]
+    page = lxml.html.fromstring(client.get(proposal.get_absolute_url()).content)
+    assert [squeeze(h1.text_content()) for h1 in page.xpath("//h1")] == [proposal.text]
+    kicker = page.xpath("//h1/preceding-sibling::p[1]")[0]
+    assert squeeze(kicker.text_content()) == f"Proposition n° {proposal.pk}"
+
+
+def test_a_card_shows_the_vote_bar_only_once_there_are_votes(
+    client, every_state, django_assert_max_num_queries
+):
+    """An unvoted proposal's card showed an empty grey bar and three zeros."""
+    unvoted, voted = every_state["published"], every_state["elsewhere"]
+    with django_assert_max_num_queries(20):
+        response = client.get(unvoted.question.trajectory.get_absolute_url())
+    page = lxml.html.fromstring(response.content)
+    cards = {card.get("id"): card for card in page.xpath("//article[@id]")}
+    quiet, busy = cards[f"proposal-{unvoted.pk}"], cards[f"proposal-{voted.pk}"]
+    assert not quiet.xpath(".//svg[contains(@class, 'vote-bar')]")
+    assert "Pas encore de vote." in squeeze(quiet.text_content())
+    assert busy.xpath(".//svg[contains(@class, 'vote-bar')]")
+    assert "20 d’accord" in squeeze(busy.text_content())
+
+
+def test_a_card_carries_origin_region_answer_cosigners_and_arguments(
+    client, every_state
+):
+    popular = every_state["popular"]
+    page = lxml.html.fromstring(
+        client.get(popular.question.trajectory.get_absolute_url()).content
+    )
+    card = squeeze(
+        page.xpath(f"//article[@id='proposal-{popular.pk}']")[0].text_content()
+    )
+    for fact in (
+        "Coopérative L'Atelier & Fils ✓ vérifiée",
+        "Bretagne",
+        "Réponse : Retenue",
+        "portée par 2 organisations",
+        "2 arguments pour · 1 argument contre",
+    ):
+        assert fact in card, (fact, card)
+
+
+def test_the_home_page_dates_the_phases_on_a_timeline(client, db):
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+    from django.utils.formats import date_format
+
+    from consultation.models import Phase
+    from tests.factories import ConsultationFactory
+
+    paris = tz.get_current_timezone()
+    consultation = ConsultationFactory(
+        phase=Phase.CONTRIBUTIONS,
+        opens_at=datetime(2026, 3, 2, 9, tzinfo=paris),
+        contributions_close_at=datetime(2026, 4, 30, 23, tzinfo=paris),
+        closes_at=datetime(2026, 5, 31, 23, tzinfo=paris),
+    )
+    during_votes = datetime(2026, 5, 10, tzinfo=paris)
+    assert [
+        (step.phase, step.state) for step in consultation.timeline(during_votes)
+    ] == [
+        (Phase.CONTRIBUTIONS, "done"),
+        (Phase.VOTES, "current"),
+        (Phase.CLOSED, "upcoming"),
+    ]
+    before = datetime(2026, 3, 1, tzinfo=paris)
+    assert {step.state for step in consultation.timeline(before)} == {"upcoming"}
+
+    now = tz.now()
+    consultation.opens_at = now - tz.timedelta(days=10)
+    consultation.contributions_close_at = now + tz.timedelta(days=5)
+    consultation.closes_at = now + tz.timedelta(days=20)
+    consultation.save()
+    page = lxml.html.fromstring(client.get(consultation.get_absolute_url()).content)
+    steps = page.xpath("//ol[@class='phase-timeline']/li")
+    texts = [squeeze(li.text_content()) for li in steps]
+    day = lambda moment: date_format(tz.localdate(moment), "j F Y")  # noqa: E731
+    assert texts == [
+        f"En cours Propositions et votes du {day(consultation.opens_at)} au "
+        f"{day(consultation.contributions_close_at)}",
+        f"À venir Votes seulement du {day(consultation.contributions_close_at)} au "
+        f"{day(consultation.closes_at)}",
+        f"À venir Résultats définitifs et synthèse à partir du "
+        f"{day(consultation.closes_at)}",
+    ]
+    assert [li.get("aria-current") for li in steps] == ["step", None, None]

@@ -176,7 +176,7 @@ def test_a_mail_server_outage_keeps_the_new_account_and_says_so(site_without_smt
     )
     assert status == 302
     _, _, space = site.request(headers["Location"])
-    assert "n&#x27;a pas pu être envoyé" in space
+    assert "n’a pas pu être envoyé" in space
     assert "Renvoyer le lien" in space
     count = shell(
         env,
@@ -214,5 +214,5 @@ def test_a_mail_server_outage_keeps_the_moderation_decision_and_says_so(
     assert status == 302
     _, _, page = site.request(headers["Location"])
     assert "Proposition publiée" in page
-    assert "n&#x27;a pas pu être envoyé" in page
+    assert "n’a pas pu être envoyé" in page
     assert site.request(f"/propositions/{pending}/")[0] == 200  # public: it stands

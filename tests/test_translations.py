@@ -110,3 +110,48 @@ def test_cosigning_is_written_one_way():
         if re.search(r"[Cc]o-sign", str(message.id))
     ]
     assert hyphenated == []
+
+
+def test_french_prints_typographic_apostrophes():
+    """Every message of the interface with an apostrophe between letters reads with
+    ’ in French (the French catalogue, filled by `make messages`)."""
+    from django.utils import translation
+
+    straight = re.compile(r"(?<=\w)'(?=\w)")
+    with translation.override("fr"):
+        for message in _french_messages():
+            forms = message.id if isinstance(message.id, tuple) else (message.id,)
+            if not any(straight.search(form) for form in forms):
+                continue
+            if isinstance(message.id, tuple):
+                printed = {
+                    form: translation.ngettext(*message.id[:2], count)
+                    for form, count in zip(message.id, (1, 2), strict=False)
+                }
+            elif message.context:
+                printed = {
+                    message.id: translation.pgettext(message.context, message.id)
+                }
+            else:
+                printed = {message.id: translation.gettext(message.id)}
+            for form, french in printed.items():
+                assert not straight.search(french), french
+                assert ("’" in french) == bool(straight.search(form)), (form, french)
+
+
+def test_a_french_page_prints_typographic_apostrophes(client, every_state):
+    import lxml.html
+
+    from tests.reading import squeeze
+
+    page = every_state["popular"].get_absolute_url()
+    text = squeeze(lxml.html.fromstring(client.get(page).content).text_content())
+    for phrase in ("d’accord", "pas d’accord"):
+        assert phrase in text, phrase
+    content = {
+        every_state["popular"].text,
+        every_state["popular"].question.text,
+        every_state.consultation.title,
+    }
+    for typed in content:  # what people typed stays as they typed it
+        assert typed in text or typed[:40] in text

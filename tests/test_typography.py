@@ -41,7 +41,7 @@ def test_zero_and_one_take_the_singular_in_french(client, published_proposal):
     counters(published_proposal, 2, 0, 1)
     text = text_of(client.get(published_proposal.get_absolute_url()))
     assert "0 mitigé (0" in text and "0 mitigés" not in text
-    assert "2 d'accord (67" in text and "1 pas d'accord (33" in text
+    assert "2 d’accord (67" in text and "1 pas d’accord (33" in text
     counters(published_proposal, 0, 2, 1)
     assert "2 mitigés" in text_of(client.get(published_proposal.get_absolute_url()))
 
@@ -51,8 +51,8 @@ def test_large_numbers_and_percentages_take_a_narrow_no_break_space(
 ):
     counters(published_proposal, 1234, 0, 1234)
     text = text_of(client.get(published_proposal.get_absolute_url()))
-    assert f"1{NARROW}234 d'accord (50{NARROW}%)" in text
-    assert f"2{NARROW}468 votes, 50{NARROW}% d'adhésion" in text
+    assert f"1{NARROW}234 d’accord (50{NARROW}%)" in text
+    assert f"2{NARROW}468 votes, 50{NARROW}% d’adhésion" in text
     client.cookies["django_language"] = "en"
     text = text_of(client.get(published_proposal.get_absolute_url()))
     assert "1,234 agree (50%)" in text

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
@@ -102,10 +103,7 @@ class ProposalAdmin(
         "source",
         "region",
         "organisation",
-        "organisation_type",
-        "agree_count",
-        "mixed_count",
-        "disagree_count",
+        "votes",
         "created_at",
     ]
     list_filter = [
@@ -122,25 +120,32 @@ class ProposalAdmin(
     date_hierarchy = "created_at"
     ordering = ["created_at", "pk"]
     actions = ["publish_selected", "reject_selected", "answer_selected"]
-    fields = [
-        "question",
-        "text",
-        "status",
-        "moderation_reason",
-        "source",
-        "author",
-        "organisation",
-        "organisation_type",
-        "region",
-        ("agree_count", "mixed_count", "disagree_count"),
-        ("created_at", "published_at", "updated_at"),
-        "cosigners",
-        "merged_into",
-        "similar",
+    # Laid out for the decision: the text and its question, what resembles it, its
+    # votes, who wrote it, then its history (the moderation events below).
+    fieldsets = [
+        (None, {"fields": ["text", "question", "status", "moderation_reason"]}),
+        (_("Propositions proches"), {"fields": ["similar", "merged_into"]}),
+        (_("Votes"), {"fields": [("agree_count", "mixed_count", "disagree_count")]}),
+        (
+            _("Autrice ou auteur"),
+            {
+                "fields": [
+                    "author",
+                    "organisation",
+                    "organisation_type",
+                    "region",
+                    "source",
+                    "cosigners",
+                ]
+            },
+        ),
+        (_("Historique"), {"fields": [("created_at", "published_at", "updated_at")]}),
     ]
     # Moderators edit the text, the question and the region; the rest changes
     # through the services.
-    readonly_fields = fields_except(fields, "question", "text", "region")
+    readonly_fields = fields_except(
+        flatten_fieldsets(fieldsets), "question", "text", "region"
+    )
     raw_id_fields = ["question"]
     inlines = [ModerationEventInline]
     change_form_template = "admin/proposals/proposal/change_form.html"
@@ -188,7 +193,6 @@ class ProposalAdmin(
             format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) or "—"
         )
 
-    @admin.display(description=_("texte"))
     @admin.display(description=_("propositions proches"))
     def similar(self, proposal):
         """The published proposals of its question that say nearly the same, each
@@ -217,6 +221,7 @@ class ProposalAdmin(
             or "—"
         )
 
+    @admin.display(description=_("proposition"))
     def full_text(self, proposal):
         # The whole text, wrapped (static/css/admin.css): moderators decide on it.
         return format_html('<span class="proposal-full-text">{}</span>', proposal.text)
@@ -231,7 +236,19 @@ class ProposalAdmin(
 
     @admin.display(description=_("organisation"))
     def organisation(self, proposal):
-        return proposal.author.organisation if proposal.author else "—"
+        """Its name and type in one column, so that the queue fits at 1366 px."""
+        name = proposal.author.organisation if proposal.author else "—"
+        kind = proposal.get_organisation_type_display()
+        return format_html("{}<br><small>{}</small>", name, kind) if kind else name
+
+    @admin.display(description=_("votes (pour · mitigé · contre)"))
+    def votes(self, proposal):
+        return format_html(
+            '<span class="vote-triple">{} · {} · {}</span>',
+            proposal.agree_count,
+            proposal.mixed_count,
+            proposal.disagree_count,
+        )
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -280,12 +280,16 @@ class ResultsView(ConsultationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         consultation = self.consultation
+        # « Voir tout »: every trajectory's ranking unfolded at once (printing unfolds
+        # them too, by its style sheet).
+        unfolded = "tout" in self.request.GET
 
         def body():
             return render_to_string(
                 "proposals/includes/results_body.html",
                 {
                     "consultation": consultation,
+                    "unfolded": unfolded,
                     "list_length": RESULTS_LIST_LENGTH,
                     "min_votes": RANKING_MIN_VOTES,
                     "min_regions": CONSENSUS_MIN_REGIONS,
@@ -299,7 +303,11 @@ class ResultsView(ConsultationMixin, TemplateView):
             canonical_path=reverse(
                 "consultation_results", kwargs={"slug": consultation.slug}
             ),
-            results_body=cached("results-body", consultation.pk, body),
+            results_body=cached(
+                "results-body-unfolded" if unfolded else "results-body",
+                consultation.pk,
+                body,
+            ),
             **kwargs,
         )
 

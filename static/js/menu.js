@@ -16,3 +16,17 @@
     });
   });
 })();
+
+// A folded section that the address names (results#classement-5) opens.
+(function () {
+  "use strict";
+  function openNamed() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", openNamed);
+  window.addEventListener("hashchange", openNamed);
+})();

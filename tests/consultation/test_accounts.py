@@ -82,7 +82,7 @@ def test_a_forged_confirmation_link_confirms_nothing(client):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     for args in ([uid, "bad-token"], ["OTk5OTk", "bad-token"], ["%%%", "x"]):
         page = client.get(reverse("email_confirm", args=args)).content.decode()
-        assert "n'est plus valide" in page
+        assert "n’est plus valide" in page
         response = client.post(reverse("email_confirm", args=args))
         assert response.status_code == 302
     user.refresh_from_db()
@@ -118,7 +118,7 @@ def test_a_new_confirmation_link_can_be_asked_for(
         (
             {"legal_identifier": "123456789"},
             "legal_identifier",
-            "SIREN n&#x27;est pas valide",
+            "SIREN n’est pas valide",
         ),
         (
             {"email": "pas-une-adresse"},

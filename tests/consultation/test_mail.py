@@ -32,7 +32,7 @@ def test_the_publication_mail_is_plain_text_and_links_to_the_proposal(
     assert TEXT in message.body
     assert "&#x27;" not in message.body and "&lt;" not in message.body
     assert f"{settings.SITE_URL}/propositions/{proposal.pk}/" in message.body
-    assert "L'équipe de Trajectoires ESS" in message.body
+    assert "L’équipe de Trajectoires ESS" in message.body
 
 
 def test_the_rejection_mail_keeps_the_reason_as_written(
@@ -72,5 +72,5 @@ def test_the_confirmation_mail_names_the_organisation_as_written(
 def test_the_password_reset_mail_is_plain_text(client, participant):
     client.post(reverse("password_reset"), {"email": participant.email})
     (message,) = mail.outbox
-    assert "Quelqu'un (vous, sans doute)" in message.body
+    assert "Quelqu’un (vous, sans doute)" in message.body
     assert "&#x27;" not in message.body

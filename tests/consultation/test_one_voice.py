@@ -113,7 +113,7 @@ def test_the_admin_refuses_a_look_alike_address(client, db):
 IDENTIFY = (
     "Une organisation, une voix : pour voter, indiquez le numéro SIREN, SIRET ou RNA "
     "de votre organisation dans « Mon organisation », ou attendez sa vérification par "
-    "l'équipe de la consultation."
+    "l’équipe de la consultation."
 )
 
 

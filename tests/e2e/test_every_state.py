@@ -4,9 +4,13 @@ Chromium's computed styles: every badge and state readable (contrast ≥ 4.5:1),
 as typed, the site's typeface loaded, in both languages.
 """
 
+import itertools
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.colours import contrast
+from tests.factories import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
@@ -94,3 +98,104 @@ def test_titles_read_as_typed_and_the_typeface_is_the_site_s(
         "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert any("Noto Sans" in name for name in loaded), loaded
+
+
+def test_the_results_open_one_trajectory_at_a_time_and_print_them_all(
+    browser, live_server, world_with_every_state
+):
+    world = world_with_every_state
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 375, "height": 800}
+    )
+    page = context.new_page()
+    results = f"{live_server.url}/consultations/{world.consultation.slug}/resultats/"
+    page.goto(results)
+    first, second = page.locator("#classement-4 ol"), page.locator("#classement-5 ol")
+    expect(first).to_be_visible()
+    expect(second).to_be_hidden()
+    page.locator("#classement-5 > summary").click()
+    expect(second).to_be_visible()
+    expect(first).to_be_hidden()  # opening one closes the other
+
+    page.emulate_media(media="print")
+    expect(first).to_be_visible()  # on paper, every trajectory unfolded
+    expect(second).to_be_visible()
+    page.emulate_media(media="screen")
+
+    # An address naming a trajectory's ranking opens it.
+    page.goto(results + "#classement-5")
+    expect(page.locator("#classement-5 ol")).to_be_visible()
+    page.goto(results)
+    page.get_by_role("link", name="Voir tout").click()
+    expect(page.locator("#classement-4 ol")).to_be_visible()
+    expect(page.locator("#classement-5 ol")).to_be_visible()
+    context.close()
+
+
+# The boxes of the page's title, its moderation buttons and every fieldset.
+READ_DESK = """
+() => {
+  const box = element => {
+    const r = element.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  };
+  return {
+    title: box(document.querySelector('#content > h1, #content h2')),
+    tools: [...document.querySelectorAll('.object-tools li')].map(box),
+    width: document.documentElement.clientWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+  };
+}
+"""
+
+
+def _overlap(a, b):
+    return not (
+        a["right"] <= b["left"]
+        or b["right"] <= a["left"]
+        or a["bottom"] <= b["top"]
+        or b["bottom"] <= a["top"]
+    )
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_moderators_desk_lays_out_without_overlap(
+    browser, live_server, world_with_every_state, width
+):
+    world = world_with_every_state
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill(world.moderator.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+
+    pending = world["pending"]
+    page.goto(f"{live_server.url}/admin/proposals/proposal/{pending.pk}/change/")
+    desk = page.evaluate(READ_DESK)
+    assert len(desk["tools"]) >= 3, desk
+    for tool in desk["tools"]:
+        assert not _overlap(tool, desk["title"]), (tool, desk["title"])
+    for first, second in itertools.pairwise(desk["tools"]):
+        assert not _overlap(first, second), (first, second)
+    headings = page.locator("fieldset h2").all_inner_texts()
+    assert [text.strip().lower() for text in headings][:4] == [
+        "propositions proches",
+        "votes",
+        "autrice ou auteur",
+        "historique",
+    ]
+    expect(page.locator(".field-question")).to_contain_text(pending.question.text[:30])
+
+    # The queue: every column in view at this width, headers in words.
+    page.goto(f"{live_server.url}/admin/proposals/proposal/?status__exact=pending")
+    headers = page.locator("#result_list thead th").all_inner_texts()
+    assert not any("FULL" in header.upper() for header in headers), headers
+    boxes = [th.bounding_box() for th in page.locator("#result_list thead th").all()]
+    widths = {
+        header: round(box["width"]) for header, box in zip(headers, boxes, strict=True)
+    }
+    assert boxes[-1]["x"] + boxes[-1]["width"] <= width, list(widths.items())
+    context.close()

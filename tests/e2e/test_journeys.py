@@ -75,15 +75,15 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
     log_in(voter, base, second.email)
     voter.goto(trajectory_url)
     card = voter.locator(f"#proposal-{proposal.pk}")
-    card.get_by_role("button", name="D'accord", exact=True).click()
-    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
+    card.get_by_role("button", name="D’accord", exact=True).click()
+    expect(card.get_by_role("button", name="D’accord", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     card.get_by_role("button", name="Mitigé").click()
     expect(card.get_by_role("button", name="Mitigé")).to_have_attribute(
         "aria-pressed", "true"
     )
-    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
+    expect(card.get_by_role("button", name="D’accord", exact=True)).to_have_attribute(
         "aria-pressed", "false"
     )
     expect(card.get_by_text("1 mitigé")).to_be_visible()
@@ -155,8 +155,8 @@ def test_a_phone_sized_screen(browser, live_server, world):
     log_in(page, live_server.url, voter.email)
     page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
     card = page.locator(f"#proposal-{world['proposals'][0].pk}")
-    card.get_by_role("button", name="Pas d'accord").tap()
-    expect(card.get_by_role("button", name="Pas d'accord")).to_have_attribute(
+    card.get_by_role("button", name="Pas d’accord").tap()
+    expect(card.get_by_role("button", name="Pas d’accord")).to_have_attribute(
         "aria-pressed", "true"
     )
 
@@ -169,8 +169,8 @@ def test_a_lost_vote_request_falls_back_to_the_form_with_the_chosen_button(
     log_in(page, live_server.url, voter.email)
     page.goto(f"{live_server.url}{world['trajectory'].get_absolute_url()}")
     card = page.locator(f"#proposal-{target.pk}")
-    card.get_by_role("button", name="D'accord", exact=True).click()
-    expect(card.get_by_role("button", name="D'accord", exact=True)).to_have_attribute(
+    card.get_by_role("button", name="D’accord", exact=True).click()
+    expect(card.get_by_role("button", name="D’accord", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
 
@@ -182,9 +182,9 @@ def test_a_lost_vote_request_falls_back_to_the_form_with_the_chosen_button(
             route.continue_()
 
     page.route("**/voter/", drop_the_script_request)
-    card.get_by_role("button", name="Pas d'accord").click()
+    card.get_by_role("button", name="Pas d’accord").click()
     card = page.locator(f"#proposal-{target.pk}")
-    expect(card.get_by_role("button", name="Pas d'accord")).to_have_attribute(
+    expect(card.get_by_role("button", name="Pas d’accord")).to_have_attribute(
         "aria-pressed", "true"
     )
     assert Vote.objects.get(proposal=target, voter=voter).choice == "disagree"
@@ -246,7 +246,7 @@ def test_a_proposal_cosigned_by_an_invited_organisation(browser, live_server, wo
     page = browser.new_context(locale="fr-FR").new_page()
     log_in(page, base, author.email)
     page.goto(f"{base}{proposal.get_absolute_url()}")
-    page.get_by_label("Adresse e-mail du compte de l'organisation").fill(friend.email)
+    page.get_by_label("Adresse e-mail du compte de l’organisation").fill(friend.email)
     page.get_by_role("button", name="Inviter", exact=True).click()
     expect(page.get_by_text("Invitation enregistrée")).to_be_visible()
     expect(page.locator(".cosigner-invitations")).to_contain_text(friend.email)
@@ -303,6 +303,6 @@ def test_a_follower_is_told_of_the_answer_and_stops_in_one_click(
     link = told[0].extra_headers["List-Unsubscribe"].strip("<>")
     page.goto(base + link[link.index("/compte/") :])
     page.get_by_role("button", name="Ne plus recevoir ces e-mails").click()
-    expect(page.get_by_text("C'est fait")).to_be_visible()
+    expect(page.get_by_text("C’est fait")).to_be_visible()
     follower.refresh_from_db()
     assert not follower.wants_mail("followed_answered")

@@ -70,10 +70,8 @@ def test_the_trajectory_page_offers_the_form_only_to_those_who_may_propose(
     assert "Connectez-vous avec le compte de votre organisation" in page
     assert 'name="text"' not in page
     client.force_login(UserFactory(email_confirmed_at=None))
-    assert "Confirmez d&#x27;abord votre adresse" in client.get(
-        url
-    ).content.decode() or (
-        "Confirmez d'abord votre adresse" in client.get(url).content.decode()
+    assert "Confirmez d’abord votre adresse" in client.get(url).content.decode() or (
+        "Confirmez d’abord votre adresse" in client.get(url).content.decode()
     )
     client.force_login(UserFactory())
     assert 'name="text"' in client.get(url).content.decode()
@@ -82,7 +80,7 @@ def test_the_trajectory_page_offers_the_form_only_to_those_who_may_propose(
     consultation.save()
     page = client.get(url).content.decode()
     assert 'name="text"' not in page
-    assert "Le dépôt de propositions n&#x27;est pas ouvert dans cette phase" in page
+    assert "Le dépôt de propositions n’est pas ouvert dans cette phase" in page
 
 
 @pytest.mark.parametrize("phase", [Phase.VOTES, Phase.CLOSED])
@@ -256,7 +254,7 @@ def test_voting_without_javascript_goes_back_to_the_same_place(
     assert published_proposal.agree_count == 1
     page = client.get(back).content.decode()
     assert pressed_choices(page) == ["agree"]
-    assert "Votre vote : D&#x27;accord" in page or "Votre vote : D'accord" in page
+    assert "Votre vote : D’accord" in page
 
 
 def pressed_choices(html):
@@ -286,7 +284,7 @@ def test_voting_with_javascript_answers_the_new_block(
     assert response.status_code == 200
     data = response.json()
     assert data["choice"] == "disagree"
-    assert "1 pas d&#x27;accord" in data["html"] or "1 pas d'accord" in data["html"]
+    assert "1 pas d’accord" in data["html"]
     assert pressed_choices(data["html"]) == ["disagree"]
     assert "csrfmiddlewaretoken" in data["html"]
 
@@ -299,7 +297,7 @@ def test_a_refused_vote_answers_json_with_the_reason(client, published_proposal)
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 403
-    assert "Confirmez d'abord votre adresse" in response.json()["error"]
+    assert "Confirmez d’abord votre adresse" in response.json()["error"]
 
 
 def test_the_same_vote_posted_twice_counts_once(client, member, published_proposal):
@@ -386,7 +384,7 @@ def test_my_space_lists_my_proposals_with_reasons_and_my_votes(
     assert "Idée refusée ici" in page and "Refusée" in page
     assert "Hors du champ de la trajectoire" in page
     assert "Proposition d&#x27;un autre" in page or "Proposition d'un autre" in page
-    assert "D&#x27;accord" in page or "D'accord" in page
+    assert "D’accord" in page
 
 
 def test_my_space_needs_an_account(client):

@@ -114,12 +114,12 @@ def test_lists_results_and_exports_show_only_proposals_on_record(
 
 
 VOTE_ALLOWED = {("other", Status.PUBLISHED), ("author", Status.PUBLISHED)}
-NOT_OPEN_TO_VOTES = "Cette proposition n'est pas ouverte aux votes."
+NOT_OPEN_TO_VOTES = "Cette proposition n’est pas ouverte aux votes."
 WITHDRAWN_FROZEN = (
     "Cette proposition a été retirée par son autrice ou son auteur : ses votes sont "
     "conservés, et on ne peut plus voter."
 )
-ORGANISATIONS_ONLY = "Seuls les comptes d'organisations peuvent proposer et voter."
+ORGANISATIONS_ONLY = "Seuls les comptes d’organisations peuvent proposer et voter."
 
 
 def flashed(response):
@@ -165,7 +165,7 @@ def test_withdrawing(client, proposal, moderator, role, status):
     if allowed:
         assert refusal is None
     elif role != "author":
-        assert refusal == "Seule l'organisation autrice peut retirer sa proposition."
+        assert refusal == "Seule l’organisation autrice peut retirer sa proposition."
     else:
         assert refusal == (
             "Seule une proposition en attente ou publiée peut être retirée."
@@ -215,7 +215,7 @@ PARTICIPATION_REFUSALS = {
     "anonymous": "Connectez-vous avec le compte de votre organisation pour participer.",
     "inactive": "Ce compte est désactivé : il ne peut plus proposer ni voter.",
     "unconfirmed": (
-        "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
+        "Confirmez d’abord votre adresse e-mail avec le lien reçu à l’inscription."
     ),
     "unidentified": None,  # may propose…
     "participant": None,
@@ -227,7 +227,7 @@ VOTE_REFUSALS = {
     "unidentified": (
         "Une organisation, une voix : pour voter, indiquez le numéro SIREN, SIRET ou "
         "RNA de votre organisation dans « Mon organisation », ou attendez sa "
-        "vérification par l'équipe de la consultation."
+        "vérification par l’équipe de la consultation."
     ),
 }
 
@@ -268,7 +268,7 @@ def test_submission_refusal_by_phase_and_person(people, question, phase, who):
     expected = (
         PARTICIPATION_REFUSALS[who]
         if phase == Phase.CONTRIBUTIONS
-        else "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
+        else "Le dépôt de propositions n’est pas ouvert dans cette phase de la "
         "consultation."
     )
     assert permissions.submission_refusal(people[who], consultation) == expected

@@ -9,7 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from proposals.models import Choice
-from proposals.region_map import TILES, participation_level
+from proposals.region_map import (
+    TILES,
+    approval_level,
+    approval_scale,
+    participation_level,
+)
 from tests.factories import (
     GuidingQuestionFactory,
     ProposalFactory,
@@ -64,8 +69,12 @@ def test_the_map_draws_every_region_and_the_table_beside_it_says_the_same(
     assert votes_map.xpath(".//g[text[.='COR']]/rect/@class") == ["map-none"]
     brittany = approval_map.xpath(".//g[text[.='BRE']]")[0]
     assert squeeze(brittany.xpath("text")[1].text_content()) == f"75{NARROW}%"
-    assert brittany.xpath("rect/@class") == ["map-4"]  # 70 % and more
-    assert approval_map.xpath(".//g[text[.='OCC']]/rect/@class") == ["map-2"]  # 50 %
+    # National approval 70 %: Brittany (75 %) near it, Occitanie (50 %) far below.
+    assert brittany.xpath("rect/@class") == ["map-near"]
+    assert approval_map.xpath(".//g[text[.='OCC']]/rect/@class") == ["map-below-2"]
+    assert approval_map.xpath(".//g[text[.='COR']]/rect/@class") == ["map-none"]
+    legend = squeeze(approval_map.getparent().text_content())
+    assert f"Centrée sur l’adhésion nationale, 70{NARROW}%" in legend
 
     table = page.xpath("//table[contains(@class, 'region-table')]")[0]
     rows = {
@@ -90,12 +99,12 @@ def test_each_trajectory_is_summed_up_in_a_small_multiple(client, voted):
     }
     trajectory = voted.trajectory
     summary = cards[f"{trajectory.number}{trajectory.title}"]
-    assert f"1 proposition publiée · 5 votes · 70{NARROW}% d'adhésion" in summary
-    assert f"3 d'accord (60{NARROW}%)" in summary
+    assert f"1 proposition publiée · 5 votes · 70{NARROW}% d’adhésion" in summary
+    assert f"3 d’accord (60{NARROW}%)" in summary
     assert f"1 mitigé (20{NARROW}%)" in summary
-    assert f"1 pas d'accord (20{NARROW}%)" in summary
+    assert f"1 pas d’accord (20{NARROW}%)" in summary
     assert cards["9Sans vote"].startswith("9Sans vote 0 proposition publiée · 0 vote")
-    assert "d'adhésion" not in cards["9Sans vote"]
+    assert "d’adhésion" not in cards["9Sans vote"]
 
 
 def test_every_figure_has_its_how_to_read_note(client, voted):
@@ -103,7 +112,7 @@ def test_every_figure_has_its_how_to_read_note(client, voted):
         lxml.html.fromstring(client.get(reverse("results")).content).text_content()
     )
     for note in (
-        f"Comment lire l'adhésion, de 0{NARROW}% à 100{NARROW}%",
+        f"Comment lire l’adhésion, de 0{NARROW}% à 100{NARROW}%",
         "Comment lire le score de classement, de 0 à 1",
         "Comment lire le score de consensus, de 0 à 1",
     ):
@@ -122,3 +131,46 @@ def test_a_second_question_in_another_trajectory_is_counted_there(client, voted)
     ]
     twelve = next(text for text in texts if text.startswith("12"))
     assert "2 propositions publiées · 0 vote" in twelve
+
+
+def _region_row(code, approval, total=100):
+    agree = round(total * approval / 100)
+    return {
+        "key": code,
+        "agree": agree,
+        "mixed": 0,
+        "disagree": total - agree,
+        "total": total,
+        "approval": approval,
+    }
+
+
+def test_regions_that_approve_alike_still_show_who_is_above_the_national_figure():
+    """All regions between 59 % and 63 %: one colour on a fixed scale, five here."""
+    codes = list(TILES)
+    approvals = [59, 60, 61, 62, 63] * 3 + [61, 61, 61]
+    rows = [
+        _region_row(code, value) for code, value in zip(codes, approvals, strict=True)
+    ]
+    scale = approval_scale(rows)
+    assert scale["national"] == 61
+    levels = {value: approval_level(value, scale) for value in approvals}
+    assert levels == {59: -2, 60: -1, 61: 0, 62: 1, 63: 2}
+    assert [(band["low"], band["high"]) for band in scale["bands"]] == [
+        (0, 59),
+        (60, 60),
+        (61, 61),
+        (62, 62),
+        (63, 100),
+    ]
+
+
+def test_the_approval_scale_widens_with_the_regions_spread_and_stays_within_0_100():
+    rows = [_region_row("53", 95), _region_row("76", 35), _region_row("11", 65)]
+    scale = approval_scale(rows)
+    assert scale["national"] == 65 and scale["step"] == 10
+    assert approval_level(95, scale) == 2 and approval_level(35, scale) == -2
+    assert approval_level(74, scale) == 0 and approval_level(75, scale) == 1
+    everyone = approval_scale([_region_row("53", 99), _region_row("76", 100)])
+    assert everyone["bands"][-1]["high"] == 100
+    assert all(0 <= band["low"] <= band["high"] <= 100 for band in everyone["bands"])

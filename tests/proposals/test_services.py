@@ -72,8 +72,8 @@ def test_counters_equal_the_votes_after_many_voters(published_proposal):
 @pytest.mark.parametrize(
     ("status", "refusal"),
     [
-        (Status.PENDING, "n'est pas ouverte aux votes"),
-        (Status.REJECTED, "n'est pas ouverte aux votes"),
+        (Status.PENDING, "n’est pas ouverte aux votes"),
+        (Status.REJECTED, "n’est pas ouverte aux votes"),
         (Status.WITHDRAWN, "a été retirée par son autrice ou son auteur"),
     ],
 )

@@ -86,7 +86,7 @@ def test_a_withdrawn_proposal_with_votes_keeps_its_public_page_and_its_frozen_vo
         assert response.status_code == 200
         page = html.unescape(response.content.decode())
         assert TEXT in page and WITHDRAWN_LABEL in page
-        assert "4 d'accord" in page
+        assert "4 d’accord" in page
         assert 'name="choice"' not in page  # votes are frozen
     with pytest.raises(services.ProposalActionError) as refusal:
         services.vote_cast(proposal=voted, voter=voter, choice="disagree")

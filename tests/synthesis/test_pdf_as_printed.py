@@ -91,7 +91,7 @@ def test_charts_are_drawn(pdf):
     for title in (
         "Soutien par trajectoire",
         "Soutien par région",
-        "Participation par type d'organisation",
+        "Participation par type d’organisation",
     ):
         assert title in text
 

@@ -102,7 +102,7 @@ def download(client, name, consultation):
 def test_before_any_build_the_page_says_so_and_nothing_downloads(client, consultation):
     response = client.get(reverse("synthesis", args=[consultation.slug]))
     assert response.status_code == 200
-    assert "n'a pas encore été établie" in response.content.decode()
+    assert "n’a pas encore été établie" in response.content.decode()
     for name in ("synthesis_pdf", "synthesis_xlsx"):
         assert client.get(reverse(name, args=[consultation.slug])).status_code == 404
 
@@ -171,7 +171,7 @@ def test_the_pdf_holds_the_whole_synthesis_a_trajectory_per_page(
         "Une proposition encore peu votée",
         "Réponse : Retenue — Inscrite au plan 2027.",
         "Atelier Bretagne, 12 mars 2024, Rennes, 34 participants",
-        "Soutien par région et par type d'organisation",
+        "Soutien par région et par type d’organisation",
         "83\u202f%",
     ):
         assert text in whole, text
@@ -227,7 +227,7 @@ def test_the_workbook_reads_back_with_every_figure(client, consultation, story):
     loved = rows["Créer des pôles territoriaux"]
     assert (
         loved["Rang"],
-        loved["D'accord"],
+        loved["D’accord"],
         loved["Votes"],
         loved["Adhésion (%)"],
     ) == (
@@ -238,7 +238,7 @@ def test_the_workbook_reads_back_with_every_figure(client, consultation, story):
     )
     assert loved["Réponse officielle"] == "Retenue"
     split = rows["Mutualiser les achats publics"]
-    assert (split["Rang"], split["Pas d'accord (%)"]) == (2, 50)
+    assert (split["Rang"], split["Pas d’accord (%)"]) == (2, 50)
     fresh = rows["Une proposition encore peu votée"]
     assert fresh["Rang"] is None  # one vote: not ranked
     assert fresh["Ateliers"].startswith("Atelier Bretagne, 12 mars 2024")

@@ -158,7 +158,7 @@ def test_a_trajectory_without_items_keeps_its_question():
             "élément de liste précède toute trajectoire",
         ),
         ("\n\n4. Une trajectoire\n", 3, "trajectoire précède tout titre de thème"),
-        ("THÈME UN\n1. Titre\n- Idée sans question\n", 3, "n'a pas de question"),
+        ("THÈME UN\n1. Titre\n- Idée sans question\n", 3, "n’a pas de question"),
         ("THÈME UN (Trajectoire 1)\nTexte libre\n1. Titre\n", 2, "texte inattendu"),
         ("THÈME UN\n1. A\nQ ?\nTHÈME DEUX\n1. B\n", 5, "figure déjà ligne 2"),
         ("", 1, "aucun titre de thème"),

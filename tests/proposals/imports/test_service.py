@@ -186,7 +186,7 @@ def test_without_option_it_imports_into_the_current_consultation():
 
 def test_it_will_not_guess_when_every_consultation_is_in_preparation():
     ConsultationFactory(phase=Phase.PREPARATION)
-    with pytest.raises(CommandError, match="Aucune consultation n'est ouverte"):
+    with pytest.raises(CommandError, match="Aucune consultation n’est ouverte"):
         run(str(SEED))
     assert Theme.objects.count() == 0
 
