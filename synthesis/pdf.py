@@ -11,27 +11,22 @@ across pages in a time that grows with the square of its rows, many small ones i
 linear time (35,000 proposals: minutes against seconds).
 """
 
-from pathlib import Path
-from xml.sax.saxutils import escape
-
-from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     LongTable,
     PageBreak,
     Paragraph,
+    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
@@ -42,111 +37,52 @@ from consultation.text import counted
 from . import pdf_charts as charts
 from . import pdf_contents as contents
 from .content import method_paragraphs
+from .pdf_style import (
+    FONT,
+    FONT_BOLD,
+    HEADER_FILL,
+    MARGIN,
+    MUTED,
+    ROW_SHADE,
+    RULE,
+    escape,
+    printable,
+    register_fonts,
+    styles,
+)
 
 ROWS_PER_TABLE = 200
-MARGIN = 15 * mm
-INK = colors.HexColor("#1d2433")
-MUTED = colors.HexColor("#4a5468")
-RULE = colors.HexColor("#c9ced8")
-HEADER_FILL = colors.HexColor("#e8ecf3")
-
-# The site's typeface (static/fonts/noto-sans, SIL Open Font License): Unicode
-# TrueType fonts, so that French text (« », œ, ’, the narrow no-break space of
-# « 1 000 ») prints as typed. ReportLab's C accelerator measures their widths.
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts" / "noto-sans"
-FONT, FONT_BOLD, FONT_ITALIC = "NotoSans", "NotoSans-Bold", "NotoSans-Italic"
-FONT_FILES = {
-    FONT: FONT_DIR / "NotoSans-Regular.ttf",
-    FONT_BOLD: FONT_DIR / "NotoSans-Bold.ttf",
-    FONT_ITALIC: FONT_DIR / "NotoSans-Italic.ttf",
-}
-TABLE_FONT, TABLE_FONT_BOLD = FONT, FONT_BOLD
-ACCENT = colors.HexColor("#0b5563")
-AGREE, MIXED, DISAGREE = (colors.HexColor(c) for c in ("#1b6e3a", "#7a5800", "#b02a37"))
-ROW_SHADE = colors.HexColor("#f3f6f4")
-
-
-def _register_fonts():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        for name, path in FONT_FILES.items():
-            pdfmetrics.registerFont(TTFont(name, path))
-        pdfmetrics.registerFontFamily(
-            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC
-        )
-
-
-def printable(text):
-    """`text` with the characters the font lacks (emoji, scripts it does not cover)
-    replaced by « ? », so that no empty box prints."""
-    glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
-    if all(ord(char) in glyphs for char in text):
-        return text
-    return "".join(
-        char if ord(char) in glyphs or char == "\n" else "?" for char in text
-    )
-
-
-def _styles():
-    body = ParagraphStyle(
-        "body",
-        fontName=FONT,
-        bulletFontName=FONT,
-        fontSize=9,
-        leading=12,
-        textColor=INK,
-    )
-    return {
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5),
-        "meta": ParagraphStyle(
-            "meta", parent=body, fontSize=6.5, leading=8.5, textColor=MUTED
-        ),
-        "cell_head": ParagraphStyle(
-            "cell_head", parent=body, fontName=TABLE_FONT_BOLD, fontSize=6.5, leading=8
-        ),
-        "number_head": ParagraphStyle(
-            "number_head",
-            parent=body,
-            fontName=TABLE_FONT_BOLD,
-            fontSize=6.5,
-            leading=8,
-            alignment=TA_RIGHT,
-        ),
-        "title": ParagraphStyle(
-            "title", parent=body, fontName=FONT_BOLD, fontSize=20, leading=25
-        ),
-        "cover_title": ParagraphStyle(
-            "cover_title", parent=body, fontName=FONT_BOLD, fontSize=28, leading=34,
-            textColor=ACCENT, spaceAfter=8,
-        ),
-        "kicker": ParagraphStyle(
-            "kicker", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14,
-            textColor=MUTED, spaceAfter=6,
-        ),
-        "cover_meta": ParagraphStyle(
-            "cover_meta", parent=body, fontSize=11, leading=15, textColor=MUTED
-        ),
-        "h1": ParagraphStyle(
-            "h1", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19,
-            spaceBefore=8, spaceAfter=6,
-        ),
-        "h2": ParagraphStyle(
-            "h2", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
-            spaceBefore=6, spaceAfter=4,
-        ),
-        "h3": ParagraphStyle(
-            "h3", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
-            spaceBefore=8, spaceAfter=4,
-        ),
-    }  # fmt: skip
 
 
 def _number(value):
     return number_format(value, force_grouping=True)
 
 
-def _table(rows, widths, *, numeric_from=None):
-    """A table whose first row is a header repeated on each page."""
+# The cross table: its upright headers' length, the padding of its narrow columns.
+CROSS_HEADER_LENGTH = 30 * mm
+CELL_PADDING = 6
+COMPACT_PADDING = 2.5
+CROSS_FONT_SIZE = 6.5
+
+
+def cross_table_widths(region_names, columns, width):
+    """The region column as wide as its longest unbreakable word (« Bourgogne-Franche-
+    Comté »), the `columns` others sharing the rest."""
+    longest = max(
+        (
+            pdfmetrics.stringWidth(word, FONT, 7.5)
+            for name in region_names
+            for word in str(name).split()
+        ),
+        default=0,
+    )
+    first = max(30 * mm, longest + 2 * CELL_PADDING + 2)
+    return [first] + [(width - first) / columns] * columns
+
+
+def _table(rows, widths, *, numeric_from=None, compact=False):
+    """A table whose first row is a header repeated on each page; `compact`: narrow
+    number columns with less padding and smaller figures."""
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 7.5),
@@ -159,23 +95,59 @@ def _table(rows, widths, *, numeric_from=None):
     ]
     if numeric_from is not None:
         commands.append(("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"))
+    if compact:
+        commands += [
+            ("FONT", (1, 1), (-1, -1), FONT, CROSS_FONT_SIZE, 8),
+            ("LEFTPADDING", (1, 0), (-1, -1), COMPACT_PADDING),
+            ("RIGHTPADDING", (1, 0), (-1, -1), COMPACT_PADDING),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ]
     table.setStyle(TableStyle(commands))
     return table
 
 
-def _chunked_tables(header, rows, widths, *, numeric_from):
+def _chunked_tables(header, rows, widths, *, numeric_from, compact=False):
     for start in range(0, len(rows), ROWS_PER_TABLE):
         yield _table(
             [header, *rows[start : start + ROWS_PER_TABLE]],
             widths,
             numeric_from=numeric_from,
+            compact=compact,
         )
+
+
+class RotatedLabel(Flowable):
+    """
+    A column header set upright (read from bottom to top), wrapped between words
+    into lines no longer than the header row is high: a narrow column keeps its whole
+    label and never breaks a word.
+    """
+
+    def __init__(self, text, *, length, font=FONT_BOLD, size=6.5, leading=7.5):
+        super().__init__()
+        self.font, self.size, self.leading, self.length = font, size, leading, length
+        self.text = printable(str(text))
+        self.lines = simpleSplit(self.text, font, size, length)
+
+    def wrap(self, available_width, available_height):
+        self.width = len(self.lines) * self.leading
+        self.height = self.length
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFont(self.font, self.size)
+        canvas.rotate(90)
+        for index, line in enumerate(self.lines):
+            canvas.drawString(0, -(index + 1) * self.leading + 1.5, line)
+        canvas.restoreState()
 
 
 class _Renderer:
     def __init__(self, content):
         self.content = content
-        self.styles = _styles()
+        self.styles = styles()
         self.width = A4[0] - 2 * MARGIN
 
     def paragraph(self, text, style="body"):
@@ -195,52 +167,51 @@ class _Renderer:
         yield PageBreak()
         yield from self.contents()
         yield PageBreak()
-        yield self.section("method", _("Méthode et chiffres"))
-        yield from self.opening()
-        yield self.section("charts", _("Soutien par trajectoire"))
-        yield from charts.trajectory_support(self.content, self.width)
-        yield self.section("regions", _("Soutien par région"), "h2")
-        yield from charts.region_support(self.content, self.width)
-        yield self.section("types", _("Participation par type d'organisation"), "h2")
-        yield from charts.type_participation(self.content, self.width)
-        yield self.section("workshops", _("Ateliers régionaux"))
-        yield from self.workshops()
-        yield self.section("highlights", _("Ce qui rassemble toutes les régions"))
-        yield from self.highlights()
-        yield PageBreak()
-        yield self.section("cross", _("Soutien par région et par type d'organisation"))
-        yield from self.cross_table()
-        yield self.section("coverage", _("Participation"))
-        yield from self.coverage()
+        for key, title, level, body, new_page in self.sections():
+            if new_page:
+                yield PageBreak()
+            yield self.section(key, title, "h1" if level == 0 else "h2")
+            yield from body()
         for theme in self.content.themes:
             for index, trajectory in enumerate(theme.trajectories):
                 yield PageBreak()
                 if index == 0:
                     yield self.paragraph(theme.title, "h1")
-                yield self.section(
-                    f"t{trajectory.number}",
-                    f"{trajectory.number}. {trajectory.title}",
-                    "h2",
-                )
+                key, title = self.trajectory_heading(trajectory)
+                yield self.section(key, title, "h2")
                 yield from self.trajectory(trajectory)
+
+    def sections(self):
+        """The sections before the trajectories, in order: (key, title, level in the
+        contents, what draws the body, whether a new page starts it)."""
+        content, width = self.content, self.width
+        return [
+            ("method", _("Méthode et chiffres"), 0, self.opening, False),
+            ("charts", _("Soutien par trajectoire"), 0,
+             lambda: charts.trajectory_support(content, width), False),
+            ("regions", _("Soutien par région"), 1,
+             lambda: charts.region_support(content, width), False),
+            ("types", _("Participation par type d'organisation"), 1,
+             lambda: charts.type_participation(content, width), False),
+            ("workshops", _("Ateliers régionaux"), 0, self.workshops, False),
+            ("highlights", _("Ce qui rassemble toutes les régions"), 0,
+             self.highlights, False),
+            ("cross", _("Soutien par région et par type d'organisation"), 0,
+             self.cross_table, True),
+            ("coverage", _("Participation"), 0, self.coverage, False),
+        ]  # fmt: skip
+
+    @staticmethod
+    def trajectory_heading(trajectory):
+        return f"t{trajectory.number}", f"{trajectory.number}. {trajectory.title}"
 
     def entries(self):
         """The contents: (key, title, level) in the order of the document."""
-        yield "method", _("Méthode et chiffres"), 0
-        yield "charts", _("Soutien par trajectoire"), 0
-        yield "regions", _("Soutien par région"), 1
-        yield "types", _("Participation par type d'organisation"), 1
-        yield "workshops", _("Ateliers régionaux"), 0
-        yield "highlights", _("Ce qui rassemble toutes les régions"), 0
-        yield "cross", _("Soutien par région et par type d'organisation"), 0
-        yield "coverage", _("Participation"), 0
+        for key, title, level, _body, _new_page in self.sections():
+            yield key, title, level
         for theme in self.content.themes:
             for trajectory in theme.trajectories:
-                yield (
-                    f"t{trajectory.number}",
-                    f"{trajectory.number}. {trajectory.title}",
-                    1,
-                )
+                yield (*self.trajectory_heading(trajectory), 1)
 
     def section(self, key, title, style="h1"):
         """A heading that records its page for the contents."""
@@ -406,10 +377,11 @@ class _Renderer:
                 return ""
             return f"{percent(values['approval'])}\n({_number(values['votes'])})"
 
-        header = self.heads(
-            [_("Région"), *(label for _value, label in table.types), _("Ensemble")],
-            numeric_from=1,
-        )
+        labels = [*(label for _value, label in table.types), _("Ensemble")]
+        header = [
+            self.paragraph(_("Région"), "cell_head"),
+            *(RotatedLabel(label, length=CROSS_HEADER_LENGTH) for label in labels),
+        ]
         rows = [
             [self.paragraph(name, "small"), *map(cell, cells), cell(total)]
             for name, cells, total in table.rows()
@@ -421,10 +393,14 @@ class _Renderer:
                 "",
             ]
         )
-        first = 38 * mm
-        other = (self.width - first) / (len(table.types) + 1)
         yield from _chunked_tables(
-            header, rows, [first] + [other] * (len(table.types) + 1), numeric_from=1
+            header,
+            rows,
+            cross_table_widths(
+                [name for name, *_ in table.rows()], len(labels), self.width
+            ),
+            numeric_from=1,
+            compact=True,
         )
 
     def coverage(self):
@@ -522,7 +498,7 @@ class _Renderer:
         return "\n".join(
             line
             for paragraph in printable(text).split("\n")
-            for line in simpleSplit(paragraph, TABLE_FONT, size, width)
+            for line in simpleSplit(paragraph, FONT, size, width)
         )
 
 
@@ -548,8 +524,8 @@ def _proposal_table(rows):
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), TABLE_FONT, 6.5, 8),
-                ("FONT", (1, 1), (1, -1), TABLE_FONT, 7.5, 9),
+                ("FONT", (0, 0), (-1, -1), FONT, 6.5, 8),
+                ("FONT", (1, 1), (1, -1), FONT, 7.5, 9),
                 ("TEXTCOLOR", (2, 1), (2, -1), MUTED),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
@@ -568,7 +544,7 @@ def _proposal_table(rows):
 
 def write_pdf(content, path):
     """Write the synthesis of `content` to the file `path`."""
-    _register_fonts()
+    register_fonts()
     title = _("Synthèse : %(title)s") % {"title": content.consultation.title}
 
     def footer(canvas, document):
@@ -583,7 +559,7 @@ def write_pdf(content, path):
         contents.draw_total(canvas, A4[0] - MARGIN - contents.TOTAL_WIDTH, 8 * mm)
         canvas.restoreState()
 
-    document = contents.Document(
+    document = SimpleDocTemplate(
         str(path),
         pagesize=A4,
         leftMargin=MARGIN,

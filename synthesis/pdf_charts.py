@@ -13,22 +13,18 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from consultation.templatetags.typography import percent
 from proposals.ranking import approval_share
 
+from . import pdf_style as pdf
+
 BAR = 11  # a bar's height, in points
 GAP = 5
 LABEL_WIDTH = 150
 SIZE = 7.5
 
 
-def _colours():
-    from . import pdf
-
-    return pdf
-
-
 def _fit(text, font, size, width):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    text = _colours().printable(text)
+    text = pdf.printable(text)
     while stringWidth(text, font, size) > width and len(text) > 4:
         text = text[:-2].rstrip() + "…"
     return text
@@ -36,8 +32,7 @@ def _fit(text, font, size, width):
 
 def key_figures(items, width):
     """The cover's figures: a big number over its label, side by side."""
-    pdf = _colours()
-    styles = pdf._styles()
+    styles = pdf.styles()
     number_style = styles["title"].clone(
         "figure", fontSize=22, leading=26, textColor=pdf.ACCENT
     )
@@ -77,10 +72,9 @@ def _legend(drawing, y, pdf):
 def trajectory_support(content, width):
     """One stacked bar a trajectory: the shares of « D'accord », « Mitigé », « Pas
     d'accord », and its approval at the end."""
-    pdf = _colours()
     trajectories = list(content.trajectories())
     if not trajectories:
-        yield pdf._Renderer(content).paragraph(_("Aucun vote."))
+        yield pdf.paragraph(_("Aucun vote."), pdf.styles()["body"])
         return
     height = len(trajectories) * (BAR + GAP) + 20
     drawing = Drawing(width, height, initialFontName=pdf.FONT)
@@ -117,36 +111,27 @@ def trajectory_support(content, width):
     yield Spacer(0, 4)
 
 
-def _ranked_bars(rows, width, *, national=None, value_label):
+def _ranked_bars(rows, width):
     """Horizontal bars, longest first: rows of (label, value, shown)."""
-    pdf = _colours()
     height = len(rows) * (BAR + GAP) + 8
     drawing = Drawing(width, height, initialFontName=pdf.FONT)
     bar_width = width - LABEL_WIDTH - 60
     largest = max((value for _label, value, _shown in rows), default=0) or 1
-    scale = 100 if national is not None else largest
     y = height
     for label, value, shown in rows:
         y -= BAR + GAP
+        length = bar_width * value / largest
         drawing.add(String(0, y + 3, _fit(label, pdf.FONT, SIZE, LABEL_WIDTH - 6),
                            fontName=pdf.FONT, fontSize=SIZE))  # fmt: skip
-        drawing.add(Rect(LABEL_WIDTH, y, bar_width * value / scale, BAR,
+        drawing.add(Rect(LABEL_WIDTH, y, length, BAR,
                          fillColor=pdf.ACCENT, strokeColor=None))  # fmt: skip
-        drawing.add(String(LABEL_WIDTH + bar_width * value / scale + 4, y + 3, shown,
+        drawing.add(String(LABEL_WIDTH + length + 4, y + 3, shown,
                            fontName=pdf.FONT, fontSize=SIZE))  # fmt: skip
-    if national is not None:
-        x = LABEL_WIDTH + bar_width * national / scale
-        drawing.add(Line(x, 0, x, height, strokeColor=pdf.INK, strokeWidth=0.75,
-                         strokeDashArray=[2, 2]))  # fmt: skip
-        label = value_label % {"value": percent(national)}
-        drawing.add(String(x + 2, height - 2, label, fontName=pdf.FONT,
-                           fontSize=SIZE - 1))  # fmt: skip
     return drawing
 
 
 def region_support(content, width):
     """Regions by approval, highest first, against the national figure."""
-    pdf = _colours()
     table = content.cross_table
     names = dict(table.regions)
     rows = sorted(
@@ -158,7 +143,7 @@ def region_support(content, width):
         key=lambda row: -row[1],
     )
     if not rows:
-        yield pdf._Renderer(content).paragraph(_("Aucun vote."))
+        yield pdf.paragraph(_("Aucun vote."), pdf.styles()["body"])
         return
     votes = sum(values["votes"] for values in table.region_totals.values() if values)
     national = round(
@@ -169,14 +154,56 @@ def region_support(content, width):
         )
         / votes
     )
-    yield _ranked_bars(
-        rows, width, national=national, value_label=_("France : %(value)s")
+    yield _gap_bars(rows, width, national)
+    yield Spacer(0, 4)
+    yield Paragraph(
+        pdf.escape(
+            _(
+                "L'écart de chaque région à l'adhésion nationale (%(national)s), en "
+                "points : à droite les régions qui soutiennent plus, à gauche moins."
+            )
+            % {"national": percent(national)}
+        ),
+        pdf.styles()["meta"],
     )
+
+
+def _gap_bars(rows, width, national):
+    """Bars from the national figure to each region's, scaled to the furthest region,
+    so that regions a few points apart still read apart (as on the results' map)."""
+    height = len(rows) * (BAR + GAP) + 14
+    drawing = Drawing(width, height, initialFontName=pdf.FONT)
+    centre = LABEL_WIDTH + (width - LABEL_WIDTH) / 2
+    half = (width - LABEL_WIDTH) / 2 - 45  # room for the figures beyond the bars
+    furthest = max(abs(value - national) for _label, value, _shown in rows) or 1
+    y = height - 12
+    for label, value, shown in rows:
+        y -= BAR + GAP
+        gap = value - national
+        drawing.add(String(0, y + 3, _fit(label, pdf.FONT, SIZE, LABEL_WIDTH - 6),
+                           fontName=pdf.FONT, fontSize=SIZE))  # fmt: skip
+        length = half * gap / furthest
+        colour = pdf.ABOVE if gap > 0 else pdf.BELOW
+        drawing.add(Rect(min(centre, centre + length), y, abs(length), BAR,
+                         fillColor=colour, strokeColor=None))  # fmt: skip
+        sign = "+" if gap > 0 else "–" if gap < 0 else "±"  # the font has no U+2212
+        figure = f"{shown} ({sign}{number_format(abs(gap))})"
+        if gap >= 0:
+            drawing.add(String(centre + length + 4, y + 3, figure,
+                               fontName=pdf.FONT, fontSize=SIZE))  # fmt: skip
+        else:
+            drawing.add(String(centre + length - 4, y + 3, figure, fontName=pdf.FONT,
+                               fontSize=SIZE, textAnchor="end"))  # fmt: skip
+    drawing.add(Line(centre, 0, centre, height - 10, strokeColor=pdf.INK,
+                     strokeWidth=0.75, strokeDashArray=[2, 2]))  # fmt: skip
+    label = _("France : %(value)s") % {"value": percent(national)}
+    drawing.add(String(centre, height - 8, label, fontName=pdf.FONT,
+                       fontSize=SIZE - 0.5, textAnchor="middle"))  # fmt: skip
+    return drawing
 
 
 def type_participation(content, width):
     """Votes by organisation type, most first."""
-    pdf = _colours()
     table = content.cross_table
     labels = dict(table.types)
     rows = sorted(
@@ -189,13 +216,13 @@ def type_participation(content, width):
         key=lambda row: -row[1],
     )  # fmt: skip
     if not rows:
-        yield pdf._Renderer(content).paragraph(_("Aucun vote."))
+        yield pdf.paragraph(_("Aucun vote."), pdf.styles()["body"])
         return
-    yield _ranked_bars(rows, width, value_label="")
+    yield _ranked_bars(rows, width)
     yield Spacer(0, 4)
     yield Paragraph(
         pdf.escape(str(_("Nombre de votes par type d'organisation."))),
-        pdf._styles()["meta"],
+        pdf.styles()["meta"],
     )
 
 

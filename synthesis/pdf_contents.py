@@ -6,7 +6,7 @@ document is saved.
 """
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable
 
 TOTAL_WIDTH = 16  # points kept for the total, after « page N sur »
 ENTRY_SIZE = 10
@@ -22,6 +22,8 @@ class Anchor(Flowable):
     def __init__(self, key, heading):
         super().__init__()
         self.key, self.heading = key, heading
+        # A heading never ends a page: it goes with what follows it.
+        self.keepWithNext = heading.style.keepWithNext
 
     def wrap(self, available_width, available_height):
         self.width, self.height = self.heading.wrap(available_width, available_height)
@@ -76,10 +78,6 @@ def draw_total(canvas, x, y):
     canvas.translate(x, y)
     canvas.doForm("page-total")
     canvas.restoreState()
-
-
-class Document(SimpleDocTemplate):
-    pass
 
 
 def canvas_maker(font_name, muted):

@@ -76,9 +76,7 @@ def _voters(count, prefix):
     """`count` identified organisations spread over every region and type, made in
     one statement (their password is the tests' usual one)."""
     regions = list(Region.objects.order_by("code"))
-    types = [OrganisationType.ASSOCIATION, OrganisationType.COOPERATIVE,
-             OrganisationType.MUTUAL, OrganisationType.FOUNDATION,
-             OrganisationType.LOCAL_AUTHORITY]  # fmt: skip
+    types = list(OrganisationType)  # the cross table's every column
     password = make_password(PASSWORD)
     now = timezone.now()
     start = 900_000 + hash(prefix) % 50_000 * 100

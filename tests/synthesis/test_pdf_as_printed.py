@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from consultation.models import regions_in_french_order
-from synthesis.pdf import FONT_FILES
+from synthesis.pdf_style import FONT_FILES
 from synthesis.services import synthesis_build
 from tests.synthesis.test_synthesis import download
 
@@ -108,3 +108,66 @@ def test_no_region_or_heading_is_broken_inside_a_word(pdf, every_state):
         ), region.name
     assert "Bourgogne-Franche-Comté" in text
     assert "Associ\nation" not in text
+
+
+def _words_as_laid_out(paragraph, width):
+    """The words of a wrapped paragraph, line by line, as ReportLab cut them."""
+    paragraph.wrap(width, 10_000)
+    words = []
+    for line in paragraph.blPara.lines:
+        if isinstance(line, tuple):
+            words += line[1]
+        else:
+            words += [w for fragment in line.words for w in fragment.text.split()]
+    return words
+
+
+def test_the_cross_table_never_breaks_a_word_and_fits_the_page(every_state):
+    """Headers broken mid-word (« Associ/ation », « Bourgogne-Franche-Com/té ») when
+    all eleven types of organisation have voted."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import LongTable, Paragraph
+
+    from synthesis import pdf
+    from synthesis.content import synthesis_content
+
+    pdf.register_fonts()
+    renderer = pdf._Renderer(synthesis_content(every_state.consultation))
+    [table] = [f for f in renderer.cross_table() if isinstance(f, LongTable)]
+    widths = table._colWidths
+    assert len(widths) == 1 + 11 + 1  # region, every type, « Ensemble »
+    assert sum(widths) <= renderer.width + 0.01
+    padding = pdf.CELL_PADDING
+    header, *rows = table._cellvalues
+    labels = []
+    for cell, width in zip(header, widths, strict=True):
+        if isinstance(cell, Paragraph):
+            text = cell.getPlainText()
+            assert _words_as_laid_out(cell, width - 2 * padding) == text.split()
+            labels.append(text)
+        else:  # upright: every line within the header's length, every word whole
+            assert " ".join(cell.lines).split() == cell.text.split()
+            for line in cell.lines:
+                assert stringWidth(line, cell.font, cell.size) <= cell.length
+            assert cell.wrap(width, 10_000)[0] <= width - 2 * pdf.COMPACT_PADDING
+            labels.append(" ".join(cell.lines))
+    assert "Réseau ou fédération (CRESS, têtes de réseau)" in labels
+    assert "Association" in labels
+    for row in rows:
+        region, *figures = row
+        text = region.getPlainText()
+        assert _words_as_laid_out(region, widths[0] - 2 * padding) == text.split()
+        for figure, width in zip(figures, widths[1:], strict=True):
+            for line in str(figure).split("\n"):
+                room = width - 2 * pdf.COMPACT_PADDING
+                assert stringWidth(line, pdf.FONT, pdf.CROSS_FONT_SIZE) <= room, line
+    assert any(row[0].getPlainText() == "Bourgogne-Franche-Comté" for row in rows)
+
+
+def test_the_regions_chart_shows_each_region_s_gap_to_the_national_figure(pdf):
+    """All regions between 59 and 63 %: bars from 0 to 100 % said nothing."""
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert re.search(r"France : \d+\u202f%", text)
+    gaps = re.findall(r"\d+\u202f% \(([+–±])\d+\)", text)
+    assert "+" in gaps and "–" in gaps, gaps  # above and below, each with its sign
+    assert "L’écart de chaque région à l’adhésion nationale" in text
