@@ -199,3 +199,86 @@ def test_the_moderators_desk_lays_out_without_overlap(
     }
     assert boxes[-1]["x"] + boxes[-1]["width"] <= width, list(widths.items())
     context.close()
+
+
+def _every_state_paths(world):
+    consultation, popular = world.consultation, world["popular"]
+    slug = consultation.slug
+    public = [
+        consultation.get_absolute_url(),
+        popular.question.trajectory.theme.get_absolute_url(),
+        popular.question.trajectory.get_absolute_url(),
+        world["published"].question.trajectory.get_absolute_url(),
+        popular.get_absolute_url(),
+        *(world[f"answered_{state}"].get_absolute_url() for state in ANSWER_STATES),
+        world["withdrawn"].get_absolute_url(),
+        world["published"].get_absolute_url(),
+        f"/consultations/{slug}/resultats/",
+        f"/consultations/{slug}/resultats/?tout=1",
+        f"/consultations/{slug}/synthese/",
+        world.closed.get_absolute_url(),
+        "/consultations/",
+    ]
+    author = [
+        "/mon-espace/",
+        world["pending"].get_absolute_url(),
+        world["rejected"].get_absolute_url(),
+        world["invited_to"].get_absolute_url(),
+    ]
+    return public, author
+
+
+ANSWER_STATES = ("adopted", "partly", "studying", "not_adopted")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_state_passes_axe_and_the_phone_measurements(
+    browser, live_server, world_with_every_state, language, settings, tmp_path
+):
+    """axe at every impact level and the phone measurements (no sideways scroll,
+    44 px controls, a 64 px header) on every page of the data with every state."""
+    from synthesis.services import synthesis_build
+    from tests.e2e.conftest import log_in
+    from tests.e2e.test_accessibility import scan
+    from tests.e2e.test_phone import CONTROLS, HEADER_MAX, MEASURE
+
+    world = world_with_every_state
+    settings.MEDIA_ROOT = tmp_path
+    synthesis_build(world.consultation)
+    public, author = _every_state_paths(world)
+    failures = {}
+    for width in (375, 1366):
+        context = browser.new_context(
+            bypass_csp=True,
+            locale=f"{language}-FR",
+            viewport={"width": width, "height": 812},
+            is_mobile=width < 768,
+            has_touch=True,
+        )
+
+        def speak(language, context=context):
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+
+        speak(language)
+        page = context.new_page()
+        for logged_in, paths in ((False, public), (True, public + author)):
+            if logged_in:  # the login form, read in French, then back to `language`
+                speak("fr")
+                log_in(page, live_server.url, world.author.email)
+                speak(language)
+            for path in paths:
+                key = f"{path}@{width}{'+author' if logged_in else ''}"
+                violations = scan(page, f"{live_server.url}{path}")
+                measured = page.evaluate(MEASURE, [CONTROLS, width])
+                if violations:
+                    failures[key] = violations
+                if (
+                    measured["overflow"] > 0
+                    or measured["small"]
+                    or (measured["header"] > HEADER_MAX)
+                ):
+                    failures[key + " phone"] = measured
+        context.close()
+    assert failures == {}
