@@ -400,3 +400,24 @@ def test_the_home_page_dates_the_phases_on_a_timeline(client, db):
         f"{day(consultation.closes_at)}",
     ]
     assert [li.get("aria-current") for li in steps] == ["step", None, None]
+
+
+def test_the_daily_purge_says_how_many_invitation_addresses_it_erases(every_state):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals.models import CoSignature
+
+    consultation = every_state.consultation
+    consultation.opens_at = timezone.now() - timedelta(days=500)
+    consultation.closes_at = timezone.now() - timedelta(days=366)
+    consultation.save()
+    dry_run = StringIO()
+    call_command("purge_personal_data", stdout=dry_run)
+    assert "Would erase 1 invitation address(es)." in dry_run.getvalue()
+    assert CoSignature.objects.filter(email="invitee@exemple.fr").exists()
+    applied = StringIO()
+    call_command("purge_personal_data", "--apply", stdout=applied)
+    assert "Erased 1 invitation address(es)." in applied.getvalue()
+    assert not CoSignature.objects.filter(email="invitee@exemple.fr").exists()
