@@ -1,5 +1,6 @@
 """Building a consultation's synthesis and storing its files."""
 
+import gc
 import shutil
 import time
 import uuid
@@ -35,7 +36,11 @@ def synthesis_build(consultation):
         with translation.override(DOCUMENT_LANGUAGE):
             content = synthesis_content(consultation)
             write_pdf(content, target / PDF_NAME)
+            # The PDF's layout objects hold reference cycles: freed now, so that the
+            # peaks of the steps do not add up (large tier: 444 → 368 MB).
+            gc.collect()
             write_xlsx(content, target / XLSX_NAME)
+            gc.collect()
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 html = render_to_string(
