@@ -171,3 +171,56 @@ def test_the_regions_chart_shows_each_region_s_gap_to_the_national_figure(pdf):
     gaps = re.findall(r"\d+\u202f% \(([+–±])\d+\)", text)
     assert "+" in gaps and "–" in gaps, gaps  # above and below, each with its sign
     assert "L’écart de chaque région à l’adhésion nationale" in text
+
+
+def test_every_page_looked_at_as_printed(pdf, tmp_path):
+    """Each page rendered to an image (poppler's pdftoppm), as a reader's viewer does:
+    as many pages as the file says, none blank, the cover with its key figures."""
+    import os
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        message = "pdftoppm is missing: apt-get install poppler-utils"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    source = tmp_path / "synthese.pdf"
+    source.write_bytes(pdf.stream.getvalue())
+    subprocess.run(  # noqa: S603 (a fixed command on our own file)
+        ["pdftoppm", "-r", "30", "-gray", "-png", str(source), str(tmp_path / "page")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(pdf.pages) >= 4
+    for path in pages:
+        ink = Image.open(path).point(lambda value: 255 if value < 200 else 0)
+        assert ink.getbbox() is not None, f"{path.name} is blank"
+    cover = pdf.pages[0].extract_text()
+    assert cover.startswith("Synthèse de la consultation")
+    assert "Propositions publiées" in cover and "Votes" in cover
+
+
+def test_the_workbook_of_every_state_reads_as_typed_with_its_thousands(
+    client, every_state
+):
+    from openpyxl import load_workbook
+
+    from tests.every_state import POPULAR_TEXT, VOTERS
+
+    synthesis_build(every_state.consultation)
+    _response, data = download(client, "synthesis_xlsx", every_state.consultation)
+    sheet = load_workbook(io.BytesIO(data))["Propositions"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {
+        row[header.index("Proposition")]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    popular = rows[POPULAR_TEXT]  # apostrophes, « quotes » and & as typed
+    assert popular["Votes"] >= VOTERS and isinstance(popular["Votes"], int)
+    assert popular["Réponse officielle"] == "Retenue"
+    answers = {row["Réponse officielle"] for row in rows.values()}
+    assert {"Retenue", "Retenue en partie", "À l’étude", "Non retenue"} <= answers
+    assert every_state["pending"].text not in rows  # only what is published
