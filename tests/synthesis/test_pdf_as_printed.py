@@ -182,7 +182,8 @@ def test_every_page_looked_at_as_printed(pdf, tmp_path):
 
     from PIL import Image
 
-    if shutil.which("pdftoppm") is None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
         message = "pdftoppm is missing: apt-get install poppler-utils"
         if os.environ.get("CI"):
             pytest.fail(message)
@@ -190,7 +191,7 @@ def test_every_page_looked_at_as_printed(pdf, tmp_path):
     source = tmp_path / "synthese.pdf"
     source.write_bytes(pdf.stream.getvalue())
     subprocess.run(  # noqa: S603 (a fixed command on our own file)
-        ["pdftoppm", "-r", "30", "-gray", "-png", str(source), str(tmp_path / "page")],
+        [pdftoppm, "-r", "30", "-gray", "-png", str(source), str(tmp_path / "page")],
         check=True,
     )
     pages = sorted(tmp_path.glob("page-*.png"))
