@@ -450,6 +450,13 @@ class Consultation(models.Model):
     def has_opened(self):
         return timezone.now() >= self.opens_at
 
+    def next_change(self, moment=None):
+        """The next moment (after `moment`, now) at which a date of the consultation
+        changes what it accepts, or None."""
+        moment = moment or timezone.now()
+        dates = [self.opens_at, self.contributions_close_at, self.closes_at]
+        return min((date for date in dates if date and date > moment), default=None)
+
     def timeline(self, moment=None):
         """
         The phases people go through, dated, each done, current or upcoming at

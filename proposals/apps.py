@@ -9,7 +9,14 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import ranking, search
+        from consultation import shared_pages
+
+        from . import permissions, ranking, search, slots  # noqa: F401 (slots: kinds)
 
         connection_created.connect(search.register_sqlite_function)
         connection_created.connect(ranking.register_sqlite_function)
+        # Who may be shown the same page, and who sees their own controls on one.
+        shared_pages.register_rules(
+            profile=permissions.participant_profile,
+            involvement=permissions.involvement,
+        )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Status
+from .models import Argument, CoSignature, Proposal, Status
 from .models.cosignatures import ACTIVE_STATUSES
 
 
@@ -304,3 +304,41 @@ def follow_refusal(user):
     if not user.is_active or not user.organisation:
         return _("Seuls les comptes d'organisations peuvent suivre des propositions.")
     return None
+
+
+def participant_profile(user):
+    """
+    The facts of an account that the rules above read about the person (not about a
+    proposal): two accounts with the same profile are refused the same things on the
+    same pages, so they may be shown the same page (`consultation.shared_pages`).
+    """
+    return "".join(
+        "1" if fact else "0"
+        for fact in (
+            user.is_active,
+            user.organisation,
+            user.email_confirmed_at is not None,
+            user.organisation_key or user.organisation_verified,
+            user.is_staff,
+        )
+    )
+
+
+def involvement(user, proposal_ids):
+    """Whether `user` wrote, cosigns, is invited to cosign or argued on one of these
+    proposals: their page then shows their own controls."""
+    if not proposal_ids:
+        return False
+    return (
+        Proposal.objects.filter(pk__in=proposal_ids, author=user)
+        .values("pk")
+        .union(
+            CoSignature.objects.filter(proposal__in=proposal_ids)
+            .filter(Q(cosigner=user) | Q(email=user.email))
+            .values("proposal"),
+            Argument.objects.filter(proposal__in=proposal_ids, author=user).values(
+                "proposal"
+            ),
+        )
+        .exists()
+    )

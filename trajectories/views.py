@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView
 
 from consultation.page_cache import depends_on
+from consultation.shared_pages import share_page
 
 from . import selectors
 from .models import Theme
@@ -58,6 +59,7 @@ class ThemeDetailView(ConsultationMixin, DetailView):
         return selectors.theme_list(consultation=self.consultation, with_questions=True)
 
     def get_context_data(self, **kwargs):
+        share_page(self.request, consultation=self.consultation)
         return super().get_context_data(
             canonical_path=self.object.get_absolute_url(), **kwargs
         )

@@ -15,6 +15,7 @@ from consultation.page_cache import (
     depends_on,
     shuffle_bucket,
 )
+from consultation.shared_pages import share_page
 from trajectories import selectors as trajectory_selectors
 from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
@@ -46,6 +47,7 @@ class HomeView(TemplateView):
             if "slug" in self.kwargs
             else trajectory_selectors.consultation_current()
         )
+        share_page(self.request, consultation=consultation)
         context = {
             "consultation": consultation,
             "canonical_path": consultation.get_absolute_url() if consultation else "/",
@@ -136,6 +138,8 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
     def get_context_data(self, proposal_form=None, **kwargs):
         # Its page shows its own proposals: a decision elsewhere leaves it cached.
         depends_on(self.request, trajectory_scope(self.object.pk))
+        if proposal_form is None:  # not the page of a proposal being written
+            share_page(self.request, consultation=self.consultation)
         questions = list(self.object.questions.order_by("position", "pk"))
         form = ProposalFilterForm(
             self.request.GET or None,
@@ -250,6 +254,13 @@ class ProposalDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        if self.object.is_published and "argument_form" not in kwargs:
+            # Its author, cosigners and arguers see their own controls: not shared.
+            share_page(
+                self.request,
+                consultation=self.object.question.trajectory.consultation,
+                involved_in=[self.object.pk],
+            )
         vote_refusal = permissions.vote_refusal(user, self.object)
         argument_refusal = permissions.argument_refusal(user, self.object)
         return super().get_context_data(
@@ -283,6 +294,7 @@ class ResultsView(ConsultationMixin, TemplateView):
         # « Voir tout »: every trajectory's ranking unfolded at once (printing unfolds
         # them too, by its style sheet).
         unfolded = "tout" in self.request.GET
+        share_page(self.request, consultation=consultation)
 
         def body():
             return render_to_string(
@@ -330,6 +342,7 @@ class ConsultationListView(TemplateView):
     template_name = "consultation/consultation_list.html"
 
     def get_context_data(self, **kwargs):
+        share_page(self.request)
         return super().get_context_data(
             canonical_path=reverse("consultation_list"),
             consultations=selectors.consultation_archive_list(),

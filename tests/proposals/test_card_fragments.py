@@ -41,27 +41,36 @@ def test_the_cards_are_rendered_once_and_each_reader_keeps_their_own_vote(questi
     assert "1 d’accord" in again.content.decode()
 
 
-def test_a_card_shows_a_change_at_once(question, moderator, answerer):
+def test_a_card_shows_a_change_at_once(
+    question, moderator, answerer, settings, django_capture_on_commit_callbacks
+):
+    """A decision shows at once on the page participants share; the counts of
+    others' votes once the page's freshness has passed, as for anonymous readers."""
     proposal = ProposalFactory(question=question, text="Le texte d'origine")
     url = question.trajectory.get_absolute_url()
     reader = Client()
     reader.force_login(UserFactory())
     reader.get(url)
-    services.vote_cast(proposal=proposal, voter=UserFactory(), choice="mixed")
-    services.proposal_edit(
-        proposal=proposal,
-        moderator=moderator,
-        text="Le texte corrigé par la modération",
-        question=question,
-        region=proposal.region,
-    )
-    services.proposal_answer(
-        proposal=proposal, author=answerer, state="adopted", text="Oui."
-    )
+    assert reader.get(url)["X-Page-Cache"] == "shared"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_edit(
+            proposal=proposal,
+            moderator=moderator,
+            text="Le texte corrigé par la modération",
+            question=question,
+            region=proposal.region,
+        )
+        services.proposal_answer(
+            proposal=proposal, author=answerer, state="adopted", text="Oui."
+        )
+    settings.RESULTS_CACHE_SECONDS = 0  # the copy stored next is stale at once
     page = reader.get(url).content.decode()
     assert "Le texte corrigé par la modération" in page
-    assert "1 mitigé" in page
     assert "Réponse : Retenue" in " ".join(page.split())
+    services.vote_cast(proposal=proposal, voter=UserFactory(), choice="mixed")
+    stale = reader.get(url)
+    assert stale["X-Page-Cache"] == "shared-stale"  # served, then rendered again
+    assert "1 mitigé" in reader.get(url).content.decode()
 
 
 def test_the_cards_speak_each_language(question):

@@ -1,0 +1,238 @@
+"""
+One rendering for everyone (`consultation.shared_pages`): a participant's page comes
+from a copy shared by every participant of the same profile, with their own facts
+filled in. No one ever sees another's facts.
+"""
+
+import re
+
+import lxml.html
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from proposals import services
+from proposals.models import Choice
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _participant(**extra):
+    return UserFactory(**extra)
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _read(response):
+    return lxml.html.fromstring(response.content)
+
+
+def _pressed(page):
+    """{proposal id: the pressed choice or None} for every vote form on the page."""
+    votes = {}
+    for form in page.xpath("//form[contains(@class, 'vote-form')]"):
+        pk = int(re.search(r"/(\d+)/", form.get("action")).group(1))
+        pressed = form.xpath(".//button[@aria-pressed='true']/@value")
+        votes[pk] = pressed[0] if pressed else None
+    return votes
+
+
+def _follows(page):
+    return [
+        (form.get("action"), form.xpath(".//button/@aria-pressed")[0])
+        for form in page.xpath("//form[contains(@class, 'follow-form')]")
+    ]
+
+
+def _tokens_belong_to(response, client):
+    """Every form token on the page is the requester's (the secret of their cookie)."""
+    secret = client.cookies["csrftoken"].value
+    tokens = re.findall(
+        rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content
+    )
+    assert tokens
+    for token in tokens:
+        assert _unmask_cipher_token(token.decode()) == secret
+
+
+@pytest.fixture
+def readers(every_state):
+    """Two participants of the same profile with different votes and follows, one
+    who may not vote (address not confirmed), and the proposals they meet."""
+    popular, elsewhere = every_state["popular"], every_state["elsewhere"]
+    first, second = _participant(), _participant()
+    services.vote_cast(proposal=popular, voter=first, choice=Choice.AGREE)
+    services.vote_cast(proposal=popular, voter=second, choice=Choice.DISAGREE)
+    services.vote_cast(proposal=elsewhere, voter=second, choice=Choice.MIXED)
+    services.trajectory_follow(user=first, trajectory=popular.question.trajectory)
+    services.proposal_follow(user=second, proposal=popular, following=True)
+    unconfirmed = _participant(email_confirmed_at=None)
+    return every_state, first, second, unconfirmed
+
+
+def _pages(world):
+    popular = world["popular"]
+    return [
+        popular.question.trajectory.get_absolute_url(),
+        popular.get_absolute_url(),
+        world["elsewhere"].question.trajectory.get_absolute_url(),
+        world.consultation.get_absolute_url(),
+        reverse("consultation_results", args=[world.consultation.slug]),
+    ]
+
+
+def test_each_participant_sees_their_own_facts_on_the_shared_page(readers):
+    world, first, second, unconfirmed = readers
+    popular, elsewhere = world["popular"], world["elsewhere"]
+    clients = {name: _client(user) for name, user in (
+        ("first", first), ("second", second), ("unconfirmed", unconfirmed)
+    )}  # fmt: skip
+    anonymous = Client()
+    voting_pages = _pages(world)[:3]
+    for url in _pages(world):
+        seen = {}
+        # The first reader's request stores the page; the others are served from it.
+        for name in ("first", "second", "unconfirmed", "second", "first"):
+            response = clients[name].get(url)
+            assert response.status_code == 200
+            page = _read(response)
+            seen.setdefault(name, []).append(response.get("X-Page-Cache", "rendered"))
+            assert "<!--slot:" not in response.content.decode()
+            assert "\x00" not in response.content.decode()
+            _tokens_belong_to(response, clients[name])
+            votes = _pressed(page)
+            if name == "unconfirmed":
+                assert votes == {}  # it may not vote: no button at all
+                if url in voting_pages:
+                    assert (
+                        "Confirmez d’abord votre adresse" in response.content.decode()
+                    )
+                continue
+            if popular.pk in votes:
+                expected = Choice.AGREE if name == "first" else Choice.DISAGREE
+                assert votes[popular.pk] == expected, (url, name)
+            if elsewhere.pk in votes:
+                expected = None if name == "first" else Choice.MIXED
+                assert votes[elsewhere.pk] == expected, (url, name)
+            follows = dict(_follows(page))
+            trajectory_follow = reverse(
+                "trajectory_follow", args=[popular.question.trajectory.pk]
+            )
+            if trajectory_follow in follows:
+                assert follows[trajectory_follow] == (
+                    "true" if name == "first" else "false"
+                ), (url, name)
+            proposal_follow = reverse("proposal_follow", args=[popular.pk])
+            if proposal_follow in follows:
+                # The second follows it; the first voted on it, and follows what it
+                # votes on unless it said otherwise (its account's default).
+                assert follows[proposal_follow] == "true", (url, name)
+        # Served from the shared copy after the first rendering.
+        assert seen["second"][-1].startswith("shared"), (url, seen)
+        response = anonymous.get(url)
+        assert _pressed(_read(response)) == {} or all(
+            value is None for value in _pressed(_read(response)).values()
+        )
+
+
+def test_a_vote_and_a_follow_show_at_once_to_who_made_them(readers):
+    world, first, _second, _unconfirmed = readers
+    client = _client(first)
+    elsewhere = world["elsewhere"]
+    url = elsewhere.question.trajectory.get_absolute_url()
+    assert _pressed(_read(client.get(url)))[elsewhere.pk] is None
+    assert client.get(url)["X-Page-Cache"].startswith("shared")
+    client.post(reverse("vote", args=[elsewhere.pk]), {"choice": "agree", "next": url})
+    assert _pressed(_read(client.get(url)))[elsewhere.pk] == Choice.AGREE
+    client.post(
+        reverse("trajectory_follow", args=[elsewhere.question.trajectory.pk]),
+        {"following": "1"},
+    )
+    follows = dict(_follows(_read(client.get(url))))
+    assert set(follows.values()) == {"true"}
+
+
+def test_the_author_of_a_proposal_gets_its_page_rendered_for_them(readers):
+    world, first, _second, _unconfirmed = readers
+    popular = world["popular"]
+    _client(first).get(popular.get_absolute_url())  # the shared copy is stored
+    author = _client(world.author)
+    response = author.get(popular.get_absolute_url())
+    assert response.get("X-Page-Cache") is None  # rendered for the author alone
+    content = response.content.decode()
+    assert "Inviter" in content or "cosign" in content
+    # A stranger's page of the same proposal shows none of the author's controls.
+    stranger = _client(first).get(popular.get_absolute_url()).content.decode()
+    assert 'action="{}"'.format(
+        reverse("proposal_withdraw", args=[popular.pk])
+    ) not in (stranger)
+
+
+def test_staff_and_people_with_messages_get_their_page_alone(readers):
+    world, first, _second, _unconfirmed = readers
+    url = world["popular"].question.trajectory.get_absolute_url()
+    _client(first).get(url)
+    staff = _client(world.moderator)
+    assert staff.get(url).get("X-Page-Cache") is None
+    client = _client(first)
+    client.cookies["messages"] = "anything"
+    assert client.get(url).get("X-Page-Cache") is None
+
+
+def test_accounts_of_one_profile_are_refused_the_same_things(every_state):
+    """The profile names every fact of an account that a refusal reads: two accounts
+    alike in it and different in all else meet the same refusals."""
+    from django.utils import timezone
+
+    from consultation.models import OrganisationType, Region
+    from proposals import permissions
+
+    def account(**facts):
+        return UserFactory(**facts)
+
+    variations = [
+        {},
+        {"email_confirmed_at": None},
+        {"organisation_key": "", "organisation_verified": False},
+        {"organisation_key": "", "organisation_verified": True},
+        {"is_active": False},
+    ]
+    consultations = [
+        every_state.consultation,
+        every_state.closed,
+        every_state.preparation,
+    ]
+    published = every_state["popular"]
+    for facts in variations:
+        one = account(**facts)
+        other = account(
+            **facts,
+            region=Region.objects.get(code="94"),
+            organisation_type=OrganisationType.FOUNDATION,
+            organisation="Une tout autre organisation",
+            language="en",
+            date_joined=timezone.now() - timezone.timedelta(days=900),
+        )
+        assert permissions.participant_profile(one) == permissions.participant_profile(
+            other
+        )
+        for consultation in consultations:
+            for rule in (
+                permissions.consultation_vote_refusal,
+                permissions.submission_refusal,
+            ):
+                assert rule(one, consultation) == rule(other, consultation)
+        for rule in (permissions.vote_refusal, permissions.argument_refusal):
+            assert rule(one, published) == rule(other, published)
+        assert permissions.follow_refusal(one) == permissions.follow_refusal(other)
+    profiles = {
+        permissions.participant_profile(account(**facts)) for facts in variations
+    }
+    # An identified organisation and a verified one share a profile (both vote).
+    assert len(profiles) == len(variations) - 1
