@@ -292,7 +292,7 @@ def proposal_list_by_author(*, author):
     """An author's proposals, whatever their status, newest first."""
     return (
         Proposal.objects.filter(author=author)
-        .select_related("question__trajectory")
+        .select_related("question__trajectory__consultation")
         .order_by("-created_at", "-pk")
     )
 
@@ -554,7 +554,7 @@ def merged_into(proposal):
 
 def follow_list(user):
     """What `user` chose to follow: trajectories, then proposals, most recent first."""
-    return list(
+    return (
         Follow.objects.filter(user=user, following=True)
         .select_related("trajectory__consultation", "proposal")
         .order_by("-created_at", "-pk")

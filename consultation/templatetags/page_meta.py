@@ -37,6 +37,7 @@ def capture(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def page_query(context, number):
-    """The current query string for page `number`; the first page has no `page`."""
-    return querystring(context, page=None if number == 1 else number)
+def page_query(context, number, parameter="page"):
+    """The current query string for page `number` of the list that `parameter` pages
+    (`page` unless a page holds several lists); the first page has none."""
+    return querystring(context, **{parameter: None if number == 1 else number})

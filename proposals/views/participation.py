@@ -182,26 +182,47 @@ def proposal_withdraw(request, pk):
 
 @method_decorator(login_required, name="dispatch")
 class MySpaceView(TemplateView):
+    """An organisation's own space: its proposals, votes and follows, each list paged
+    (its own query parameter), so that 2,000 votes read as fast as 20."""
+
     template_name = "proposals/my_space.html"
     VOTES_PER_PAGE = 50
+    PROPOSALS_PER_PAGE = 20
+    FOLLOWS_PER_PAGE = 50
+
+    def _page(self, items, per_page, parameter):
+        paginator = Paginator(items, per_page)
+        page = paginator.get_page(self.request.GET.get(parameter))
+        return page, paginator.get_elided_page_range(page.number)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        votes = Paginator(selectors.vote_list_by_voter(voter=user), self.VOTES_PER_PAGE)
-        page = votes.get_page(self.request.GET.get("page"))
-        proposals = selectors.proposal_list_by_author(author=user)
+        votes, vote_range = self._page(
+            selectors.vote_list_by_voter(voter=user), self.VOTES_PER_PAGE, "page"
+        )
+        proposals, proposal_range = self._page(
+            selectors.proposal_list_by_author(author=user),
+            self.PROPOSALS_PER_PAGE,
+            "propositions",
+        )
+        follows, follow_range = self._page(
+            selectors.follow_list(user), self.FOLLOWS_PER_PAGE, "suivis"
+        )
         return super().get_context_data(
             proposals=[
                 (proposal, permissions.can_withdraw_proposal(user, proposal))
                 for proposal in proposals
             ],
-            votes_page=page,
-            page_obj=page,
-            page_range=votes.get_elided_page_range(page.number),
+            proposals_page=proposals,
+            proposal_range=proposal_range,
+            votes_page=votes,
+            page_obj=votes,
+            page_range=vote_range,
+            follows=follows,
+            follow_range=follow_range,
             participation_refusal=permissions.participation_refusal(user),
             invitations=selectors.invitations_for(user),
             cosignatures=selectors.cosignature_list_by(user),
-            follows=selectors.follow_list(user),
             preferences_form=NotificationPreferencesForm(user=user),
             **kwargs,
         )
