@@ -107,6 +107,21 @@ def _without_token(html):
     return _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
 
 
+def _interned(slots):
+    """The slots' variants without their token, each distinct text kept once: the
+    vote buttons are the same on every card, and the stored copy holds them once."""
+    texts = {}
+    return {
+        slot: {
+            value: texts.setdefault(text, text)
+            for value, text in (
+                (value, _without_token(html)) for value, html in variants.items()
+            )
+        }
+        for slot, variants in slots.items()
+    }
+
+
 def _split(content):
     """The page as text pieces and (kind, key) slots, in order."""
     pieces, start = [], 0
@@ -167,9 +182,13 @@ class SharedPageMiddleware:
                 request.get_full_path(),
             ]
         )
-        stored = cache.get(key)
+        # The page, and its copy for the reader's order if it lists proposals: one
+        # round trip.
+        bucket_key = f"{key}:{shuffle_bucket(request)}"
+        found = cache.get_many([key, bucket_key])
+        stored = found.get(key)
         if stored is not None and stored.get("by_bucket"):
-            stored = cache.get(f"{key}:{shuffle_bucket(request)}")
+            stored = found.get(bucket_key)
         if (
             stored is not None
             and content_versions(stored["depends"]) == stored["depends"]
@@ -212,10 +231,7 @@ class SharedPageMiddleware:
             return response
         entry = {
             "pieces": _split(_without_token(response.content.decode())),
-            "variants": {
-                slot: {value: _without_token(html) for value, html in variants.items()}
-                for slot, variants in request.shared_slots.items()
-            },
+            "variants": _interned(request.shared_slots),
             "headers": [
                 (header, value)
                 for header, value in response.items()

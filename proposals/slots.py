@@ -5,12 +5,12 @@ trajectory. Each is rendered in advance for every value it may take and read for
 person in one query.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 
 from consultation.shared_pages import SlotKind
 
-from .models import Choice, CoSignatureStatus, Follow, Proposal, Vote
+from .models import Choice, CoSignature, CoSignatureStatus, Follow, Proposal, Vote
 
 
 def _render_include(template_name, values):
@@ -43,26 +43,33 @@ VOTE = SlotKind(
 
 
 def _follows_proposals(user, keys):
-    """As `services.follows_proposal`, for several proposals at once: the choice
-    made, else followed when own (author or cosigner) or voted, as the account asks."""
-    followed = {}
-    if user.follows_own:
-        own = Proposal.objects.filter(pk__in=keys).filter(
+    """As `services.follows_proposal`, for several proposals in one query: the choice
+    made, else followed when own (author or accepted cosigner) or voted, as the
+    account asks."""
+    rows = Proposal.objects.filter(pk__in=keys).annotate(
+        chosen=Subquery(
+            Follow.objects.filter(user=user, proposal=OuterRef("pk")).values(
+                "following"
+            )[:1]
+        ),
+        own=Value(user.follows_own)
+        & (
             Q(author=user)
-            | Q(
-                cosignatures__cosigner=user,
-                cosignatures__status=CoSignatureStatus.ACCEPTED,
+            | Exists(
+                CoSignature.objects.filter(
+                    proposal=OuterRef("pk"),
+                    cosigner=user,
+                    status=CoSignatureStatus.ACCEPTED,
+                )
             )
-        )
-        followed |= dict.fromkeys(own.values_list("pk", flat=True), True)
-    if user.follows_voted:
-        followed |= dict.fromkeys(_votes(user, keys), True)
-    followed |= dict(
-        Follow.objects.filter(user=user, proposal_id__in=keys).values_list(
-            "proposal_id", "following"
-        )
+        ),
+        voted=Value(user.follows_voted)
+        & Exists(Vote.objects.filter(proposal=OuterRef("pk"), voter=user)),
     )
-    return followed
+    return {
+        pk: chosen if chosen is not None else bool(own or voted)
+        for pk, chosen, own, voted in rows.values_list("pk", "chosen", "own", "voted")
+    }
 
 
 def _follows_trajectories(user, keys):

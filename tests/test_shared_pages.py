@@ -236,3 +236,33 @@ def test_accounts_of_one_profile_are_refused_the_same_things(every_state):
     }
     # An identified organisation and a verified one share a profile (both vote).
     assert len(profiles) == len(variations) - 1
+
+
+def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
+    """The slot's one query agrees with `follows_proposal` for every way of following:
+    chosen, own (author, cosigner), voted, each as the account asks, and unfollowed."""
+    from proposals.slots import FOLLOW_PROPOSAL
+
+    popular, elsewhere = every_state["popular"], every_state["elsewhere"]
+    keys = [popular.pk, elsewhere.pk, every_state["published"].pk]
+    quiet_voter = _participant(follows_voted=False)
+    services.vote_cast(proposal=popular, voter=quiet_voter, choice=Choice.AGREE)
+    unfollowed = _participant()
+    services.vote_cast(proposal=popular, voter=unfollowed, choice=Choice.AGREE)
+    services.proposal_follow(user=unfollowed, proposal=popular, following=False)
+    people = [
+        every_state.author,  # author of popular
+        every_state.cosigner,  # its accepted cosigner
+        _participant(follows_own=False),
+        quiet_voter,
+        unfollowed,
+        _participant(),
+    ]
+    seen = set()
+    for person in people:
+        facts = FOLLOW_PROPOSAL.facts(person, keys)
+        for proposal in (popular, elsewhere, every_state["published"]):
+            expected = services.follows_proposal(person, proposal)
+            assert facts.get(proposal.pk, False) == expected, (person, proposal)
+            seen.add(expected)
+    assert seen == {True, False}
