@@ -266,3 +266,26 @@ def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
             assert facts.get(proposal.pk, False) == expected, (person, proposal)
             seen.add(expected)
     assert seen == {True, False}
+
+
+def test_a_shared_copy_ends_when_the_consultation_changes_phase_by_date(readers):
+    """A copy showing the form to propose is not served once contributions close."""
+    import time
+
+    from django.utils import timezone
+
+    world, first, second, _unconfirmed = readers
+    consultation = world.consultation
+    consultation.contributions_close_at = timezone.now() + timezone.timedelta(seconds=1)
+    consultation.save()
+    assert consultation.next_change() == consultation.contributions_close_at
+    url = world["popular"].question.trajectory.get_absolute_url()
+    reader, other = _client(first), _client(second)
+    other.cookies["ordre"] = reader.get(url).cookies["ordre"].value
+    served = other.get(url)
+    assert served["X-Page-Cache"] == "shared"
+    assert 'name="text"' in served.content.decode()
+    time.sleep(1.1)
+    response = other.get(url)
+    assert response.get("X-Page-Cache") is None  # rendered anew, not the old copy
+    assert 'name="text"' not in response.content.decode()
