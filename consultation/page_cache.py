@@ -79,6 +79,50 @@ def declare_canonical_query(request, query):
     request.canonical_query = query
 
 
+def render_again(render, request, key):
+    """Render a stale page again with `render(request, key)`, after the response that
+    served it (its lock `<key>:refreshing` released): seen by nobody, its list counts
+    no exposure; a failure leaves the stale copy and goes to the log."""
+    request.is_page_refresh = True
+    try:
+        render(request, key).close()
+    except Exception:
+        # After the response: nobody to tell but the log; the stale copy stays.
+        logger.exception("Refreshing the page %s failed", key)
+    finally:
+        cache.delete(f"{key}:refreshing")
+
+
+def page_entry(request, response):
+    """What a kept page carries besides its content: its headers, the content versions
+    it shows, until when it is fresh, and the proposals its list shows (counted at each
+    serving, `exposures`)."""
+    return {
+        "headers": [
+            (header, value)
+            for header, value in response.items()
+            if header.lower() not in SKIPPED_HEADERS
+        ],
+        "depends": getattr(request, "page_depends", None)
+        or {SITE: request.page_versions_at_start[SITE]},
+        "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
+        "exposed": getattr(request, "exposed_ids", None),
+    }
+
+
+def store_page(request, key, entry):
+    """Keep `entry` under `key`; a page listing proposals in the reader's order under
+    its order's key, `key` then marking that it is kept by order."""
+    timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
+    if hasattr(request, "shuffle_bucket"):
+        cache.set_many(
+            {key: {"by_bucket": True}, f"{key}:{request.shuffle_bucket}": entry},
+            timeout,
+        )
+    else:
+        cache.set(key, entry, timeout)
+
+
 def remember_shuffle_bucket(request, response):
     if getattr(request, "shuffle_bucket_is_new", False):
         response.set_signed_cookie(
@@ -140,14 +184,7 @@ class AnonymousPageCacheMiddleware:
         return remember_shuffle_bucket(request, self._render(request, base_key))
 
     def _refresh(self, request, base_key):
-        request.is_page_refresh = True  # seen by nobody: its list counts no exposure
-        try:
-            self._render(request, base_key).close()
-        except Exception:
-            # After the response: nobody to tell but the log; the stale copy stays.
-            logger.exception("Refreshing the page %s failed", base_key)
-        finally:
-            cache.delete(f"{base_key}:refreshing")
+        render_again(self._render, request, base_key)
 
     def _render(self, request, base_key):
         """The page from the view, kept when it may be."""
@@ -156,30 +193,11 @@ class AnonymousPageCacheMiddleware:
         request.page_versions_at_start = content_versions([SITE, STRUCTURE])
         response = self.get_response(request)
         if self._cacheable(request, response):
-            entry = {
-                "content": response.content,
-                "headers": [
-                    (header, value)
-                    for header, value in response.items()
-                    if header.lower() not in SKIPPED_HEADERS
-                ],
-                "depends": getattr(request, "page_depends", None)
-                or {SITE: request.page_versions_at_start[SITE]},
-                "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
-                # What the page's list shows, counted at each serving (`exposures`).
-                "exposed": getattr(request, "exposed_ids", None),
-            }
-            timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
-            if hasattr(request, "shuffle_bucket"):
-                cache.set_many(
-                    {
-                        base_key: {"by_bucket": True},
-                        f"{base_key}:{request.shuffle_bucket}": entry,
-                    },
-                    timeout,
-                )
-            else:
-                cache.set(base_key, entry, timeout)
+            store_page(
+                request,
+                base_key,
+                {"content": response.content} | (page_entry(request, response)),
+            )
         return response
 
     def _cacheable(self, request, response):

@@ -22,7 +22,6 @@ the person is involved in (its author, a cosigner or invitee, the author of one 
 arguments: `involved_in`), whose controls are theirs.
 """
 
-import logging
 import re
 import time
 
@@ -35,9 +34,13 @@ from django.utils import translation
 
 from .cache import SITE, STRUCTURE, content_versions
 from .exposures import exposures_add
-from .page_cache import PAGE_STALE_SECONDS, SHUFFLE_COOKIE, shuffle_bucket
-
-logger = logging.getLogger(__name__)
+from .page_cache import (
+    SHUFFLE_COOKIE,
+    page_entry,
+    render_again,
+    shuffle_bucket,
+    store_page,
+)
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -204,18 +207,11 @@ class SharedPageMiddleware:
                 f"{key}:refreshing", 1, timeout=30
             ):
                 response["X-Page-Cache"] = "shared-stale"
-                response._resource_closers.append(lambda: self._refresh(request, key))
+                response._resource_closers.append(
+                    lambda: render_again(self._render, request, key)
+                )
             return response
         return self._render(request, key)
-
-    def _refresh(self, request, key):
-        request.is_page_refresh = True
-        try:
-            self._render(request, key).close()
-        except Exception:
-            logger.exception("Refreshing the shared page %s failed", key)
-        finally:
-            cache.delete(f"{key}:refreshing")
 
     def _render(self, request, key):
         """The page from the view, with markers in its slots; kept when it may be,
@@ -229,33 +225,15 @@ class SharedPageMiddleware:
             or "text/html" not in response.get("Content-Type", "")
         ):
             return response
+        shared = getattr(request, "shared_page", {})
         entry = {
             "pieces": _split(_without_token(response.content.decode())),
             "variants": _interned(request.shared_slots),
-            "headers": [
-                (header, value)
-                for header, value in response.items()
-                if header.lower() not in {"set-cookie", "content-length"}
-            ],
-            "depends": getattr(request, "page_depends", None)
-            or {SITE: request.page_versions_at_start[SITE]},
-            "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
-            "exposed": getattr(request, "exposed_ids", None),
-            "involved_in": getattr(request, "shared_page", {}).get("involved_in", []),
-            "until": getattr(request, "shared_page", {}).get("until"),
-        }
+            "involved_in": shared.get("involved_in", []),
+            "until": shared.get("until"),
+        } | page_entry(request, response)
         if self._shareable(request, response):
-            timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
-            if hasattr(request, "shuffle_bucket"):
-                cache.set_many(
-                    {
-                        key: {"by_bucket": True},
-                        f"{key}:{request.shuffle_bucket}": entry,
-                    },
-                    timeout,
-                )
-            else:
-                cache.set(key, entry, timeout)
+            store_page(request, key, entry)
         response.content = fill(entry, request, request.shared_values).encode()
         return response
 

@@ -81,29 +81,24 @@ def _follows_trajectories(user, keys):
     )
 
 
-FOLLOW_PROPOSAL = SlotKind(
-    "follow-proposal",
-    values=[False, True],
-    default=False,
-    render=_render_include(
-        "proposals/includes/follow_form.html",
-        values=lambda key, value: {
-            "following": value,
-            "action": reverse("proposal_follow", args=[key]),
-        },
-    ),
-    facts=_follows_proposals,
-)
-FOLLOW_TRAJECTORY = SlotKind(
-    "follow-trajectory",
-    values=[False, True],
-    default=False,
-    render=_render_include(
-        "proposals/includes/follow_form.html",
-        values=lambda key, value: {
-            "following": value,
-            "action": reverse("trajectory_follow", args=[key]),
-        },
-    ),
-    facts=_follows_trajectories,
+def _follow_kind(name, url_name, facts):
+    """A follow button (`follow_form.html`): followed or not, posting to `url_name`."""
+    return SlotKind(
+        name,
+        values=[False, True],
+        default=False,
+        render=_render_include(
+            "proposals/includes/follow_form.html",
+            values=lambda key, value: {
+                "following": value,
+                "action": reverse(url_name, args=[key]),
+            },
+        ),
+        facts=facts,
+    )
+
+
+FOLLOW_PROPOSAL = _follow_kind("follow-proposal", "proposal_follow", _follows_proposals)
+FOLLOW_TRAJECTORY = _follow_kind(
+    "follow-trajectory", "trajectory_follow", _follows_trajectories
 )
