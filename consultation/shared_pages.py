@@ -223,6 +223,8 @@ class SharedPageMiddleware:
             response.status_code != 200
             or response.streaming
             or "text/html" not in response.get("Content-Type", "")
+            # Not shareable and nothing to fill (« Mon espace », a form): as rendered.
+            or not (request.shared_slots or hasattr(request, "shared_page"))
         ):
             return response
         shared = getattr(request, "shared_page", {})
