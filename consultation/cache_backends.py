@@ -21,6 +21,19 @@ class _Unavailable(Exception):
 class FailSafeRedisCacheClient(RedisCacheClient):
     _down_until = 0.0
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients, self._scripts = {}, {}
+
+    def get_client(self, key=None, *, write=False):
+        """One client per connection pool, made once: Django makes a new one at each
+        call, and building a redis-py client costs more than the call itself."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     def _call(self, method, *args, fallback):
         if time.monotonic() < self._down_until:
             return fallback()
@@ -70,14 +83,23 @@ class FailSafeRedisCacheClient(RedisCacheClient):
 
     # Counters in a Redis hash (`consultation.exposures`), beyond Django's cache API.
 
+    # One command for a whole page's fields: a pipeline of one HINCRBY each cost
+    # more to build and to read back than the page it counted.
+    HASH_INCREMENT = """
+        for _, field in ipairs(ARGV) do redis.call('HINCRBY', KEYS[1], field, 1) end
+    """
+
     def hash_increment(self, key, fields):
         """Add one to each of `fields` in the hash `key`, in one round trip."""
 
         def increment():
-            pipeline = self.get_client(key, write=True).pipeline(transaction=False)
-            for field in fields:
-                pipeline.hincrby(key, field, 1)
-            pipeline.execute()
+            client = self.get_client(key, write=True)
+            script = self._scripts.get("hash_increment")
+            if script is None:
+                script = self._scripts["hash_increment"] = client.register_script(
+                    self.HASH_INCREMENT
+                )
+            script(keys=[key], args=list(fields), client=client)
 
         return self._guarded(increment, fallback=lambda: None)
 

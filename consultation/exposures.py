@@ -3,11 +3,11 @@ How often each item of a list was shown (its exposures): counted in the cache, o
 round trip per page and never a database write, then taken in batches by a command
 (`manage.py flush_exposures`) that adds them to the database.
 
-With Redis, the counts are a hash, incremented in one pipeline; a batch is set aside
-(renamed) before it is read, and forgotten only once written, so that a failed flush
-loses nothing: the next one writes it first. Without Redis (local memory: development,
-tests), the counts are a dictionary in the cache. A page served from the page cache
-counts the exposures of the page it serves (`consultation.page_cache`).
+With Redis, the counts are a hash, incremented by one script call for a page; a batch
+is set aside (renamed) before it is read, and forgotten only once written, so that a
+failed flush loses nothing: the next one writes it first. Without Redis (local memory:
+development, tests), the counts are a dictionary in the cache. A page served from the
+page cache counts the exposures of the page it serves (`consultation.page_cache`).
 """
 
 import threading
