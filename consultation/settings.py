@@ -261,6 +261,9 @@ BENCHMARKS = env_bool("DJANGO_BENCHMARKS", default=DEBUG)
 if BENCHMARKS:
     INSTALLED_APPS.append("benchmarks")
 BENCH_CEILING = BENCHMARKS and env_bool("DJANGO_BENCH_CEILING", default=False)
+# A file where each vote appends how long it held its proposal's row locked (seconds),
+# for `bench`; empty: not measured.
+VOTE_LOCK_LOG = os.environ.get("DJANGO_VOTE_LOCK_LOG", "")
 
 # How long results, key figures and open data may lag behind the votes, in seconds.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))

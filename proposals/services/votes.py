@@ -13,6 +13,9 @@ The proposal's row is locked from that statement to the commit, well under a
 millisecond, and the counters, score and tallies always equal the vote rows.
 """
 
+import time
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,6 +260,8 @@ def vote_cast(*, proposal, voter, choice):
     refuse_if(permissions.vote_refusal(voter, proposal))
     vote, previous, group = _vote_write(proposal=proposal, voter=voter, choice=choice)
     if choice != previous:
+        if settings.VOTE_LOCK_LOG:
+            _lock_time_logged()
         counts = _counts_move(
             proposal=proposal, group=group, add=choice, remove=previous
         )
@@ -284,6 +289,18 @@ def vote_cast(*, proposal, voter, choice):
         proposal.score = wilson_lower_bound(*counts)
     proposal.my_vote = choice
     return vote
+
+
+def _lock_time_logged():
+    """From now (the counters' statement locks the proposal's row) to the commit that
+    releases it: appended to `settings.VOTE_LOCK_LOG`, for `bench`."""
+    locked_at = time.perf_counter()
+
+    def released():
+        with open(settings.VOTE_LOCK_LOG, "a") as log:
+            log.write(f"{time.perf_counter() - locked_at:.6f}\n")
+
+    transaction.on_commit(released)
 
 
 @transaction.atomic

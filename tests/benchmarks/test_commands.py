@@ -177,6 +177,47 @@ def test_the_orders_cookies_are_the_sites_own():
         assert not request.shuffle_bucket_is_new
 
 
+@pytest.mark.urls("tests.benchmarks.urls")
+def test_logged_in_pages_are_read_by_fifty_real_sessions_each_with_an_order():
+    from benchmarks.management.commands.bench import SESSIONS
+    from consultation.page_cache import shuffle_bucket
+
+    seed()
+    bench = Bench()
+    member = bench._busiest_participant()
+    cookies = bench._participant_cookies(member)
+    assert len(cookies) == SESSIONS == 50
+    readers, orders = set(), set()
+    for cookie in cookies:
+        client = Client()
+        for pair in cookie.split("; "):
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
+        response = client.get("/bench/ceiling/connecte/")
+        assert response.status_code == 200
+        readers.add(response.wsgi_request.user.pk)
+        request = RequestFactory().get("/")
+        request.COOKIES = {
+            name: morsel.value for name, morsel in client.cookies.items()
+        }
+        orders.add(shuffle_bucket(request))
+        assert not request.shuffle_bucket_is_new
+    assert len(readers) == 50 and member.pk in readers
+    assert len(orders) == 16
+    # Only people who vote: each has facts of their own to fill in.
+    assert not User.objects.filter(pk__in=readers, votes__isnull=True).exists()
+
+
+def test_the_lock_times_are_read_as_median_and_p95(tmp_path):
+    from benchmarks.management.commands.bench import _lock_figures
+
+    log = tmp_path / "locks.txt"
+    log.write_text("".join(f"{n / 10000:.6f}\n" for n in range(1, 101)))
+    assert _lock_figures(log) == {"votes": 100, "p50_ms": 5.1, "p95_ms": 9.6}
+    log.write_text("")
+    assert _lock_figures(log) == {"votes": 0, "p50_ms": None, "p95_ms": None}
+
+
 class Decisions:
     """A stop signal for `_decide_until` that lets `count` decisions through."""
 

@@ -111,9 +111,62 @@ def test_the_json_answer_shows_the_counts_the_database_holds(
         {"choice": "agree"},
         HTTP_ACCEPT="application/json",
     )
-    html = response.json()["html"]
-    assert "2 d’accord" in html
-    assert "1 mitigé" in html.lower()
+    answer = response.json()
+    assert answer["choice"] == "agree"
+    assert answer["said"] == "Votre vote : D’accord"
+    assert answer["counts"] == {"agree": 2, "mixed": 1, "disagree": 0}
+    labels = {label["key"]: label for label in answer["summary"]["counts"]}
+    assert labels["agree"] == {
+        "key": "agree",
+        "text": "2 d’accord",
+        "share": "67\u202f%",
+    }
+    assert labels["mixed"]["text"] == "1 mitigé"
+    assert [segment["key"] for segment in answer["summary"]["bar"]] == [
+        "agree",
+        "mixed",
+    ]
+    removed = client.post(
+        reverse("vote", args=[published_proposal.pk]),
+        {"choice": ""},
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert removed["choice"] is None and removed["said"] == ""
+    assert removed["counts"] == {"agree": 1, "mixed": 1, "disagree": 0}
+
+
+def test_the_json_answer_says_what_the_page_says_after_a_reload(
+    client, participant, published_proposal
+):
+    """The script draws the block from the answer: the same words, shares and vote
+    as the page the server renders, in both languages."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    for choice in ["agree", "mixed", "mixed", "disagree"]:
+        services.vote_cast(
+            proposal=published_proposal, voter=UserFactory(), choice=choice
+        )
+    client.force_login(participant)
+    for language in ("fr", "en"):
+        client.cookies["django_language"] = language
+        answer = client.post(
+            reverse("vote", args=[published_proposal.pk]),
+            {"choice": "mixed"},
+            HTTP_ACCEPT="application/json",
+        ).json()
+        page = client.get(published_proposal.get_absolute_url()).content.decode()
+        block = page.split(f'id="vote-block-{published_proposal.pk}"', 1)[1]
+        counts = re.search(r'<p class="vote-counts[^"]*">(.*?)</p>', block, re.S)
+        shown = re.sub(r"[ \n]+", " ", strip_tags(counts.group(1))).strip()
+        drawn = " · ".join(
+            f"{label['text']} ({label['share']})"
+            for label in answer["summary"]["counts"]
+        )
+        assert shown == drawn
+        status = re.search(r'class="[^"]*vote-status[^"]*"[^>]*>(.*?)</p>', block, re.S)
+        assert status.group(1).strip() == answer["said"] != ""
 
 
 def test_a_vote_on_a_proposal_withdrawn_since_it_was_read_is_refused_and_not_kept(
@@ -140,3 +193,37 @@ def test_a_vote_removed_to_the_last_of_its_group_leaves_no_empty_tally(
     assert not published_proposal.tallies.exists()
     assert not proposal_counter_drift().exists()
     assert not vote_tally_drift()
+
+
+def test_a_vote_that_moves_the_counters_logs_how_long_it_held_the_row(
+    tmp_path,
+    settings,
+    participant,
+    published_proposal,
+    django_capture_on_commit_callbacks,
+):
+    settings.VOTE_LOCK_LOG = str(tmp_path / "locks.txt")
+    for choice in ("agree", "agree", "mixed", None):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vote_cast(
+                proposal=published_proposal, voter=participant, choice=choice
+            )
+    times = [float(line) for line in (tmp_path / "locks.txt").read_text().split()]
+    # The same choice again moves no counter and locks no row.
+    assert len(times) == 3
+    assert all(0 < seconds < 1 for seconds in times)
+
+
+def test_no_lock_time_is_written_unless_asked(
+    tmp_path,
+    settings,
+    participant,
+    published_proposal,
+    django_capture_on_commit_callbacks,
+):
+    assert settings.VOTE_LOCK_LOG == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(
+            proposal=published_proposal, voter=participant, choice="agree"
+        )
+    assert list(tmp_path.iterdir()) == []

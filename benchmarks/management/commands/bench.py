@@ -3,10 +3,11 @@
 page with wrk from a separate process, and report requests per second, latencies, SQL
 queries per request and throughput as a share of a constant view's (the ceiling, which
 no cache answers). Each page is measured anonymous, and the pages of people who take
-part again logged in (`*_logged_in`, a real session: the participant with the most
-votes), against a constant view behind the same session and account lookup. Then: the
-exports gzipped and conditional (304), votes spread over many proposals and on one hot
-proposal, a stampede of cold readers (how many computations it triggered, counted
+part again logged in (`*_logged_in`: 50 real sessions of participants, the one with the
+most votes first, rotated at each request, each with its order of proposals), against a
+constant view behind the same sessions and account lookup. Then: the exports gzipped and
+conditional (304), votes spread over many proposals and on one hot proposal (with how
+long each vote held the proposal's row locked, `VOTE_LOCK_LOG`), a stampede of cold readers (how many computations it triggered, counted
 across workers), the consultation-day mix (anonymous and logged-in readers over hundreds
 of addresses and votes at once, while a moderator decides every 2 s), and each worker's
 memory at the end.
@@ -60,6 +61,8 @@ from trajectories.models import Theme, Trajectory
 from .seed_bench import BENCH_DOMAIN
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+# Logged-in pages are read by this many participants' sessions, rotated.
+SESSIONS = 50
 # During the consultation-day mix, a moderator decides this often.
 DECISION_SECONDS = 2
 
@@ -133,6 +136,19 @@ def _decide_until(consultation, moderator, stop, decisions):
             services.proposal_publish(proposal=proposal, moderator=moderator)
 
 
+def _lock_figures(log):
+    """Median and p95 of the row-lock times the server wrote in `log` (seconds, one a
+    line), in milliseconds."""
+    times = sorted(float(line) for line in log.read_text().split())
+    if not times:
+        return {"votes": 0, "p50_ms": None, "p95_ms": None}
+    return {
+        "votes": len(times),
+        "p50_ms": round(times[len(times) // 2] * 1000, 3),
+        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))] * 1000, 3),
+    }
+
+
 class Command(BaseCommand):
     help = "Benchmark every page under load (gunicorn + wrk); print a table and JSON."
 
@@ -156,7 +172,7 @@ class Command(BaseCommand):
         logged_in = self._logged_in_pages(pages)
         queries = self._query_counts(pages)
         queries.update(self._query_counts(logged_in, member=member))
-        cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={self._session(member)}"}
+        cookies = self._participant_cookies(member)
         self.stdout.write(
             f"Benchmarking {consultation.title!r} on {connection.vendor}…"
         )
@@ -166,21 +182,27 @@ class Command(BaseCommand):
             hot_script = self._vote_script(
                 workdir, options["voters"], vote_proposals[:1], name="hot.lua"
             )
-            server = self._serve(options)
+            lock_log = Path(workdir) / "vote-locks.txt"
+            server = self._serve(options, lock_log)
             try:
                 results = {}
                 for name, url in pages.items():
-                    results[name] = self._load(options, url)
+                    results[name] = self._load(options, url, workdir=workdir)
                 for name, url in logged_in.items():
-                    results[name] = self._load(options, url, headers=cookie)
+                    results[name] = self._load(
+                        options, url, workdir=workdir, cookies=cookies
+                    )
                 exports = self._exports(options, pages)
                 for name, (url, headers) in self._export_loads(pages, exports).items():
                     results[name] = self._load(options, url, headers=headers)
                     queries[name] = queries[name.rsplit("_", 1)[0]]
-                results["vote"] = self._load(options, "/", script=vote_script)
-                results["vote_hot"] = self._load(options, "/", script=hot_script)
+                locks = {}
+                for name, script in (("vote", vote_script), ("vote_hot", hot_script)):
+                    lock_log.write_text("")
+                    results[name] = self._load(options, "/", script=script)
+                    locks[name] = _lock_figures(lock_log)
                 stampede = self._stampede(options, pages)
-                mix = self._mix(options, consultation, workdir, cookie, vote_script)
+                mix = self._mix(options, consultation, workdir, cookies, vote_script)
                 memory = self._worker_memory(server)
             finally:
                 server.send_signal(signal.SIGTERM)
@@ -199,6 +221,7 @@ class Command(BaseCommand):
                 "exports": exports,
                 "stampede": stampede,
                 "mix": mix,
+                "vote_lock_ms": locks,
                 "worker_rss_mb": memory,
             },
         )
@@ -271,6 +294,24 @@ class Command(BaseCommand):
             raise CommandError("No bench votes: run seed_bench first.")
         return User.objects.get(pk=busiest["voter"])
 
+    def _participant_cookies(self, member):
+        """The cookies of SESSIONS participants who vote (`member` first), each with a
+        real session and one of the lists' orders, as people reading the site have."""
+        others = (
+            User.objects.filter(
+                email__endswith=f"@{BENCH_DOMAIN}", is_staff=False, votes__isnull=False
+            )
+            .exclude(pk=member.pk)
+            .distinct()
+            .order_by("pk")[: SESSIONS - 1]
+        )
+        orders = _order_cookies()
+        return [
+            f"{settings.SESSION_COOKIE_NAME}={self._session(user)}; "
+            + orders[index % len(orders)]
+            for index, user in enumerate([member, *others])
+        ]
+
     def _session(self, user):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
@@ -335,7 +376,7 @@ class Command(BaseCommand):
 
     # --- Running --------------------------------------------------------------------
 
-    def _serve(self, options):
+    def _serve(self, options, lock_log):
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
@@ -348,6 +389,7 @@ class Command(BaseCommand):
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "RATE_LIMIT_VOTE_USER": "1000000/m",
             "RATE_LIMIT_VOTE_IP": "10000000/m",
+            "DJANGO_VOTE_LOCK_LOG": str(lock_log),
         }
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [
@@ -369,13 +411,24 @@ class Command(BaseCommand):
         server.kill()
         raise CommandError("gunicorn did not start.")
 
-    def _load(self, options, path, script=None, headers=None):
+    def _load(self, options, path, script=None, headers=None, cookies=(), workdir=None):
+        """wrk on `path` (or with `script`); `cookies`: one of them at each request,
+        rotated (the participants' sessions and orders)."""
         url = f"http://127.0.0.1:{options['port']}{path}"
         headers = headers or {}
-        # Warm-up: fills the caches and the workers' connections.
-        for _ in range(3):
-            if script is None:
-                _get(url, headers)
+        # Warm-up: fills the caches and the workers' connections; each reader's page
+        # read once, as a consultation day has them read already.
+        if script is None:
+            for cookie in cookies or [None] * 3:
+                _get(url, {**headers, **({"Cookie": cookie} if cookie else {})})
+        if cookies:
+            script = Path(workdir) / "readers.lua"
+            script.write_text(
+                (SCRIPTS / "paths.lua.template")
+                .read_text()
+                .replace("{PATHS}", _lua_list([path]))
+                .replace("{COOKIES}", _lua_list(cookies))
+            )
         output = subprocess.run(  # noqa: S603 - wrk with our arguments
             self._wrk(options, url, script, headers),
             capture_output=True,
@@ -473,23 +526,23 @@ class Command(BaseCommand):
             }
         return measured
 
-    def _mix(self, options, consultation, workdir, cookie, vote_script):
+    def _mix(self, options, consultation, workdir, cookies, vote_script):
         """The consultation day: anonymous readers over hundreds of addresses, logged-in
         readers, and votes, all at once, while a moderator rejects or publishes a
         proposal every `DECISION_SECONDS`; each address is read once before."""
         anonymous, logged_in, listings = self._mix_paths(consultation)
         orders = _order_cookies()
         scripts = {}
-        for name, paths, cookies in (
+        for name, paths, rotated in (
             ("anonymous", anonymous, orders),
-            ("logged_in", logged_in, []),
+            ("logged_in", logged_in, cookies),
         ):
             script = Path(workdir) / f"mix_{name}.lua"
             script.write_text(
                 (SCRIPTS / "paths.lua.template")
                 .read_text()
                 .replace("{PATHS}", _lua_list(paths))
-                .replace("{COOKIES}", _lua_list(cookies))
+                .replace("{COOKIES}", _lua_list(rotated))
             )
             scripts[name] = script
         base = f"http://127.0.0.1:{options['port']}/"
@@ -497,16 +550,16 @@ class Command(BaseCommand):
         # list in each order.
         reads = [(path, {}) for path in anonymous if path not in listings]
         reads += [(path, {"Cookie": order}) for path in listings for order in orders]
-        reads += [(path, cookie) for path in logged_in]
+        reads += [
+            (path, {"Cookie": cookie}) for path in logged_in for cookie in cookies
+        ]
         with ThreadPoolExecutor(max_workers=options["connections"]) as pool:
             list(
                 pool.map(lambda read: _get(base + read[0].lstrip("/"), read[1]), reads)
             )
         runs = {
             "anonymous": self._wrk(options, base, scripts["anonymous"], connections=4),
-            "logged_in": self._wrk(
-                options, base, scripts["logged_in"], cookie, connections=2
-            ),
+            "logged_in": self._wrk(options, base, scripts["logged_in"], connections=2),
             "votes": self._wrk(options, base, vote_script, connections=2),
         }
         moderator = _bench_moderator()
@@ -659,5 +712,10 @@ class Command(BaseCommand):
             f"({len(mix['decision_errors'])} failed); workers' memory "
             f"{extra['worker_rss_mb']} MB."
         )
+        for name, figures in extra["vote_lock_ms"].items():
+            self.stdout.write(
+                f"Row lock per {name}: median {figures['p50_ms']} ms, "
+                f"p95 {figures['p95_ms']} ms over {figures['votes']} votes."
+            )
         self.stdout.write(f"Counter drift after the vote run: {drift} proposal(s).")
         self.stdout.write(json.dumps(summary))
