@@ -1,11 +1,12 @@
 """Reads of proposals: what the public may see, with the relations each page needs."""
 
 import datetime
+import hashlib
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
-    CharField,
     Count,
     F,
     OuterRef,
@@ -13,10 +14,9 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import MD5, Cast, Concat
 
+from consultation.cache import STRUCTURE, content_versions, trajectory_scope
 from consultation.models import Consultation
 
 from .models import (
@@ -39,6 +39,10 @@ from .models import (
 )
 from .ranking import RANKING_MIN_VOTES
 from .search import proposal_search
+
+# How long a trajectory's shuffled order is kept once computed (a new content version
+# makes a new one at once).
+SHUFFLED_ORDER_SECONDS = 60 * 60
 
 
 class Sort:
@@ -159,19 +163,60 @@ def proposal_trajectory_list(
             # Searching, and no order asked for: the most relevant first.
             return proposals.order_by("-relevance", "pk")
     if sort == Sort.RANDOM:
-        # A hash of the id salted with the visitor's seed: a stable, well-mixed order
-        # for each visitor, computed over this trajectory's rows only (no random()).
-        shuffle = MD5(Concat(Cast("id", CharField()), Value(f":{seed}")))
-        return proposals.annotate(shuffle=shuffle).order_by("shuffle", "pk")
+        order = shuffled_ids(trajectory, seed)
+        filters = [question, region, organisation_type, source, workshop, answer]
+        if not any([*filters, search]):
+            return order  # the whole order
+        shown = set(proposals.values_list("pk", flat=True))
+        # Any published since the order was kept (its content version not yet moved)
+        # takes its place in the order too.
+        unknown = shown.difference(order)
+        if unknown:
+            order = sorted(
+                [*order, *unknown], key=lambda pk: (_shuffle_rank(pk, seed), pk)
+            )
+        return [pk for pk in order if pk in shown]
     return proposals.order_by(*ORDERINGS[sort])
+
+
+def _shuffle_rank(pk, seed):
+    """A hash of the id salted with the visitor's seed: a stable, well-mixed order for
+    each visitor (no random())."""
+    return hashlib.md5(f"{pk}:{seed}".encode(), usedforsecurity=False).digest()
+
+
+def shuffled_ids(trajectory, seed):
+    """
+    The ids of a trajectory's published proposals in the order of `seed`: computed
+    once per order and content version of the trajectory (a decision on one of its
+    proposals, a change of structure) and kept, not hashed again at each request.
+    """
+    scopes = [trajectory_scope(trajectory.pk), STRUCTURE]
+    versions = content_versions(scopes)
+    key = ":".join(
+        ["shuffled", str(trajectory.pk), str(seed), *(str(versions[s]) for s in scopes)]
+    )
+    order = cache.get(key)
+    if order is None:
+        ids = (
+            Proposal.objects.public_in(trajectory.consultation_id)
+            .filter(question__trajectory=trajectory)
+            .values_list("pk", flat=True)
+        )
+        order = sorted(ids, key=lambda pk: (_shuffle_rank(pk, seed), pk))
+        cache.set(key, order, timeout=SHUFFLED_ORDER_SECONDS)
+    return order
 
 
 def proposal_page(proposals, *, number, per_page, voter):
     """
-    One page of `proposals`: the order and the count are computed on ids alone (a
-    narrow sort), then only the page's rows are read with what a card shows.
+    One page of `proposals` (a queryset, or their ids in order): the order and the
+    count are computed on ids alone (a narrow sort), then only the page's rows are
+    read with what a card shows.
     """
-    page = Paginator(proposals.values_list("pk", flat=True), per_page).get_page(number)
+    if not isinstance(proposals, list):  # a list: ids already in order
+        proposals = proposals.values_list("pk", flat=True)
+    page = Paginator(proposals, per_page).get_page(number)
     ids = list(page.object_list)
     rows = with_voter_choice(
         Proposal.objects.filter(pk__in=ids).select_related(

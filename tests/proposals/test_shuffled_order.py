@@ -1,0 +1,60 @@
+"""The random order of a trajectory's proposals (`selectors.shuffled_ids`): one order
+per seed, computed once per content version of the trajectory and kept."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consultation.cache import content_changed
+from proposals.selectors import proposal_trajectory_list, shuffled_ids
+from tests.factories import GuidingQuestionFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listed():
+    question = GuidingQuestionFactory()
+    proposals = ProposalFactory.create_batch(40, question=question)
+    ProposalFactory(question=question, status="pending")
+    return question.trajectory, proposals
+
+
+def test_each_seed_orders_every_published_proposal_its_own_way(listed):
+    trajectory, proposals = listed
+    orders = [shuffled_ids(trajectory, seed) for seed in range(4)]
+    for order in orders:
+        assert sorted(order) == sorted(p.pk for p in proposals)
+        assert order != sorted(order)
+    assert len({tuple(order) for order in orders}) == 4
+
+
+def test_the_order_is_kept_until_the_trajectory_changes(
+    listed, django_capture_on_commit_callbacks
+):
+    trajectory, proposals = listed
+    first = shuffled_ids(trajectory, 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert shuffled_ids(trajectory, 3) == first
+    assert len(queries) == 0  # kept: no query, no hash
+    added = ProposalFactory(question=proposals[0].question)
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed(
+            trajectory.consultation_id,
+            trajectories=[trajectory.pk],
+            proposals=[added.pk],
+        )
+    again = shuffled_ids(trajectory, 3)
+    assert added.pk in again
+    assert [pk for pk in again if pk != added.pk] == first  # the others keep theirs
+
+
+def test_a_filtered_list_keeps_the_order_of_the_whole(listed):
+    trajectory, proposals = listed
+    whole = shuffled_ids(trajectory, 5)
+    some = {p.pk for p in proposals[::3]}
+    for proposal in proposals[::3]:
+        proposal.region_id = "53"
+        proposal.save(update_fields=["region"])
+    filtered = proposal_trajectory_list(trajectory=trajectory, seed=5, region="53")
+    assert filtered == [pk for pk in whole if pk in some]
