@@ -37,7 +37,7 @@ def proposal_scope(proposal_id):
     return f"proposal:{proposal_id}"
 
 
-def _version_key(scope):
+def version_key(scope):
     return f"content-version:{scope}"
 
 
@@ -45,12 +45,12 @@ def content_version(scope):
     """The version of a consultation (its id) or of a scope of pages."""
     # A fresh, unique value when the key is missing (first use, or evicted): entries of
     # an older version can never be mistaken for current ones.
-    return cache.get_or_set(_version_key(scope), time.time_ns, timeout=None)
+    return cache.get_or_set(version_key(scope), time.time_ns, timeout=None)
 
 
 def content_versions(scopes):
     """{scope: version} of several scopes, in one round trip when all are known."""
-    keys = {_version_key(scope): scope for scope in scopes}
+    keys = {version_key(scope): scope for scope in scopes}
     found = cache.get_many(list(keys))
     versions = {keys[key]: version for key, version in found.items()}
     for scope in set(scopes) - set(versions):
@@ -74,7 +74,7 @@ def content_changed(consultation_id, *, trajectories=(), proposals=()):
             scopes += [proposal_scope(pk) for pk in proposals]
         else:
             scopes.append(STRUCTURE)
-        cache.set_many({_version_key(scope): version for scope in scopes}, timeout=None)
+        cache.set_many({version_key(scope): version for scope in scopes}, timeout=None)
 
     transaction.on_commit(bump)
 

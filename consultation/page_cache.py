@@ -45,14 +45,21 @@ REFRESH_LOCK_SECONDS = 30
 logger = logging.getLogger(__name__)
 
 
+def bucket_in_cookie(request):
+    """The order the visitor's cookie gives, or None (a new visitor): read without
+    choosing one, which `shuffle_bucket` does only for pages that list proposals."""
+    value = request.get_signed_cookie(SHUFFLE_COOKIE, default=None, salt=SHUFFLE_SALT)
+    if value is not None and value.isdigit() and int(value) < SHUFFLE_BUCKETS:
+        return int(value)
+    return None
+
+
 def shuffle_bucket(request):
     """The visitor's order of proposals: one of SHUFFLE_BUCKETS, kept in a cookie."""
     if not hasattr(request, "shuffle_bucket"):
-        value = request.get_signed_cookie(
-            SHUFFLE_COOKIE, default=None, salt=SHUFFLE_SALT
-        )
-        if value is not None and value.isdigit() and int(value) < SHUFFLE_BUCKETS:
-            request.shuffle_bucket, request.shuffle_bucket_is_new = int(value), False
+        value = bucket_in_cookie(request)
+        if value is not None:
+            request.shuffle_bucket, request.shuffle_bucket_is_new = value, False
         else:
             request.shuffle_bucket = secrets.randbelow(SHUFFLE_BUCKETS)
             request.shuffle_bucket_is_new = True

@@ -15,6 +15,10 @@ their follows), and fills them in: a substitution of strings, not a template ren
 The first request renders the page through the same path (markers, then filled), so
 that what one person sees is always `fill(shared page, their facts)`.
 
+A person who voted after the copy was rendered gets the page rendered again (and kept
+for everyone): the counts beside their vote are never older than it
+(`counts_moved_by`).
+
 Not shared, rendered for the person alone: staff (their controls and links), a
 request with flash messages, a page its view does not declare shareable
 (`share_page`: a proposal that is not published, say), and a page about a proposal
@@ -28,14 +32,17 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
-from .cache import SITE, STRUCTURE, content_versions
+from .cache import SITE, STRUCTURE, content_versions, version_key
 from .exposures import exposures_add
 from .page_cache import (
+    PAGE_STALE_SECONDS,
     SHUFFLE_COOKIE,
+    bucket_in_cookie,
     page_entry,
     render_again,
     shuffle_bucket,
@@ -51,16 +58,31 @@ class SlotKind:
     """
     A kind of personal fact on a page: the values it may take, how one is shown
     (`render(context, key, value)`: at rendering time, once per value), and how a
-    person's are read (`facts(user, keys)`: {key: value}, one query, the keys missing
-    taking `default`).
+    person's are read: `facts(user, keys)`, a statement (sql, params) whose rows are
+    (fact_key, fact_value) for the keys that do not take `default`, and
+    `parse(fact_value)`, the value. All the kinds of a page are read in one statement
+    (`read_facts`). `keyed=False`: a slot shows the same for every key (the vote
+    buttons: the proposal is named outside), and is rendered once a page.
     """
 
     registry = {}
 
-    def __init__(self, name, *, values, default, render, facts):
+    def __init__(self, name, *, values, default, render, facts, parse, keyed=True):
         self.name, self.values, self.default = name, values, default
-        self.render, self.facts = render, facts
+        self.render, self.facts, self.parse = render, facts, parse
+        self.keyed = keyed
         SlotKind.registry[name] = self
+
+    def variants(self, request, context, key):
+        """The slot rendered for every value it may take."""
+        if self.keyed:
+            return {value: self.render(context, key, value) for value in self.values}
+        rendered = request.shared_variants
+        if self.name not in rendered:
+            rendered[self.name] = {
+                value: self.render(context, key, value) for value in self.values
+            }
+        return rendered[self.name]
 
 
 _rules = {}
@@ -71,9 +93,71 @@ def register_rules(*, profile, involvement):
     The rules about people this module applies, from the app that owns them:
     `profile(user)`, a short text naming every fact of an account that decides what a
     page refuses it (accounts of one profile share pages), and `involvement(user,
-    proposal_ids)`, whether the person has controls of their own on those proposals.
+    proposal_ids)`, a statement (sql, params) that yields a row when the person has
+    controls of their own on those proposals.
     """
     _rules.update(profile=profile, involvement=involvement)
+
+
+def read_facts(user, keys, involved_in=()):
+    """
+    `user`'s facts for the slots `keys` ({kind name: [key, …]}), and whether they are
+    involved in one of the proposals `involved_in`: ({(kind, key): value}, involved),
+    in one statement, every kind's part and the involvement joined by UNION ALL.
+    """
+    parts, params = [], []
+    for name, kind_keys in keys.items():
+        sql, kind_params = SlotKind.registry[name].facts(
+            user, [int(k) for k in kind_keys]
+        )
+        # The kinds' own statements, their values as parameters.
+        alias = f"part{len(parts)}"
+        parts.append(
+            f"SELECT %s AS fact_kind, fact_key, fact_value FROM ({sql}) AS {alias}"  # noqa: S608
+        )
+        params += [name, *kind_params]
+    if involved_in:
+        sql, involvement_params = _rules["involvement"](user, involved_in)
+        parts.append(f"SELECT '', 0, '' FROM ({sql}) AS involvement")  # noqa: S608
+        params += involvement_params
+    rows = []
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+    found = {(kind, key): value for kind, key, value in rows if kind}
+    facts = {}
+    for name, kind_keys in keys.items():
+        kind = SlotKind.registry[name]
+        for key in kind_keys:
+            value = found.get((name, int(key)))
+            facts[(name, key)] = kind.default if value is None else kind.parse(value)
+    return facts, any(not kind for kind, _key, _value in rows)
+
+
+def _involved(user, proposal_ids):
+    return bool(proposal_ids) and read_facts(user, {}, proposal_ids)[1]
+
+
+def _slot_keys(entry):
+    keys = {}
+    for kind, key in entry["variants"]:
+        keys.setdefault(kind, []).append(key)
+    return keys
+
+
+def _moved_key(user_id):
+    return f"shared:counts-moved-by:{user_id}"
+
+
+def counts_moved_by(user):
+    """`user` has just moved counts that pages show (a vote): the copies rendered
+    before are not served to them, who would see their vote beside the old counts."""
+    cache.set(
+        _moved_key(user.pk),
+        time.time(),
+        timeout=settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS,
+    )
 
 
 def marker(request, kind, key, variants, value):
@@ -136,21 +220,9 @@ def _split(content):
     return pieces
 
 
-def fill(entry, request, known=None):
-    """The stored page with `request.user`'s facts in its slots and their token;
-    `known`: the values already read for this person (the page rendered for them)."""
-    if known is None:
-        keys = {}
-        for kind, key in entry["variants"]:
-            keys.setdefault(kind, []).append(key)
-        facts = {
-            kind: SlotKind.registry[kind].facts(request.user, kind_keys)
-            for kind, kind_keys in keys.items()
-        }
-        known = {
-            (kind, key): facts[kind].get(key, SlotKind.registry[kind].default)
-            for kind, key in entry["variants"]
-        }
+def fill(entry, request, known):
+    """The stored page with the reader's facts `known` ({(kind, key): value}) in its
+    slots, and their token."""
     out = []
     for piece in entry["pieces"]:
         if isinstance(piece, str):
@@ -158,6 +230,24 @@ def fill(entry, request, known=None):
             continue
         out.append(entry["variants"][piece][known[piece]])
     return "".join(out).replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+# The scopes each page showed when this process last served it: their versions are
+# read in the same round trip as the page (a page's scopes seldom change).
+_scopes_seen = {}
+SCOPES_SEEN_MAX = 10_000
+
+
+def _current(stored, key, found, hinted):
+    """Whether the content versions `stored` shows are still current: from `found`
+    when they were read along (`hinted`), else read now and remembered for `key`."""
+    depends = stored["depends"]
+    if set(depends) == set(hinted):
+        return all(found.get(version_key(s)) == v for s, v in depends.items())
+    if len(_scopes_seen) >= SCOPES_SEEN_MAX:
+        _scopes_seen.clear()
+    _scopes_seen[key] = tuple(depends)
+    return content_versions(depends) == depends
 
 
 class SharedPageMiddleware:
@@ -187,18 +277,31 @@ class SharedPageMiddleware:
         )
         # The page, and its copy for the reader's order if it lists proposals: one
         # round trip.
-        bucket_key = f"{key}:{shuffle_bucket(request)}"
-        found = cache.get_many([key, bucket_key])
+        # The page, its copy for the reader's order if it lists proposals, when the
+        # reader last moved counts, and the versions of what it showed: one round trip.
+        # (A page that lists no proposals is kept once, whatever the reader's order.)
+        bucket = bucket_in_cookie(request)
+        hinted = _scopes_seen.get(key, ())
+        found = cache.get_many(
+            [key, _moved_key(user.pk), *map(version_key, hinted)]
+            + ([] if bucket is None else [f"{key}:{bucket}"])
+        )
         stored = found.get(key)
         if stored is not None and stored.get("by_bucket"):
-            stored = found.get(bucket_key)
+            bucket_key = f"{key}:{shuffle_bucket(request)}"
+            stored = found[bucket_key] if bucket_key in found else cache.get(bucket_key)
         if (
             stored is not None
-            and content_versions(stored["depends"]) == stored["depends"]
+            and _current(stored, key, found, hinted)
             and time.time() < (stored["until"] or float("inf"))
-            and not _rules["involvement"](user, stored["involved_in"])
+            and found.get(_moved_key(user.pk), 0) < stored.get("rendered_at", 0)
         ):
-            response = HttpResponse(fill(stored, request))
+            known, involved = read_facts(
+                user, _slot_keys(stored), stored["involved_in"]
+            )
+            if involved:  # their own controls on the page: rendered for them
+                return self._render(request, key)
+            response = HttpResponse(fill(stored, request, known))
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "shared"
@@ -217,6 +320,8 @@ class SharedPageMiddleware:
         """The page from the view, with markers in its slots; kept when it may be,
         and filled for this person either way."""
         request.shared_slots, request.shared_values = {}, {}
+        request.shared_variants = {}
+        rendered_at = time.time()  # what it reads is at least as recent
         request.page_versions_at_start = content_versions([SITE, STRUCTURE])
         response = self.get_response(request)
         if (
@@ -233,6 +338,7 @@ class SharedPageMiddleware:
             "variants": _interned(request.shared_slots),
             "involved_in": shared.get("involved_in", []),
             "until": shared.get("until"),
+            "rendered_at": rendered_at,
         } | page_entry(request, response)
         if self._shareable(request, response):
             store_page(request, key, entry)
@@ -246,7 +352,5 @@ class SharedPageMiddleware:
             and (not query or query == getattr(request, "canonical_query", None))
             and not (set(response.cookies) - {SHUFFLE_COOKIE})
             # Rendered with its author's controls: for them alone.
-            and not _rules["involvement"](
-                request.user, request.shared_page["involved_in"]
-            )
+            and not _involved(request.user, request.shared_page["involved_in"])
         )

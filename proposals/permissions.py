@@ -9,7 +9,6 @@ reads and the rule that decides are the same function.
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -326,12 +325,13 @@ def participant_profile(user):
 
 
 def involvement(user, proposal_ids):
-    """Whether `user` wrote, cosigns, is invited to cosign or argued on one of these
-    proposals: their page then shows their own controls. Read on every shared page
-    served (`consultation.shared_pages`): one statement, written out, because building
-    it with the ORM cost more than running it."""
-    if not proposal_ids:
-        return False
+    """
+    Whether `user` wrote, cosigns, is invited to cosign or argued on one of these
+    proposals: their page then shows their own controls. As a statement (sql,
+    params) that yields a row when they are: read with the page's other facts in one
+    (`consultation.shared_pages.read_facts`), on every shared page served; written
+    out, because building it with the ORM cost more than running it.
+    """
     ids = [int(pk) for pk in proposal_ids]
     marks = ", ".join(["%s"] * len(ids))
     sql = (
@@ -340,9 +340,6 @@ def involvement(user, proposal_ids):
         f"UNION ALL SELECT 1 FROM {CoSignature._meta.db_table} "
         f"WHERE proposal_id IN ({marks}) AND (cosigner_id = %s OR email = %s) "
         f"UNION ALL SELECT 1 FROM {Argument._meta.db_table} "
-        f"WHERE proposal_id IN ({marks}) AND author_id = %s "
-        "LIMIT 1"
+        f"WHERE proposal_id IN ({marks}) AND author_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, *ids, *ids, user.pk, user.email, *ids, user.pk])
-        return cursor.fetchone() is not None
+    return sql, [user.pk, *ids, *ids, user.pk, user.email, *ids, user.pk]

@@ -2,10 +2,11 @@
 The personal facts on the pages participants read (`consultation.shared_pages`): a
 reader's vote on each proposal shown, and whether they follow the proposal or the
 trajectory. Each is rendered in advance for every value it may take and read for a
-person in one query.
+person with every other fact of the page in one statement: each kind gives its part,
+whose rows are (fact_key, fact_value), written out because the ORM took longer to
+build them than the database to run them.
 """
 
-from django.db import connection
 from django.urls import reverse
 
 from consultation.shared_pages import SlotKind
@@ -22,12 +23,17 @@ def _render_include(template_name, values):
     return render
 
 
+def _marks(keys):
+    return ", ".join(["%s"] * len(keys))
+
+
 def _votes(user, keys):
-    return dict(
-        Vote.objects.filter(voter=user, proposal_id__in=keys).values_list(
-            "proposal_id", "choice"
-        )
+    sql = (
+        "SELECT proposal_id AS fact_key, choice AS fact_value "  # noqa: S608
+        f"FROM {Vote._meta.db_table} "
+        f"WHERE voter_id = %s AND proposal_id IN ({_marks(keys)})"
     )
+    return sql, [user.pk, *keys]
 
 
 VOTE = SlotKind(
@@ -39,46 +45,40 @@ VOTE = SlotKind(
         values=lambda key, value: {"my_vote": value},
     ),
     facts=_votes,
+    parse=str,
+    keyed=False,
 )
 
 
 def _follows_proposals(user, keys):
-    """As `services.follows_proposal`, for several proposals in one statement: the
-    choice made, else followed when own (author or accepted cosigner) or voted, as the
-    account asks. Written out: the ORM took longer to build it than the database to
-    run it, on every shared proposal page."""
-    ids = [int(key) for key in keys]
-    marks = ", ".join(["%s"] * len(ids))
+    """As `services.follows_proposal`: the choice made, else followed when own
+    (author or accepted cosigner) or voted, as the account asks."""
     sql = (
-        "SELECT p.id, "  # noqa: S608 (tables: the models')
-        f"(SELECT f.following FROM {Follow._meta.db_table} f "
-        " WHERE f.proposal_id = p.id AND f.user_id = %s), "
-        "(p.author_id = %s OR EXISTS ("
-        f" SELECT 1 FROM {CoSignature._meta.db_table} c WHERE c.proposal_id = p.id"
-        " AND c.cosigner_id = %s AND c.status = %s)), "
-        f"EXISTS (SELECT 1 FROM {Vote._meta.db_table} v "
-        " WHERE v.proposal_id = p.id AND v.voter_id = %s) "
-        f"FROM {Proposal._meta.db_table} p WHERE p.id IN ({marks})"
+        "SELECT p.id AS fact_key, CASE "  # noqa: S608 (tables: the models')
+        " WHEN f.following IS NOT NULL THEN"
+        "  CASE WHEN f.following THEN 'true' ELSE 'false' END"
+        " WHEN %s AND (p.author_id = %s OR EXISTS ("
+        f"  SELECT 1 FROM {CoSignature._meta.db_table} c WHERE c.proposal_id = p.id"
+        "   AND c.cosigner_id = %s AND c.status = %s)) THEN 'true'"
+        f" WHEN %s AND EXISTS (SELECT 1 FROM {Vote._meta.db_table} v"
+        "  WHERE v.proposal_id = p.id AND v.voter_id = %s) THEN 'true'"
+        " ELSE 'false' END AS fact_value "
+        f"FROM {Proposal._meta.db_table} p LEFT JOIN {Follow._meta.db_table} f"
+        " ON f.proposal_id = p.id AND f.user_id = %s "
+        f"WHERE p.id IN ({_marks(keys)})"
     )
-    params = [user.pk, user.pk, user.pk, CoSignatureStatus.ACCEPTED, user.pk, *ids]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        pk: bool(chosen)
-        if chosen is not None
-        else bool(user.follows_own and own or user.follows_voted and voted)
-        for pk, chosen, own, voted in rows
-    }
+    params = [user.follows_own, user.pk, user.pk, CoSignatureStatus.ACCEPTED]
+    params += [user.follows_voted, user.pk, user.pk, *keys]
+    return sql, params
 
 
 def _follows_trajectories(user, keys):
-    return dict.fromkeys(
-        Follow.objects.filter(
-            user=user, trajectory_id__in=keys, following=True
-        ).values_list("trajectory_id", flat=True),
-        True,
+    sql = (
+        "SELECT trajectory_id AS fact_key, 'true' AS fact_value "  # noqa: S608
+        f"FROM {Follow._meta.db_table} "
+        f"WHERE user_id = %s AND following AND trajectory_id IN ({_marks(keys)})"
     )
+    return sql, [user.pk, *keys]
 
 
 def _follow_kind(name, url_name, facts):
@@ -95,6 +95,7 @@ def _follow_kind(name, url_name, facts):
             },
         ),
         facts=facts,
+        parse=lambda text: text == "true",
     )
 
 

@@ -158,6 +158,39 @@ def test_a_vote_and_a_follow_show_at_once_to_who_made_them(readers):
     assert set(follows.values()) == {"true"}
 
 
+def _counts(page, pk):
+    block = page.get_element_by_id(f"vote-block-{pk}")
+    return " ".join(
+        block.xpath(".//*[contains(@class, 'vote-counts')]")[0].text_content().split()
+    )
+
+
+def test_who_votes_reads_the_counts_with_their_vote_at_once(readers):
+    """The copy's counts may lag behind the votes (RESULTS_CACHE_SECONDS), but not
+    for who just voted: their page is rendered again, and kept for everyone."""
+    world, first, second, _unconfirmed = readers
+    elsewhere = world["elsewhere"]
+    url = elsewhere.question.trajectory.get_absolute_url()
+    voter, other = _client(first), _client(second)
+    before = _counts(_read(voter.get(url)), elsewhere.pk)
+    other.cookies["ordre"] = voter.cookies["ordre"].value  # the same order
+    assert other.get(url)["X-Page-Cache"].startswith("shared")
+    voter.post(
+        reverse("vote", args=[elsewhere.pk]), {"choice": "disagree", "next": url}
+    )
+    response = voter.get(url)
+    after = _counts(_read(response), elsewhere.pk)
+    assert after != before
+    assert _pressed(_read(response))[elsewhere.pk] == Choice.DISAGREE
+    assert response.get("X-Page-Cache", "rendered") == "rendered"
+    # The copy rendered for the voter is everyone's now, with the new counts.
+    response = other.get(url)
+    assert response["X-Page-Cache"] == "shared"
+    assert _counts(_read(response), elsewhere.pk) == after
+    # And once seen, the voter is served from the copy again.
+    assert voter.get(url)["X-Page-Cache"] == "shared"
+
+
 def test_the_author_of_a_proposal_gets_its_page_rendered_for_them(readers):
     world, first, _second, _unconfirmed = readers
     popular = world["popular"]
@@ -241,7 +274,7 @@ def test_accounts_of_one_profile_are_refused_the_same_things(every_state):
 def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
     """The slot's one query agrees with `follows_proposal` for every way of following:
     chosen, own (author, cosigner), voted, each as the account asks, and unfollowed."""
-    from proposals.slots import FOLLOW_PROPOSAL
+    from consultation.shared_pages import read_facts
 
     popular, elsewhere = every_state["popular"], every_state["elsewhere"]
     keys = [popular.pk, elsewhere.pk, every_state["published"].pk]
@@ -260,10 +293,10 @@ def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
     ]
     seen = set()
     for person in people:
-        facts = FOLLOW_PROPOSAL.facts(person, keys)
+        facts, _involved = read_facts(person, {"follow-proposal": keys})
         for proposal in (popular, elsewhere, every_state["published"]):
             expected = services.follows_proposal(person, proposal)
-            assert facts.get(proposal.pk, False) == expected, (person, proposal)
+            assert facts["follow-proposal", proposal.pk] == expected, (person, proposal)
             seen.add(expected)
     assert seen == {True, False}
 
@@ -289,3 +322,41 @@ def test_a_shared_copy_ends_when_the_consultation_changes_phase_by_date(readers)
     response = other.get(url)
     assert response.get("X-Page-Cache") is None  # rendered anew, not the old copy
     assert 'name="text"' not in response.content.decode()
+
+
+def test_a_decision_shows_at_once_on_a_copy_served_before(
+    readers, django_capture_on_commit_callbacks
+):
+    """The copy's content versions are read with it (from the scopes it showed when
+    this process served it last): a decision on one of its proposals, and no one sees
+    the copy from before."""
+    world, first, second, _unconfirmed = readers
+    elsewhere = world["elsewhere"]
+    url = elsewhere.question.trajectory.get_absolute_url()
+    reader, other = _client(first), _client(second)
+    reader.get(url)
+    other.cookies["ordre"] = reader.cookies["ordre"].value
+    for client in (reader, other, reader):
+        assert client.get(url)["X-Page-Cache"] == "shared"
+    assert f'id="proposal-{elsewhere.pk}"' in reader.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(
+            proposal=elsewhere, moderator=world.moderator, reason="Hors sujet."
+        )
+    for client in (other, reader):
+        response = client.get(url)
+        assert f'id="proposal-{elsewhere.pk}"' not in response.content.decode()
+
+
+def test_a_page_that_lists_no_proposals_is_kept_once_for_every_order(readers):
+    from benchmarks.management.commands.bench import _order_cookies
+
+    world, first, second, _unconfirmed = readers
+    url = reverse("consultation_results", args=[world.consultation.slug])
+    reader, other = _client(first), _client(second)
+    orders = _order_cookies()
+    for client, order in ((reader, orders[0]), (other, orders[1])):
+        name, value = order.split("=", 1)
+        client.cookies[name] = value
+    assert reader.get(url).get("X-Page-Cache") is None  # rendered
+    assert other.get(url)["X-Page-Cache"] == "shared"

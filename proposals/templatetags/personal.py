@@ -21,5 +21,5 @@ def personal(context, kind_name, key, value):
     request = context.get("request")
     if request is None or not rendering_shared(request):
         return mark_safe(kind.render(context, key, value))  # noqa: S308 (a template's output)
-    variants = {each: kind.render(context, key, each) for each in kind.values}
+    variants = kind.variants(request, context, key)
     return mark_safe(marker(request, kind, key, variants, value))  # noqa: S308 (ours)

@@ -9,7 +9,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from consultation.security import rate
+from consultation.shared_pages import counts_moved_by
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -30,9 +30,10 @@ from ..forms import (
     ProposalForm,
     VoteForm,
 )
-from ..models import Proposal, Status
+from ..models import Choice, Proposal, Status
 from ..similar import similar_proposals
 from ..text import text_fingerprint
+from ..vote_summary import vote_said, vote_summary
 from .pages import TrajectoryDetailView
 
 RATE_LIMIT_PROPOSAL_USER = ratelimit(
@@ -140,14 +141,18 @@ def vote(request, pk):
             return JsonResponse({"error": str(error)}, status=403)
         messages.error(request, str(error))
         return redirect(back)
+    counts_moved_by(request.user)
     if _wants_json(request):
         # `vote_cast` set the proposal's counters and `my_vote` from the database.
-        html = render_to_string(
-            "proposals/includes/vote_block.html",
-            {"proposal": proposal, "can_vote": True, "next_url": back},
-            request=request,
+        counts = proposal.agree_count, proposal.mixed_count, proposal.disagree_count
+        return JsonResponse(
+            {
+                "choice": proposal.my_vote,
+                "said": vote_said(proposal.my_vote),
+                "counts": dict(zip(Choice.values, counts, strict=True)),
+                "summary": vote_summary(*counts),
+            }
         )
-        return JsonResponse({"choice": proposal.my_vote, "html": html})
     return redirect(f"{back}#proposal-{proposal.pk}")
 
 

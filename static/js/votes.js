@@ -1,17 +1,81 @@
 // Votes without a page reload. Without JavaScript the forms post and the server sends
-// the visitor back to the same place in the list; with it, the vote block is replaced
-// by the server's rendering of the new state, and the focus stays on the chosen button.
+// the visitor back to the same place in the list; with it, the server answers the new
+// state as data (the choice, what the block says of it, the counts in words and the
+// bar's segments: proposals.vote_summary) and the block is redrawn from it, the focus
+// staying on the chosen button.
 (function () {
   "use strict";
 
-  function replaceBlock(block, html, choice) {
-    var template = document.createElement("template");
-    template.innerHTML = html.trim();
-    var fresh = template.content.firstElementChild;
-    block.replaceWith(fresh);
-    var focus = fresh.querySelector(
-      choice ? 'button[value="' + choice + '"]' : "button.vote-button"
-    );
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function element(name, className, text) {
+    var node = document.createElement(name);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function bar(segments) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "vote-bar");
+    svg.setAttribute("viewBox", "0 0 100 4");
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("width", "100%");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var shapes = [{ key: "empty", x: "0", width: "100" }].concat(segments);
+    shapes.forEach(function (segment) {
+      var rect = document.createElementNS(SVG, "rect");
+      rect.setAttribute("x", segment.x);
+      rect.setAttribute("y", "0");
+      rect.setAttribute("width", segment.width);
+      rect.setAttribute("height", "4");
+      rect.setAttribute("class", "vote-" + segment.key);
+      svg.appendChild(rect);
+    });
+    return svg;
+  }
+
+  function counts(labels) {
+    var paragraph = element("p", "vote-counts small mb-0");
+    labels.forEach(function (label, index) {
+      var key = element("span", "vote-key vote-key-" + label.key, label.text);
+      if (label.share) {
+        key.appendChild(document.createTextNode(" "));
+        key.appendChild(element("span", "share", "(" + label.share + ")"));
+      }
+      paragraph.appendChild(key);
+      if (index < labels.length - 1) {
+        paragraph.appendChild(document.createTextNode(" · "));
+      }
+    });
+    return paragraph;
+  }
+
+  function redraw(block, payload, submitter) {
+    var summary = block.querySelector(".vote-summary");
+    if (summary) {
+      summary.replaceChildren.apply(
+        summary,
+        payload.summary.empty
+          ? [element("p", "vote-counts small mb-0 no-votes", payload.summary.empty)]
+          : [bar(payload.summary.bar), counts(payload.summary.counts)]
+      );
+    }
+    block.querySelectorAll("button.vote-button").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.value === payload.choice));
+    });
+    var remove = block.querySelector("button.vote-remove");
+    if (remove) {
+      remove.hidden = !payload.choice;
+    }
+    block.querySelector(".vote-status").textContent = payload.said;
+    var focus = payload.choice ? submitter : block.querySelector("button.vote-button");
     if (focus) {
       focus.focus();
     }
@@ -48,10 +112,10 @@
         });
       })
       .then(function (result) {
+        buttons.forEach(function (button) { button.disabled = false; });
         if (result.ok) {
-          replaceBlock(block, result.payload.html, result.payload.choice);
+          redraw(block, result.payload, submitter);
         } else {
-          buttons.forEach(function (button) { button.disabled = false; });
           form.querySelector(".vote-status").textContent = result.payload.error;
         }
       })

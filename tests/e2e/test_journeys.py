@@ -87,6 +87,20 @@ def test_the_whole_journey_from_reading_to_results(page, browser, live_server, w
         "aria-pressed", "false"
     )
     expect(card.get_by_text("1 mitigé")).to_be_visible()
+    expect(card.get_by_text("Votre vote : Mitigé")).to_be_visible()
+    # The block is redrawn from the server's answer: removed, then cast again.
+    card.get_by_role("button", name="Retirer mon vote").click()
+    expect(card.get_by_text("Pas encore de vote.")).to_be_visible()
+    expect(card.get_by_role("button", name="Retirer mon vote")).to_be_hidden()
+    expect(card.get_by_role("button", name="Mitigé")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    card.get_by_role("button", name="Mitigé").click()
+    expect(card.locator(".vote-bar rect.vote-mixed")).to_have_count(1)
+    expect(card.get_by_text("1 mitigé (100\u202f%)")).to_be_visible()
+    voter.reload()
+    expect(card.get_by_text("1 mitigé (100\u202f%)")).to_be_visible()
+    expect(card.get_by_text("Votre vote : Mitigé")).to_be_visible()
     assert Vote.objects.get(proposal=proposal).choice == "mixed"
 
     # Four more organisations vote: with five votes it is ranked, on the results page.

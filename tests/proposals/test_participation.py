@@ -274,7 +274,7 @@ def test_changing_and_removing_a_vote(client, member, published_proposal):
     assert not Vote.objects.exists()
 
 
-def test_voting_with_javascript_answers_the_new_block(
+def test_voting_with_javascript_answers_the_new_state_as_data(
     client, member, published_proposal
 ):
     response = client.post(
@@ -285,9 +285,12 @@ def test_voting_with_javascript_answers_the_new_block(
     assert response.status_code == 200
     data = response.json()
     assert data["choice"] == "disagree"
-    assert "1 pas d’accord" in data["html"]
-    assert pressed_choices(data["html"]) == ["disagree"]
-    assert "csrfmiddlewaretoken" in data["html"]
+    assert data["counts"] == {"agree": 0, "mixed": 0, "disagree": 1}
+    words = [label["text"] for label in data["summary"]["counts"]]
+    assert words == ["0 d’accord", "0 mitigé", "1 pas d’accord"]
+    assert data["summary"]["bar"] == [
+        {"key": "disagree", "x": "0.000", "width": "100.000"}
+    ]
 
 
 def test_a_refused_vote_answers_json_with_the_reason(client, published_proposal):
