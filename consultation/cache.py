@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+from .background import after_response
+
 logger = logging.getLogger(__name__)
 
 # Versions that whole pages (`page_cache`) depend on. Every change bumps SITE, which the
@@ -207,6 +209,5 @@ class RefreshAfterResponseMiddleware:
         finally:
             refreshes, _pending.refreshes = _pending.refreshes, None
         for _key, refresh in refreshes:
-            # Run by response.close(), which the server calls once the body is sent.
-            response._resource_closers.append(refresh)
+            after_response(response, refresh)
         return response

@@ -17,7 +17,8 @@ cookie, say) change nothing on a page and are ignored.
 Only canonical addresses are stored: without a query string, or with the one that the
 view declares canonical (`declare_canonical_query`: known parameters, valid values, in
 order). Anything else is served from the database and not kept, so that made-up query
-strings cannot fill the cache.
+strings cannot fill the cache. A page the view keeps a short time (a search's) is kept
+only once asked a second time within that time.
 """
 
 import logging
@@ -30,6 +31,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
+from .background import after_response
 from .cache import SITE, STRUCTURE, content_versions
 from .exposures import exposures_add
 
@@ -81,9 +83,13 @@ def depends_on(request, *scopes):
         }
 
 
-def declare_canonical_query(request, query):
-    """A view's word that `query` (or None) is the canonical form of its parameters."""
+def declare_canonical_query(request, query, *, seconds=None):
+    """A view's word that `query` (or None) is the canonical form of its parameters;
+    `seconds`: how long its page may be kept, if shorter than other pages (a search's:
+    fresh that long, then gone)."""
     request.canonical_query = query
+    if seconds is not None:
+        request.page_seconds = seconds
 
 
 def render_again(render, request, key):
@@ -112,15 +118,24 @@ def page_entry(request, response):
         ],
         "depends": getattr(request, "page_depends", None)
         or {SITE: request.page_versions_at_start[SITE]},
-        "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS,
+        "fresh_until": time.time()
+        + getattr(request, "page_seconds", settings.RESULTS_CACHE_SECONDS),
         "exposed": getattr(request, "exposed_ids", None),
     }
 
 
 def store_page(request, key, entry):
     """Keep `entry` under `key`; a page listing proposals in the reader's order under
-    its order's key, `key` then marking that it is kept by order."""
-    timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
+    its order's key, `key` then marking that it is kept by order. A page kept a short
+    time (a search's: `declare_canonical_query`) is kept only once asked again within
+    that time: made-up searches leave a mark of a few bytes each, not a page."""
+    if hasattr(request, "page_seconds") and cache.add(
+        f"{key}:asked", 1, timeout=request.page_seconds
+    ):
+        return
+    timeout = getattr(
+        request, "page_seconds", settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
+    )
     if hasattr(request, "shuffle_bucket"):
         cache.set_many(
             {key: {"by_bucket": True}, f"{key}:{request.shuffle_bucket}": entry},
@@ -184,9 +199,7 @@ class AnonymousPageCacheMiddleware:
                 # it a miss above): this reader gets it at once, and the page is
                 # rendered again once the response is sent.
                 response["X-Page-Cache"] = "stale"
-                response._resource_closers.append(
-                    lambda: self._refresh(request, base_key)
-                )
+                after_response(response, lambda: self._refresh(request, base_key))
             return remember_shuffle_bucket(request, response)
         return remember_shuffle_bucket(request, self._render(request, base_key))
 

@@ -265,6 +265,10 @@ BENCH_CEILING = BENCHMARKS and env_bool("DJANGO_BENCH_CEILING", default=False)
 # for `bench`; empty: not measured.
 VOTE_LOCK_LOG = os.environ.get("DJANGO_VOTE_LOCK_LOG", "")
 
+# A stale page or result is rendered again in a thread of the worker's own, after the
+# response, not before the worker takes its next request (consultation.background).
+REFRESH_IN_BACKGROUND = env_bool("DJANGO_REFRESH_IN_BACKGROUND", default=True)
+
 # How long results, key figures and open data may lag behind the votes, in seconds.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))
 

@@ -37,6 +37,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from .background import after_response
 from .cache import SITE, STRUCTURE, content_versions, version_key
 from .exposures import exposures_add
 from .page_cache import (
@@ -310,8 +311,8 @@ class SharedPageMiddleware:
                 f"{key}:refreshing", 1, timeout=30
             ):
                 response["X-Page-Cache"] = "shared-stale"
-                response._resource_closers.append(
-                    lambda: render_again(self._render, request, key)
+                after_response(
+                    response, lambda: render_again(self._render, request, key)
                 )
             return response
         return self._render(request, key)

@@ -16,6 +16,10 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP; tests/test_hardening.py covers the redirect.
     settings.SECURE_SSL_REDIRECT = False
+    # A stale page is rendered again as the test client closes the response, so that
+    # a test reads what follows it; tests/consultation/test_background.py runs the
+    # thread that serving uses.
+    settings.REFRESH_IN_BACKGROUND = False
     # Pages are rendered without `collectstatic`: no manifest of hashed names.
     settings.STORAGES = {
         **settings.STORAGES,
