@@ -169,12 +169,13 @@ class ProposalFilterForm(forms.Form):
 
     def canonical_query(self, page_number):
         """The query string of these filters in its one form (known keys in order,
-        valid values, defaults left out), or None for a search or invalid input: the
-        page cache keeps only canonical addresses."""
+        valid values, defaults left out, the words searched with single spaces), or
+        None for a shortened search or invalid input: the page cache keeps only
+        canonical addresses (a search's for a short time, `SEARCH_PAGE_SECONDS`)."""
         if not self.is_valid() or set(self.data) - {*self.fields, "page"}:
             return None
         filters = self.filters()
-        if filters["search"]:
+        if filters["search_shortened"]:
             return None
         data = self.cleaned_data
         # The page last: the pagination's links (`{% querystring page=… %}`) add it
@@ -187,6 +188,7 @@ class ProposalFilterForm(forms.Form):
             "source": data.get("source"),
             "workshop": str(data["workshop"]) if data.get("workshop") else "",
             "answer": data.get("answer"),
+            "q": " ".join(filters["search"].split()),
             "page": str(page_number) if page_number > 1 else "",
         }
         return urlencode([(key, value) for key, value in canonical.items() if value])

@@ -5,7 +5,7 @@ import hashlib
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Window,
 )
 
 from consultation.cache import STRUCTURE, content_versions, trajectory_scope
@@ -214,9 +215,10 @@ def proposal_page(proposals, *, number, per_page, voter):
     count are computed on ids alone (a narrow sort), then only the page's rows are
     read with what a card shows.
     """
-    if not isinstance(proposals, list):  # a list: ids already in order
-        proposals = proposals.values_list("pk", flat=True)
-    page = Paginator(proposals, per_page).get_page(number)
+    if isinstance(proposals, list):  # ids already in order
+        page = Paginator(proposals, per_page).get_page(number)
+    else:
+        page = _page_with_count(proposals, number, per_page)
     ids = list(page.object_list)
     rows = with_voter_choice(
         Proposal.objects.filter(pk__in=ids).select_related(
@@ -226,6 +228,24 @@ def proposal_page(proposals, *, number, per_page, voter):
     ).in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]
     return page
+
+
+def _page_with_count(proposals, number, per_page):
+    """A page of `proposals`' ids and their count in one statement (a window count
+    beside the page's ids: a search runs once, not once more to count); a page past
+    the end gives the last, as `Paginator.get_page` does."""
+    number = int(number) if str(number).isdigit() and int(number) > 0 else 1
+    start = (number - 1) * per_page
+    rows = list(
+        proposals.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            start : start + per_page
+        ]
+    )
+    paginator = Paginator(proposals.values_list("pk", flat=True), per_page)
+    if not rows:
+        return paginator.get_page(number)
+    paginator.count = rows[0][1]  # known: not counted again
+    return Page([pk for pk, _total in rows], number, paginator)
 
 
 def consultation_figures(

@@ -32,6 +32,8 @@ from ..models import Workshop
 from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
 
 PROPOSALS_PER_PAGE = 20
+# How long a search's page is kept for the readers who search the same words.
+SEARCH_PAGE_SECONDS = 60
 RESULTS_LIST_LENGTH = 10
 
 
@@ -168,7 +170,13 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             per_page=PROPOSALS_PER_PAGE,
             voter=self.request.user,
         )
-        declare_canonical_query(self.request, form.canonical_query(page.number))
+        declare_canonical_query(
+            self.request,
+            form.canonical_query(page.number),
+            # A search's page is kept a short time: searches are many and seldom
+            # read again much later.
+            seconds=SEARCH_PAGE_SECONDS if filters["search"] else None,
+        )
         if filters["sort"] == selectors.Sort.RANDOM and not filters["search"]:
             # The fairness of the random order is measured by what it shows.
             exposures_record(self.request, [proposal.pk for proposal in page])

@@ -1,10 +1,14 @@
 """Whole pages for anonymous readers, from the cache (`consultation.page_cache`)."""
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from proposals import services
+from proposals.views.pages import SEARCH_PAGE_SECONDS
 from tests.factories import GuidingQuestionFactory, ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,9 +162,22 @@ def test_a_filter_form_submission_lands_on_the_canonical_address_which_is_cached
     assert response.url == canonical
     assert proposal.text in reader.get(canonical).content.decode()
     assert reader.get(canonical)["X-Page-Cache"] == "hit"
-    # A search is never kept: it is answered where it was asked.
-    search = reader.get(f"{trajectory_url}?q=cache&sort=best")
-    assert search.status_code == 200 and proposal.text in search.content.decode()
+    # A search is answered at its canonical address too (its words with single
+    # spaces), and kept a short time once asked again.
+    search = reader.get(f"{trajectory_url}?q=%20cache%20&sort=best")
+    assert search.status_code == 302
+    canonical_search = f"{trajectory_url}?sort=best&q=cache"
+    assert search.url == canonical_search
+    first, second, third = (reader.get(canonical_search) for _ in range(3))
+    assert proposal.text in first.content.decode()
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert third["X-Page-Cache"] == "hit"
+    expiries = [
+        expiry - time.time()
+        for key, expiry in cache._expire_info.items()
+        if "q=cache" in key and not key.endswith(":asked")
+    ]
+    assert expiries and max(expiries) <= SEARCH_PAGE_SECONDS
 
 
 def test_the_pagination_links_of_a_filtered_list_are_canonical(proposal):

@@ -128,8 +128,9 @@ def public_urls(site):
         "home": reverse("home"),
         "theme": site.theme.get_absolute_url(),
         "trajectory": site.trajectory.get_absolute_url(),
+        # A search with filters, at its canonical address (the page cache's).
         "trajectory_filtered": site.trajectory.get_absolute_url()
-        + "?sort=best&region=11&source=online&q=publique&page=1",
+        + "?region=11&sort=best&source=online&q=publique",
         "proposal": proposal.get_absolute_url(),
         "results": reverse("results"),
         "json": reverse("open_data_json"),
