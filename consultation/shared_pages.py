@@ -237,6 +237,10 @@ def fill(entry, request, known):
 # read in the same round trip as the page (a page's scopes seldom change).
 _scopes_seen = {}
 SCOPES_SEEN_MAX = 10_000
+# The addresses that gave this process a page for one person alone (« Mon espace », a
+# file, an error), until when: asked again, they are not looked for among the copies.
+_rendered_alone = {}
+RENDERED_ALONE_SECONDS = 60
 
 
 def _current(stored, key, found, hinted):
@@ -276,8 +280,8 @@ class SharedPageMiddleware:
                 request.get_full_path(),
             ]
         )
-        # The page, and its copy for the reader's order if it lists proposals: one
-        # round trip.
+        if _rendered_alone.get(key, 0) > time.time():
+            return self.get_response(request)
         # The page, its copy for the reader's order if it lists proposals, when the
         # reader last moved counts, and the versions of what it showed: one round trip.
         # (A page that lists no proposals is kept once, whatever the reader's order.)
@@ -332,6 +336,9 @@ class SharedPageMiddleware:
             # Not shareable and nothing to fill (« Mon espace », a form): as rendered.
             or not (request.shared_slots or hasattr(request, "shared_page"))
         ):
+            if len(_rendered_alone) >= SCOPES_SEEN_MAX:
+                _rendered_alone.clear()
+            _rendered_alone[key] = time.time() + RENDERED_ALONE_SECONDS
             return response
         shared = getattr(request, "shared_page", {})
         entry = {

@@ -360,3 +360,23 @@ def test_a_page_that_lists_no_proposals_is_kept_once_for_every_order(readers):
         client.cookies[name] = value
     assert reader.get(url).get("X-Page-Cache") is None  # rendered
     assert other.get(url)["X-Page-Cache"] == "shared"
+
+
+def test_a_page_for_one_person_is_not_looked_for_among_the_copies_again(readers):
+    """« Mon espace » is the person's alone: once this process has rendered it so, the
+    next request goes straight to the view, and still shows the person's own page."""
+    from consultation import shared_pages
+
+    _world, first, second, _unconfirmed = readers
+    url = reverse("my_space")
+    shared_pages._rendered_alone.clear()
+    _client(first).get(url)
+    assert [key for key in shared_pages._rendered_alone if key.endswith(url)]
+    for person, other in ((first, second), (second, first)):
+        response = _client(person).get(url)
+        assert "X-Page-Cache" not in response
+        names = re.findall(r"Coopérative n°\d+", response.content.decode())
+        assert person.organisation in names and other.organisation not in names
+    trajectory = _world["popular"].question.trajectory.get_absolute_url()
+    _client(first).get(trajectory)
+    assert not [k for k in shared_pages._rendered_alone if k.endswith(trajectory)]
