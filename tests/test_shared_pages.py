@@ -380,3 +380,19 @@ def test_a_page_for_one_person_is_not_looked_for_among_the_copies_again(readers)
     trajectory = _world["popular"].question.trajectory.get_absolute_url()
     _client(first).get(trajectory)
     assert not [k for k in shared_pages._rendered_alone if k.endswith(trajectory)]
+
+
+def test_the_vote_buttons_are_rendered_once_a_page_whatever_its_cards(readers):
+    """They are the same on every card (the proposal is named outside them): a page
+    of many cards renders them once for each value a vote may take."""
+    world, first, _second, _unconfirmed = readers
+    url = world["popular"].question.trajectory.get_absolute_url()
+    response = _client(first).get(url)
+    cards = len(_pressed(_read(response)))
+    assert cards >= 3
+    rendered = [
+        template.name
+        for template in response.templates
+        if template.name == "proposals/includes/vote_choice.html"
+    ]
+    assert len(rendered) == len(Choice.values) + 1  # and no vote

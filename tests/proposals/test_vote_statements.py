@@ -227,3 +227,14 @@ def test_no_lock_time_is_written_unless_asked(
             proposal=published_proposal, voter=participant, choice="agree"
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_json_answer_renders_no_template(client, participant, published_proposal):
+    client.force_login(participant)
+    response = client.post(
+        reverse("vote", args=[published_proposal.pk]),
+        {"choice": "agree"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200 and response.json()["choice"] == "agree"
+    assert response.templates == []

@@ -7,10 +7,11 @@ part again logged in (`*_logged_in`: 50 real sessions of participants, the one w
 most votes first, rotated at each request, each with its order of proposals), against a
 constant view behind the same sessions and account lookup. Then: the exports gzipped and
 conditional (304), votes spread over many proposals and on one hot proposal (with how
-long each vote held the proposal's row locked, `VOTE_LOCK_LOG`), a stampede of cold readers (how many computations it triggered, counted
-across workers), the consultation-day mix (anonymous and logged-in readers over hundreds
-of addresses and votes at once, while a moderator decides every 2 s), and each worker's
-memory at the end.
+long each vote held the proposal's row locked, `VOTE_LOCK_LOG`), a stampede of cold
+readers (how many computations it triggered, counted across workers), the
+consultation-day mix (anonymous and logged-in readers over hundreds of addresses and
+votes at once, while a moderator decides every 2 s), and each worker's memory at the
+end.
 
 Needs `wrk` on the PATH (Debian: `apt-get install wrk`) and data (`seed_bench`).
 The last line printed is one JSON object with every figure, so runs can be compared.
