@@ -28,3 +28,14 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class DisallowedHostAsWarning(logging.Filter):
+    """A request for a host the site does not serve is logged by Django as an error
+    with its traceback; it is a scanner or a misdirected client, answered 400: a
+    warning, one line."""
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True

@@ -51,6 +51,22 @@ def rate(name):
     return current_rate
 
 
+class KnownHostMiddleware:
+    """
+    First of all: a request for a host the site does not serve (`ALLOWED_HOSTS`) is
+    refused with the 400 page whatever its path, static files included, before
+    anything reads the host to build an address (`views.bad_request`; the log says it
+    as a warning, `logging.DisallowedHostAsWarning`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.get_host()  # raises DisallowedHost: answered 400 by Django
+        return self.get_response(request)
+
+
 class RejectNulBytesMiddleware:
     """
     Answer 400 to a request whose address or parameters hold a NUL character: no field

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A host the site does not serve gets the 400 page, whatever the path.
+    "consultation.security.KnownHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A stale result, figure or export is refreshed after the response is sent.
@@ -357,9 +359,14 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+    "filters": {
+        "disallowed_host": {"()": "consultation.logging.DisallowedHostAsWarning"}
+    },
     "loggers": {
         # Tracebacks go to the logs, never to visitors (DEBUG is off in production).
         "django.request": {"level": "WARNING"},
+        # A scanner's made-up host is a warning, not an error with its traceback.
+        "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
         "axes": {"level": "WARNING"},
     },
 }

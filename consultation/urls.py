@@ -66,4 +66,5 @@ urlpatterns = [
 if settings.BENCH_CEILING:
     urlpatterns.append(path("bench/", include("benchmarks.urls")))
 
+handler400 = "consultation.views.bad_request"
 handler500 = "consultation.views.server_error"

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -82,6 +82,12 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def bad_request(request, exception):
+    """The 400 handler: the French page, rendered without the request's context, which
+    may ask for a host the site does not serve (the refused request's own)."""
+    return HttpResponseBadRequest(render_to_string("400.html"))
 
 
 def ratelimited(request, exception):

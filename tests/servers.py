@@ -93,8 +93,10 @@ def seeded_database(directory=None, url=None):
 class Site:
     """A gunicorn serving the project with `env`; a browser-like client with cookies."""
 
-    def __init__(self, env, workers=1):
+    def __init__(self, env, workers=1, log=None):
+        """`log`: a file that gets the server's logs (its standard error)."""
         self.port = closed_port()
+        self.log = open(log, "w") if log else None  # noqa: SIM115 - closed by stop()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
             [
@@ -105,7 +107,7 @@ class Site:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log or subprocess.DEVNULL,
         )  # fmt: skip
         self.cookies = http.cookiejar.CookieJar(LoopbackCookiePolicy())
         self.opener = urllib.request.build_opener(
@@ -124,6 +126,8 @@ class Site:
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        if self.log:
+            self.log.close()
 
     def request(self, path, data=None, headers=None):
         """(status, headers, body) of a GET, or of a POST when `data` is given."""
