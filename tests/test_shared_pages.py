@@ -396,3 +396,16 @@ def test_the_vote_buttons_are_rendered_once_a_page_whatever_its_cards(readers):
         if template.name == "proposals/includes/vote_choice.html"
     ]
     assert len(rendered) == len(Choice.values) + 1  # and no vote
+
+
+def test_a_participants_search_is_shared_once_asked_twice(readers):
+    world, first, second, _unconfirmed = readers
+    url = world["popular"].question.trajectory.get_absolute_url() + "?q=proposition"
+    reader, other = _client(first), _client(second)
+    first_read = reader.get(url)
+    other.cookies["ordre"] = reader.cookies["ordre"].value
+    assert first_read.status_code == 200 and "X-Page-Cache" not in first_read
+    assert "X-Page-Cache" not in other.get(url)  # asked twice: kept from now on
+    served = reader.get(url)
+    assert served["X-Page-Cache"] == "shared"
+    assert _pressed(_read(served)) == _pressed(_read(first_read)) != {}
