@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from consultation.models import Phase
+
 from .models import Argument, CoSignature, Proposal, Status
 from .models.cosignatures import ACTIVE_STATUSES
 
@@ -178,6 +180,11 @@ def answer_refusal(user, proposal):
         return _("Vous n'avez pas le droit de répondre aux propositions.")
     if proposal.status != Status.PUBLISHED:
         return _("Seule une proposition publiée reçoit une réponse officielle.")
+    if proposal.question.trajectory.consultation.current_phase == Phase.PREPARATION:
+        return _(
+            "La consultation est en préparation : ses propositions ne reçoivent pas "
+            "encore de réponse officielle."
+        )
     return None
 
 

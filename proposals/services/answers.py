@@ -2,6 +2,7 @@
 
 import csv
 import io
+import unicodedata
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -62,6 +63,21 @@ class AnswerImportError(ProposalActionError):
         self.errors = errors
 
 
+def _proposal_id(cell):
+    """The id in a cell, or None: ASCII digits only (Python's `isdigit` also takes
+    « ² » or Arabic-Indic digits, which `int()` or the database then refuse)."""
+    cell = cell.strip()
+    return int(cell) if cell.isascii() and cell.isdigit() else None
+
+
+def _control_character(text):
+    """The first control character of `text` (line breaks and tabs aside), or None."""
+    return next(
+        (c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"),
+        None,
+    )
+
+
 def answers_parse(text, *, author):
     """
     The rows of an answers file (`id,state,answer`, UTF-8, a header row) as
@@ -75,20 +91,29 @@ def answers_parse(text, *, author):
     cells_by_line = [
         (line, cells) for line, cells in enumerate(reader, start=2) if cells
     ]
-    wanted = {cells[0].strip() for _, cells in cells_by_line if cells}
+    wanted = {_proposal_id(cells[0]) for _, cells in cells_by_line}
     proposals = Proposal.objects.select_related(
         "question__trajectory__consultation"
-    ).in_bulk([pk for pk in wanted if pk.isdigit()])
+    ).in_bulk([pk for pk in wanted if pk is not None])
     for line, cells in cells_by_line:
         if len(cells) < 3:
             errors.append((line, _("trois colonnes attendues : id, état, réponse.")))
+            continue
+        if control := _control_character("".join(cells)):
+            errors.append(
+                (
+                    line,
+                    _("caractère de contrôle %(char)s interdit.")
+                    % {"char": f"U+{ord(control):04X}"},
+                )
+            )
             continue
         pk, state, answer_text = (
             cells[0].strip(),
             cells[1].strip(),
             visible_text(cells[2]),
         )
-        proposal = proposals.get(int(pk)) if pk.isdigit() else None
+        proposal = proposals.get(_proposal_id(pk))
         if proposal is None:
             errors.append((line, _("aucune proposition n° %(pk)s.") % {"pk": pk}))
             continue

@@ -190,3 +190,67 @@ def test_answers_import_from_a_csv_with_a_preview_and_line_errors(
     assert not Answer.objects.exists()
     client.post(url, {"confirm": "1", "text": fine})
     assert Answer.objects.get(proposal=good).text == "Retenue telle quelle"
+
+
+def _import(client, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("admin:proposals_proposal_import_answers")
+    document = SimpleUploadedFile("r.csv", text.encode())
+    return client.post(url, {"document": document})
+
+
+def test_an_answers_file_with_ids_in_other_digits_says_which_line(
+    client, question, answerer
+):
+    good = ProposalFactory(question=question)
+    client.force_login(answerer)
+    for odd in ("²", "１２", "٣"):  # digits to Python, not to the file's format
+        response = _import(
+            client, f"id,state,answer\n{good.pk},adopted,Oui\n{odd},adopted,x\n"
+        )
+        assert response.status_code == 200, odd
+        page = response.content.decode()
+        assert "Ligne 3" in page and odd in page
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_holding_a_control_character_is_refused_with_its_line(
+    client, question, answerer
+):
+    good = ProposalFactory(question=question)
+    client.force_login(answerer)
+    for char in ("\x00", "\x07", "\x1b"):
+        response = _import(client, f"id,state,answer\n{good.pk},adopted,Oui{char}non\n")
+        page = response.content.decode()
+        assert "Ligne 2" in page and "caractère de contrôle" in page, repr(char)
+        assert "Aperçu" not in page
+    # Line breaks and tabs in a quoted answer are text, not control characters.
+    response = _import(
+        client, f'id,state,answer\n{good.pk},adopted,"Oui,\n\tvraiment"\n'
+    )
+    assert "caractère de contrôle" not in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_proposal_of_a_consultation_in_preparation_gets_no_answer(client, answerer):
+    from django.utils import timezone
+
+    from tests.factories import ConsultationFactory, GuidingQuestionFactory
+
+    preparing = ConsultationFactory(
+        phase="preparation", opens_at=timezone.now() + timezone.timedelta(days=30)
+    )
+    proposal = ProposalFactory(
+        question=GuidingQuestionFactory(trajectory__theme__consultation=preparing)
+    )
+    client.force_login(answerer)
+    page = _import(
+        client, f"id,state,answer\n{proposal.pk},adopted,Oui\n"
+    ).content.decode()
+    assert "Ligne 2" in page and "en préparation" in page
+    with pytest.raises(services.ProposalActionError, match="en préparation"):
+        services.proposal_answer(
+            proposal=proposal, author=answerer, state="adopted", text="Oui"
+        )
+    assert not Answer.objects.exists()
