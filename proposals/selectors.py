@@ -173,17 +173,30 @@ def proposal_trajectory_list(
         # takes its place in the order too.
         unknown = shown.difference(order)
         if unknown:
-            order = sorted(
-                [*order, *unknown], key=lambda pk: (_shuffle_rank(pk, seed), pk)
-            )
+            order = _shuffled([*order, *unknown], seed)
         return [pk for pk in order if pk in shown]
     return proposals.order_by(*ORDERINGS[sort])
 
 
-def _shuffle_rank(pk, seed):
-    """A hash of the id salted with the visitor's seed: a stable, well-mixed order for
-    each visitor (no random())."""
-    return hashlib.md5(f"{pk}:{seed}".encode(), usedforsecurity=False).digest()
+def _shuffled(ids, seed):
+    """`ids` ordered by a hash of each salted with the visitor's seed: a stable,
+    well-mixed order for each visitor (no random())."""
+    return sorted(
+        ids,
+        key=lambda pk: (
+            hashlib.md5(f"{pk}:{seed}".encode(), usedforsecurity=False).digest(),
+            pk,
+        ),
+    )
+
+
+def page_number(value):
+    """The page asked, or None: ASCII digits, 1 or more (Python's `isdigit` also
+    takes « ² » or Arabic-Indic digits, which `int()` refuses)."""
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and int(value) > 0:
+        return int(value)
+    return None
 
 
 def shuffled_ids(trajectory, seed):
@@ -204,7 +217,7 @@ def shuffled_ids(trajectory, seed):
             .filter(question__trajectory=trajectory)
             .values_list("pk", flat=True)
         )
-        order = sorted(ids, key=lambda pk: (_shuffle_rank(pk, seed), pk))
+        order = _shuffled(ids, seed)
         cache.set(key, order, timeout=SHUFFLED_ORDER_SECONDS)
     return order
 
@@ -234,7 +247,7 @@ def _page_with_count(proposals, number, per_page):
     """A page of `proposals`' ids and their count in one statement (a window count
     beside the page's ids: a search runs once, not once more to count); a page past
     the end gives the last, as `Paginator.get_page` does."""
-    number = int(number) if str(number).isdigit() and int(number) > 0 else 1
+    number = page_number(number) or 1
     start = (number - 1) * per_page
     rows = list(
         proposals.annotate(total=Window(Count("pk"))).values_list("pk", "total")[

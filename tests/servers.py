@@ -10,6 +10,7 @@ import contextlib
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import socketserver
@@ -33,6 +34,37 @@ def closed_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(directory):
+    """A Redis server of its own on a free port, its files in `directory`: its URL.
+    Skipped where redis-server is missing, but failed in CI, which has it."""
+    import pytest
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing in CI")
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis)")
+    port = closed_port()
+    server = subprocess.Popen(  # noqa: S603 - a local test server
+        [binary, "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(directory)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def production_env(**overrides):

@@ -112,10 +112,10 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         answers there, where the page cache keeps it (`canonical_address`).
         """
         query = self.request.META.get("QUERY_STRING", "")
-        requested = self.request.GET.get("page", "1")
-        if not query or not requested.isdigit() or int(requested) < 1:
+        requested = selectors.page_number(self.request.GET.get("page", "1"))
+        if not query or requested is None:
             return False  # no filter, or a page number the list makes sense of itself
-        canonical = form.canonical_query(int(requested))
+        canonical = form.canonical_query(requested)
         if canonical is None or canonical == query:
             return False
         self.canonical_address = self.request.path + (

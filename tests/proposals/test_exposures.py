@@ -6,11 +6,7 @@ results page and in open data. The random order is measured fair.
 """
 
 import json
-import os
 import random
-import shutil
-import subprocess
-import time
 from io import StringIO
 
 import pytest
@@ -28,7 +24,7 @@ from proposals.fairness import exposure_spread, gini
 from proposals.models import Exposure, Proposal
 from proposals.services.exposures import exposures_flush
 from tests.factories import ProposalFactory
-from tests.servers import closed_port
+from tests.servers import closed_port, redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -217,30 +213,14 @@ def test_the_results_and_open_data_publish_the_spread(client, listed):
 @pytest.fixture
 def redis_cache(tmp_path):
     """A real Redis server of its own, as the cache (fail-open backend)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is missing in CI")
-        pytest.skip("redis-server is not installed (Debian: apt-get install redis)")
-    port = closed_port()
-    server = subprocess.Popen(  # noqa: S603 - a local test server
-        [binary, "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    location = f"redis://127.0.0.1:{port}/0"
     backend = "consultation.cache_backends.FailSafeRedisCache"
-    with override_settings(
-        CACHES={"default": {"BACKEND": backend, "LOCATION": location}}
+    with (
+        redis_server(tmp_path) as location,
+        override_settings(
+            CACHES={"default": {"BACKEND": backend, "LOCATION": location}}
+        ),
     ):
-        for _ in range(100):
-            caches["default"].set("ready", 1)
-            if caches["default"].get("ready"):
-                break
-            time.sleep(0.05)
         yield caches["default"]
-    server.terminate()
-    server.wait()
 
 
 def test_with_redis_counts_are_a_hash_set_aside_then_written(listed, redis_cache):
@@ -272,3 +252,19 @@ def test_without_redis_the_list_pages_still_answer(listed):
         assert Client().get(listed.get_absolute_url()).status_code == 200
         assert exposures_flush() == (0, 0)
     FailSafeRedisCacheClient._down_until = 0.0
+
+
+def test_with_redis_a_pages_exposures_are_one_command(redis_cache):
+    """One script call for the 20 ids of a page, not a command for each."""
+    client = redis_cache._cache.get_client()
+    exposures_add([1, 2, 3])  # loads the script
+    before = client.info("commandstats")
+    exposures_add(list(range(1, 21)))
+    after = client.info("commandstats")
+    sent = {
+        name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"]
+        for name in after
+        if name != "cmdstat_info"
+    }
+    assert sent.get("cmdstat_evalsha") == 1
+    assert sent.get("cmdstat_hincrby") == 20  # inside the script

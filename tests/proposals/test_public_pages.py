@@ -774,3 +774,13 @@ def test_a_rejected_proposal_leaves_every_cached_page_at_once(
         )
     for url in urls:
         assert proposal.text not in content(client.get(url)), url
+
+
+def test_a_page_number_in_other_digits_gives_the_first_page(client, site):
+    """« ² » or « ٣ » are digits to Python, not page numbers: the list's first page,
+    as for any page number it cannot read."""
+    url = site.trajectory.get_absolute_url()
+    for query in ("?page=²", "?sort=best&page=²", "?region=53&page=٣"):
+        response = client.get(url + query)
+        assert response.status_code == 200, query
+        assert response.context["page_obj"].number == 1

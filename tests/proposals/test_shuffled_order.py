@@ -58,3 +58,19 @@ def test_a_filtered_list_keeps_the_order_of_the_whole(listed):
         proposal.save(update_fields=["region"])
     filtered = proposal_trajectory_list(trajectory=trajectory, seed=5, region="53")
     assert filtered == [pk for pk in whole if pk in some]
+
+
+def test_a_page_of_a_filtered_list_reads_its_ids_and_count_in_one_statement(listed):
+    """A search (or any sorted list) runs once: the count comes beside the page's ids
+    (a window count), then the page's rows are read."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from proposals.selectors import Sort, proposal_page
+
+    trajectory, proposals = listed
+    ordered = proposal_trajectory_list(trajectory=trajectory, sort=Sort.BEST)
+    with CaptureQueriesContext(connection) as queries:
+        page = proposal_page(ordered, number=2, per_page=15, voter=AnonymousUser())
+    assert page.paginator.count == len(proposals) and page.number == 2
+    assert len(page.object_list) == 15
+    assert len(queries) == 2  # ids with their count, then the rows
