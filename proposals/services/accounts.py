@@ -13,14 +13,15 @@ from ..models import Argument, CoSignature, CoSignatureStatus, Proposal, Status
 @transaction.atomic
 def account_delete(*, user):
     """
-    Delete an account and what only it could see: its pending, rejected and withdrawn
-    proposals, the invitations to cosign it did not answer. Its published proposals
-    stay, without author; its votes, arguments and cosignatures stay without account
-    and without its name (« Organisation supprimée »: type and region remain), so that
-    no published count changes.
+    Delete an account and what only it could see: its proposals the public never saw
+    (`never_public`), the invitations to cosign it did not answer. What it wrote that
+    reached the public stays at its address, without author (« Organisation
+    supprimée »: type and region remain); its votes, arguments and cosignatures stay
+    without account and without its name, so that no published figure, export row or
+    address changes.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    Proposal.objects.filter(author=user).exclude(status=Status.PUBLISHED).delete()
+    never_public(Proposal.objects.filter(author=user)).delete()
     # Invitations to cosign addressed to it, not answered: its address goes with it.
     CoSignature.objects.filter(
         email=user.email, status=CoSignatureStatus.INVITED
@@ -30,10 +31,21 @@ def account_delete(*, user):
     CoSignature.objects.filter(cosigner=user).update(
         organisation="", email=_erased_address()
     )
-    # Its published proposals lose their organisation's name: public pages change.
+    # What it wrote or took part in loses its organisation's name: pages change
+    # (an author takes part in the consultations it wrote in).
     for consultation_id in user.participations.values_list("consultation", flat=True):
         content_changed(consultation_id)
     user.delete()
+
+
+def never_public(proposals):
+    """The proposals among `proposals` that no one but their author and the moderators
+    ever saw: pending ones, and those rejected or withdrawn before any vote (a
+    merged proposal's address leads to the one kept: it stays whatever its votes)."""
+    return proposals.filter(
+        models.Q(status=Status.PENDING)
+        | models.Q(status__in=[Status.REJECTED, Status.WITHDRAWN], vote_count=0)
+    )
 
 
 ERASED_ADDRESS_DOMAIN = "@invalid"

@@ -109,6 +109,44 @@ def test_personal_data_are_purged_a_year_after_the_closing(long_closed, question
     )
 
 
+def test_the_purge_keeps_a_purged_author_s_proposals_that_reached_the_public(
+    long_closed, client, django_capture_on_commit_callbacks
+):
+    """The purge deletes an account as « Mon espace » would: its withdrawn proposal
+    that had votes stays at its address, counted, without the organisation's name."""
+    from proposals.models import Source, Status
+
+    author = UserFactory(organisation="Association Les Amis d'Émile")
+    User.objects.filter(pk=author.pk).update(
+        date_joined=timezone.now() - datetime.timedelta(days=800)
+    )
+    voter = UserFactory()
+    withdrawn = ProposalFactory(
+        question=long_closed.question, author=author, source=Source.ONLINE
+    )
+    Participation.objects.create(
+        consultation=long_closed.question.trajectory.consultation,
+        user=author,
+        region=author.region,
+        organisation_type=author.organisation_type,
+    )
+    vote_before_closing(withdrawn, voter)
+    withdrawn.status = Status.WITHDRAWN
+    withdrawn.save()
+    address = withdrawn.get_absolute_url()
+    assert "Amis d&#x27;Émile" in client.get(address).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_personal_data", "--apply", stdout=StringIO())
+
+    assert not User.objects.filter(pk=author.pk).exists()
+    withdrawn.refresh_from_db()
+    assert withdrawn.author is None and withdrawn.vote_count == 1
+    page = client.get(address)
+    assert page.status_code == 200
+    assert "Organisation supprimée" in page.content.decode()
+
+
 def test_the_privacy_page_names_every_cookie_the_site_sets(
     client, published_proposal, participant
 ):

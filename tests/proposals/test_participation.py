@@ -465,4 +465,4 @@ def test_deleting_an_account_keeps_the_published_results_and_removes_the_rest(
     anonymous = Vote.objects.get(proposal=other)
     assert anonymous.voter is None and anonymous.region_id == "76"
     page = client.get(published.get_absolute_url()).content.decode()
-    assert "Organisation ayant quitté la plateforme" in page
+    assert "Organisation supprimée" in page
