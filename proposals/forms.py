@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from consultation.models import (
 from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
-from . import services
+from . import reports, services
 from .models import (
     ARGUMENT_MAX_LENGTH,
     ARGUMENT_MIN_LENGTH,
@@ -25,6 +26,7 @@ from .models import (
     Side,
     Source,
     Status,
+    Workshop,
 )
 from .selectors import Sort
 from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
@@ -81,6 +83,32 @@ class AnswerForm(forms.Form):
             "Publié avec la proposition et envoyé aux organisations concernées."
         ),
     )
+
+
+class WorkshopAdminForm(forms.ModelForm):
+    """A workshop as moderators complete it; its report must be a PDF document
+    (`proposals.reports`), checked before anything is stored."""
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "consultation",
+            "region",
+            "date",
+            "place",
+            "organiser",
+            "participant_count",
+            "report",
+        ]
+        widgets = {
+            "report": forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+        }
+
+    def clean_report(self):
+        report = self.cleaned_data.get("report")
+        if isinstance(report, UploadedFile):
+            reports.report_check(report)
+        return report
 
 
 class ProposalAdminForm(forms.ModelForm):

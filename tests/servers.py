@@ -161,17 +161,53 @@ class Site:
         if self.log:
             self.log.close()
 
-    def request(self, path, data=None, headers=None):
-        """(status, headers, body) of a GET, or of a POST when `data` is given."""
+    def request(self, path, data=None, headers=None, raw=False):
+        """(status, headers, body) of a GET, or of a POST when `data` is given; the
+        body as text, or as bytes when `raw`."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(  # noqa: S310 - the local test server
             self.base + path, data=body, headers=headers or {}
         )
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, response.headers, response.read().decode()
+                status, headers, body = (
+                    response.status,
+                    response.headers,
+                    response.read(),
+                )
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
+            status, headers, body = error.code, error.headers, error.read()
+        return status, headers, body if raw else body.decode()
+
+    def post_multipart(self, path, fields, files, page=None):
+        """A form with files (`files`: field -> (file name, bytes)), as a browser
+        sends it, with the form token of the page at `page` (or `path`)."""
+        fields = {"csrfmiddlewaretoken": self.csrf_token(page or path), **fields}
+        boundary = f"----formulaire{time.time_ns()}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+            for name, value in fields.items()
+        ]
+        for name, (filename, content) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(  # noqa: S310 - the local test server
+            self.base + path,
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
 
     def csrf_token(self, path):
         """The form token of the page at `path` (its cookie is set by the way)."""

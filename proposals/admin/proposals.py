@@ -18,7 +18,13 @@ from consultation.admin_mixins import (
 from trajectories.models import Trajectory
 
 from .. import permissions, selectors, services
-from ..forms import AnswerForm, MergeForm, ProposalAdminForm, RejectionForm
+from ..forms import (
+    AnswerForm,
+    MergeForm,
+    ProposalAdminForm,
+    RejectionForm,
+    WorkshopAdminForm,
+)
 from ..models import (
     ModerationEvent,
     Proposal,
@@ -540,15 +546,8 @@ class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_filter = ["consultation", "region"]
     list_select_related = ["consultation", "region"]
     search_fields = ["place", "organiser"]
-    fields = [
-        "consultation",
-        "region",
-        "date",
-        "place",
-        "organiser",
-        "participant_count",
-        "report",
-    ]
+    form = WorkshopAdminForm
+    fields = WorkshopAdminForm.Meta.fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(proposal_total=Count("proposals"))

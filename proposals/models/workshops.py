@@ -7,6 +7,8 @@ from django.utils.translation import ngettext
 
 from consultation.models import region_field
 
+from ..reports import report_path
+
 
 class Workshop(models.Model):
     """
@@ -28,8 +30,13 @@ class Workshop(models.Model):
     participant_count = models.PositiveIntegerField(
         _("nombre de participants"), null=True, blank=True
     )
+    # A PDF document (`proposals.reports`), stored under a generated name.
     report = models.FileField(
-        _("compte rendu"), upload_to="ateliers/", blank=True, max_length=200
+        _("compte rendu"),
+        upload_to=report_path,
+        blank=True,
+        max_length=200,
+        help_text=_("Un document PDF de 20 Mo au plus."),
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from consultation.cache import cached
 from consultation.downloads import prepared_file, prepared_response
 from trajectories import selectors as trajectory_selectors
 
-from .. import opendata
+from .. import opendata, reports
 from ..models import Workshop
 from .pages import consultation_or_404
 
@@ -158,13 +158,25 @@ class OpenDataView(TemplateView):
 
 @require_GET
 def workshop_report(request, pk):
-    """A workshop's report, at a stable address (public, like its proposals)."""
+    """A workshop's report, at a stable address (public, like its proposals), always
+    as a download: see `proposals.reports`."""
     workshop = get_object_or_404(
         Workshop.objects.filter(
             consultation__in=trajectory_selectors.consultation_public_list()
         ).exclude(report=""),
         pk=pk,
     )
-    return FileResponse(
-        workshop.report.open("rb"), filename=workshop.report.name.rsplit("/", 1)[-1]
+    report = workshop.report.open("rb")
+    content_type = reports.served_content_type(report)
+    response = FileResponse(
+        report,
+        as_attachment=True,
+        filename=(
+            f"compte-rendu-atelier-{workshop.pk}.pdf"
+            if content_type == reports.PDF_CONTENT_TYPE
+            else workshop.report.name.rsplit("/", 1)[-1]
+        ),
+        content_type=content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

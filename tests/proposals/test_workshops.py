@@ -150,6 +150,8 @@ def test_moderators_complete_a_workshop_and_its_report_is_public(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
+    from tests.documents import pdf_document
+
     settings.MEDIA_ROOT = tmp_path
     import_seed(*BRITTANY)
     workshop = Workshop.objects.get()
@@ -163,7 +165,7 @@ def test_moderators_complete_a_workshop_and_its_report_is_public(
             "place": "Rennes",
             "organiser": "CRESS Bretagne",
             "participant_count": "35",
-            "report": SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4 rapport"),
+            "report": SimpleUploadedFile("compte-rendu.pdf", pdf_document()),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -171,4 +173,4 @@ def test_moderators_complete_a_workshop_and_its_report_is_public(
     assert workshop.participant_count == 35
     report = Client().get(reverse("workshop_report", args=[workshop.pk]))
     assert report.status_code == 200
-    assert b"".join(report.streaming_content) == b"%PDF-1.4 rapport"
+    assert b"".join(report.streaming_content) == pdf_document()
