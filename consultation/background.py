@@ -1,5 +1,6 @@
 """
-Work a request leaves for after its response: a stale page or result rendered again.
+Work a request leaves for after its response: a stale page or result rendered again,
+a mail that must not make the response wait (`after_this_response`).
 
 Run in one thread of the worker's own (`settings.REFRESH_IN_BACKGROUND`, on by
 default), so that the worker takes its next request at once instead of rendering a page
@@ -20,6 +21,7 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 _executor = None
 _executor_lock = threading.Lock()
+_owed = threading.local()  # the jobs the current request leaves for after its response
 
 
 def after_response(response, job):
@@ -36,6 +38,34 @@ def after_response(response, job):
         )
     else:
         response._resource_closers.append(in_language)
+
+
+def after_this_response(job):
+    """Leave `job()` for after the response of the request being served
+    (`JobsAfterResponseMiddleware`); outside a request (a command), run it now."""
+    jobs = getattr(_owed, "jobs", None)
+    if jobs is None:
+        job()
+    else:
+        jobs.append(job)
+
+
+class JobsAfterResponseMiddleware:
+    """Run the jobs a request left (`after_this_response`) once its response is sent,
+    whatever it answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _owed.jobs = []
+        try:
+            response = self.get_response(request)
+        finally:
+            jobs, _owed.jobs = _owed.jobs, None
+        for job in jobs:
+            after_response(response, job)
+        return response
 
 
 def _background():

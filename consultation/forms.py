@@ -12,7 +12,6 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.urls import reverse_lazy
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -259,12 +258,6 @@ class StyledPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Recevoir le lien"))
-
-    def send_mail(self, *args, **kwargs):
-        """In the account's language, with its HTML part (see `consultation.mail`)."""
-        context = args[2] if len(args) > 2 else kwargs["context"]
-        with translation.override(context["user"].language):
-            super().send_mail(*args, **kwargs)
 
 
 class StyledSetPasswordForm(SetPasswordForm):

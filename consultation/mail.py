@@ -65,3 +65,26 @@ def mail_after_commit(*, template, context, recipient, language=None):
 
     transaction.on_commit(send)
     return delivery
+
+
+# The queue that keeps and sends the mails about an account (`register_queue`).
+_queue = None
+
+
+def register_queue(writer):
+    """Name the function that queues an account's mail: `writer(kind=, user=, data=)`
+    writes it with the current transaction and has it sent after the response, and
+    again later if the mail server failed (the proposals app registers its
+    notifications, sent by `send_notifications`)."""
+    global _queue
+    _queue = writer
+
+
+def account_mail_queue(*, kind, user, data=None):
+    """
+    Queue the mail `kind` (`AccountMailKind`) to `user`. A mail that exists only when
+    an address has an account (an invitation, a password reset) never makes the
+    response wait for the mail server: a request for an address with an account
+    takes as long as one for an address without.
+    """
+    _queue(kind=kind, user=user, data=data or {})

@@ -106,6 +106,15 @@ class NotificationKind(models.TextChoices):
     )
 
 
+class AccountMailKind(models.TextChoices):
+    """The mails about an account itself: always sent, never switched off, and queued
+    with the notifications (`consultation.mail.account_mail_queue`)."""
+
+    CONFIRMATION = "confirmation", _("Lien de confirmation de l’adresse")
+    PASSWORD_RESET = "password_reset", _("Lien pour changer de mot de passe")
+    INVITATION = "invitation", _("Invitation à cosigner une proposition")
+
+
 class UserManager(BaseUserManager):
     """Creates users whose login is their email address."""
 
@@ -283,8 +292,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
     def wants_mail(self, kind):
-        """Whether the account receives the `NotificationKind` mail `kind`."""
-        return self.is_active and bool(self.email) and kind not in self.mails_off
+        """Whether the account receives the mail `kind` (a `NotificationKind` it did
+        not turn off, or an `AccountMailKind`)."""
+        return (
+            self.is_active
+            and bool(self.email)
+            and (kind in AccountMailKind.values or kind not in self.mails_off)
+        )
 
     @property
     def email_confirmed(self):

@@ -1,13 +1,15 @@
 """
-Writes of accounts: sign-up, email confirmation, profile. Each is one transaction; mail
-is sent once the transaction has committed, so nobody is told of an account that the
-database does not hold.
+Writes of accounts: sign-up, email confirmation, profile. Each is one transaction; the
+mails about an account are queued with it (`mail.account_mail_queue`) and leave after
+the response, so nobody is told of an account that the database does not hold and no
+response waits for the mail server.
 """
 
-from typing import NamedTuple
-
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.tokens import (
+    PasswordResetTokenGenerator,
+    default_token_generator,
+)
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,8 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .identifiers import parse_legal_identifier
-from .mail import Delivery, mail_after_commit
-from .models import PRIVACY_PAGE, NotificationKind, SitePage, User
+from .mail import account_mail_queue
+from .models import PRIVACY_PAGE, AccountMailKind, NotificationKind, SitePage, User
 from .text import visible_text
 
 
@@ -38,11 +40,6 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 email_confirmation_token = EmailConfirmationTokenGenerator()
 
 
-class Signup(NamedTuple):
-    user: User
-    confirmation: Delivery  # the mail with the confirmation link
-
-
 def _organisation_identity(legal_identifier):
     if not legal_identifier:
         return "", ""
@@ -59,11 +56,10 @@ def user_signup(
     region,
     legal_identifier="",
     language=settings.LANGUAGE_CODE,
-    site_url,
 ):
     """Create a participant account, with the consent it gave to the privacy page as
-    it reads now, and send the link that confirms its email; the account stands even
-    if the mail cannot go (`Signup.confirmation` says)."""
+    it reads now, and queue the link that confirms its email (the account stands even
+    if the mail cannot go yet: the queue tries again)."""
     identifier, key = _organisation_identity(legal_identifier)
     terms = SitePage.objects.filter(slug=PRIVACY_PAGE).values_list(
         "updated_at", flat=True
@@ -89,24 +85,44 @@ def user_signup(
         raise AccountError(
             _("Un compte existe déjà pour cette adresse e-mail ou cette organisation.")
         ) from None
-    return Signup(user, user_confirmation_send(user=user, site_url=site_url))
+    user_confirmation_send(user=user)
+    return user
 
 
-def user_confirmation_send(*, user, site_url):
-    """Mail `user` the link that confirms their email address (after commit)."""
-    path = reverse(
-        "email_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": email_confirmation_token.make_token(user),
-        },
-    )
-    return mail_after_commit(
-        template="consultation/email/confirm",
-        context={"user": user, "link": site_url.rstrip("/") + path},
-        recipient=user.email,
-        language=user.language,
-    )
+def user_confirmation_send(*, user):
+    """Queue the mail with the link that confirms `user`'s email address."""
+    account_mail_queue(kind=AccountMailKind.CONFIRMATION, user=user)
+
+
+def password_reset_send(*, email):
+    """Queue the mail with a link to choose a new password to the active account with
+    `email`, if there is one; the asker learns nothing either way (same answer, same
+    time: the mail leaves after the response)."""
+    user = User.objects.filter(
+        email=User.objects.normalize_email(email), is_active=True
+    ).first()
+    if user is not None and user.has_usable_password():
+        account_mail_queue(kind=AccountMailKind.PASSWORD_RESET, user=user)
+
+
+def account_mail_content(kind, user):
+    """The template and context of the `AccountMailKind` mail `kind` to `user`, made
+    as it is sent: its link's token is made then, from the account as it is."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    if kind == AccountMailKind.CONFIRMATION:
+        token = email_confirmation_token.make_token(user)
+        path = reverse("email_confirm", kwargs={"uidb64": uid, "token": token})
+        return "consultation/email/confirm", {
+            "user": user,
+            "link": settings.SITE_URL.rstrip("/") + path,
+        }
+    if kind == AccountMailKind.PASSWORD_RESET:
+        return "consultation/email/password_reset", {
+            "user": user,
+            "uid": uid,
+            "token": default_token_generator.make_token(user),
+        }
+    raise ValueError(kind)
 
 
 @transaction.atomic

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A stale result, figure or export is refreshed after the response is sent.
     "consultation.cache.RefreshAfterResponseMiddleware",
+    # A mail that depends on who has an account leaves after the response.
+    "consultation.background.JobsAfterResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +179,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A worker's thread writes too (the mails left for after a response): each
+    # transaction takes SQLite's write lock as it begins, and waits for it, instead of
+    # failing when it reads first and writes afterwards beside another writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20
+    )
 
 # A read replica (docs/deploy.md): anonymous read-only requests read from it.
 DATABASE_REPLICA_ENABLED = bool(os.environ.get("DATABASE_REPLICA_URL"))

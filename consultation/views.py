@@ -95,12 +95,6 @@ def ratelimited(request, exception):
     return render(request, "429.html", status=429)
 
 
-def site_url(request):
-    """This site's public address (DJANGO_SITE_URL): every link of a mail leads there,
-    whatever host the request that sent it came through."""
-    return settings.SITE_URL
-
-
 @method_decorator(
     ratelimit(key="ip", rate=rate("signup_ip"), method="POST", block=True),
     name="post",
@@ -117,7 +111,7 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user, confirmation = services.user_signup(
+            user = services.user_signup(
                 email=data["email"],
                 password=data["password1"],
                 organisation=data["organisation"],
@@ -125,31 +119,19 @@ class SignupView(FormView):
                 region=data["region"],
                 legal_identifier=data["legal_identifier"],
                 language=self.request.LANGUAGE_CODE,
-                site_url=site_url(self.request),
             )
         except services.AccountError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if confirmation.failed:
-            messages.warning(
-                self.request,
-                _(
-                    "Bienvenue ! Votre compte est créé, mais l'e-mail de confirmation "
-                    "n'a pas pu être envoyé à %(email)s. Renvoyez-le ci-dessous dans "
-                    "quelques minutes."
-                )
-                % {"email": user.email},
+        messages.success(
+            self.request,
+            _(
+                "Bienvenue ! Un e-mail de confirmation part à %(email)s : ouvrez son "
+                "lien pour pouvoir proposer et voter."
             )
-        else:
-            messages.success(
-                self.request,
-                _(
-                    "Bienvenue ! Un e-mail de confirmation a été envoyé à %(email)s : "
-                    "ouvrez son lien pour pouvoir proposer et voter."
-                )
-                % {"email": user.email},
-            )
+            % {"email": user.email},
+        )
         return redirect("my_space")
 
 
@@ -193,24 +175,11 @@ class EmailConfirmView(FormView):
 @ratelimit(key="ip", rate=rate("mail_ip"), method="POST", block=True)
 def confirmation_resend(request):
     if not request.user.email_confirmed:
-        delivery = services.user_confirmation_send(
-            user=request.user, site_url=site_url(request)
+        services.user_confirmation_send(user=request.user)
+        messages.success(
+            request,
+            _("Un nouveau lien part à %(email)s.") % {"email": request.user.email},
         )
-        if delivery.failed:
-            messages.error(
-                request,
-                _(
-                    "Le lien n'a pas pu être envoyé à %(email)s : réessayez dans "
-                    "quelques minutes."
-                )
-                % {"email": request.user.email},
-            )
-        else:
-            messages.success(
-                request,
-                _("Un nouveau lien a été envoyé à %(email)s.")
-                % {"email": request.user.email},
-            )
     return redirect("my_space")
 
 
@@ -273,15 +242,12 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "consultation/password_reset_form.html"
     form_class = StyledPasswordResetForm
-    email_template_name = "consultation/email/password_reset_body.txt"
-    html_email_template_name = "consultation/email/password_reset_body.html"
-
-    @property
-    def extra_email_context(self):
-        return {"site_url": settings.SITE_URL}
-
-    subject_template_name = "consultation/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        """The same answer, as fast, whether an account has the address or not."""
+        services.password_reset_send(email=form.cleaned_data["email"])
+        return redirect(self.success_url)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

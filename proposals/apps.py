@@ -9,9 +9,10 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from consultation import shared_pages
+        from consultation import mail, shared_pages
 
         from . import permissions, ranking, search, slots  # noqa: F401 (slots: kinds)
+        from .services import notifications
 
         connection_created.connect(search.register_sqlite_function)
         connection_created.connect(ranking.register_sqlite_function)
@@ -20,3 +21,5 @@ class ProposalsConfig(AppConfig):
             profile=permissions.participant_profile,
             involvement=permissions.involvement,
         )
+        # Mails about an account leave through the notifications' queue.
+        mail.register_queue(notifications.account_mail_write)

@@ -18,7 +18,7 @@ from django.db.models import (
 )
 
 from consultation.cache import STRUCTURE, content_versions, trajectory_scope
-from consultation.models import Consultation
+from consultation.models import AccountMailKind, Consultation
 
 from .models import (
     AnswerState,
@@ -27,6 +27,8 @@ from .models import (
     CoSignature,
     CoSignatureStatus,
     Follow,
+    Notification,
+    NotificationState,
     Participation,
     Proposal,
     Side,
@@ -637,3 +639,15 @@ def follow_list(user):
         .select_related("trajectory__consultation", "proposal")
         .order_by("-created_at", "-pk")
     )
+
+
+def confirmation_mail_waiting(user):
+    """Whether `user`'s latest confirmation mail has not gone out because the mail
+    server failed (the queue tries it again, or gave up)."""
+    latest = (
+        Notification.objects.filter(user=user, kind=AccountMailKind.CONFIRMATION)
+        .order_by("-pk")
+        .values_list("state", "attempts")
+        .first()
+    )
+    return latest is not None and latest[0] != NotificationState.SENT and latest[1] > 0

@@ -287,3 +287,58 @@ def _pump(source, sink):
         for end in (source, sink):
             with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
+
+
+class SlowSmtpServer:
+    """
+    A mail server on a local port that takes `delay` seconds to accept each message,
+    as a distant relay does: it speaks enough SMTP for Django's backend (no TLS, no
+    authentication) and keeps the messages it accepted (`received`: raw bytes).
+    """
+
+    def __init__(self, delay):
+        self.delay = delay
+        self.received = []
+        self.port = closed_port()
+        server = self
+
+        class Session(socketserver.StreamRequestHandler):
+            def reply(self, line):
+                self.wfile.write(line.encode() + b"\r\n")
+                self.wfile.flush()
+
+            def handle(self):
+                self.reply("220 lent.exemple ESMTP")
+                while line := self.rfile.readline():
+                    command = line[:4].upper()
+                    if command == b"EHLO":
+                        self.reply("250-lent.exemple")
+                        self.reply("250 8BITMIME")
+                    elif command == b"DATA":
+                        self.reply("354 go ahead")
+                        message = b"".join(iter(self.rfile.readline, b".\r\n"))
+                        time.sleep(server.delay)
+                        server.received.append(message)
+                        self.reply("250 accepted")
+                    elif command == b"QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:  # HELO, MAIL, RCPT, RSET, NOOP
+                        self.reply("250 ok")
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Session)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def env(self):
+        """The settings that send a site's mail here."""
+        return {
+            "DJANGO_EMAIL_HOST": "127.0.0.1",
+            "DJANGO_EMAIL_PORT": str(self.port),
+            "DJANGO_EMAIL_USE_TLS": "0",
+        }
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

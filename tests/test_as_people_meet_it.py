@@ -173,7 +173,8 @@ def test_every_link_of_an_account_mail_leads_to_the_site_address(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("signup"), signup_data())
     client.logout()
-    client.post(reverse("password_reset"), {"email": "contact@coop-exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "contact@coop-exemple.fr"})
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert _hosts(message) == {"https://trajectoires.example.org"}, message.body

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import NotificationKind
+from consultation.models import AccountMailKind, NotificationKind
 from trajectories.models import Trajectory
 
 from .proposals import Proposal
@@ -64,6 +64,10 @@ class Follow(models.Model):
         return f"{self.user_id} → {self.proposal_id or self.trajectory_id}"
 
 
+# What a notification may be: a mail about proposals, or one about the account itself.
+NOTIFICATION_KINDS = NotificationKind.choices + AccountMailKind.choices
+
+
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("À envoyer")
     SENT = "sent", _("Envoyée")
@@ -81,7 +85,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("type"), max_length=20, choices=NotificationKind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=NOTIFICATION_KINDS)
     key = models.CharField(max_length=120, unique=True)
     proposal = models.ForeignKey(
         Proposal,
@@ -115,7 +119,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=NotificationKind.values),
+                condition=models.Q(kind__in=[kind for kind, _ in NOTIFICATION_KINDS]),
                 name="notification_kind_valid",
             ),
             models.CheckConstraint(

@@ -5,7 +5,6 @@ withdraw an invitation. The proposal's count of the organisations that carry it,
 of their regions, moves in the same transaction.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
-from consultation.mail import mail_after_commit
-from consultation.models import User
+from consultation.mail import account_mail_queue
+from consultation.models import AccountMailKind, User
 
 from .. import permissions
 from ..models import (
@@ -74,15 +73,11 @@ def cosignature_invite(*, proposal, author, email):
         proposal=proposal, email=email, cosigner=invited
     )
     if invited is not None:
-        mail_after_commit(
-            template="proposals/email/cosignature_invited",
-            context={
-                "proposal": proposal,
-                "author": author,
-                "link": settings.SITE_URL + "/mon-espace/#invitations",
-            },
-            recipient=invited.email,
-            language=invited.language,
+        # Queued, and sent after the response: the author waits as long either way.
+        account_mail_queue(
+            kind=AccountMailKind.INVITATION,
+            user=invited,
+            data={"cosignature": cosignature.pk, "organisation": author.organisation},
         )
     return cosignature
 

@@ -7,9 +7,14 @@ told of what did not happen and nothing decided goes untold. `notifications_send
 (the `send_notifications` command) then mails them: each due row is claimed by one
 run, mailed, and marked sent; a failed mail is tried again later, with a growing
 delay, until NOTIFICATION_MAX_ATTEMPTS.
+
+The mails about an account (`AccountMailKind`: confirmation and password-reset links,
+invitations to cosign) go through the same queue, each in a mail of its own, and are
+sent at once after the response (`account_mail_write`).
 """
 
 import datetime
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultation.background import after_this_response
 from consultation.mail import Delivery, mail_send
-from consultation.models import NotificationKind, User
-from consultation.services import unsubscribe_token
+from consultation.models import AccountMailKind, NotificationKind, User
+from consultation.services import account_mail_content, unsubscribe_token
 
 from .. import permissions
 from ..models import (
@@ -147,6 +153,16 @@ def notify(*, kind, user_ids, event, proposal=None, data=None):
     ]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return [row.key for row in rows]
+
+
+def account_mail_write(*, kind, user, data):
+    """Queue the `AccountMailKind` mail `kind` to `user` with the current transaction;
+    once it commits, it is sent after the response (at once outside a request), and
+    by `send_notifications` if the mail server failed."""
+    keys = notify(kind=kind, user_ids=[user.pk], event=str(time.time_ns()), data=data)
+    transaction.on_commit(
+        lambda: after_this_response(lambda: notifications_send(keys=keys))
+    )
 
 
 def notify_decision(proposal, *, event):
@@ -375,6 +391,47 @@ def _send_to(user, notifications):
     )
 
 
+def _account_mail_send(user, notification):
+    """Mail `user` the account mail `notification`, alone; whether it went out (True
+    when there is nothing left to say: an invitation withdrawn meanwhile)."""
+    if notification.kind == AccountMailKind.INVITATION:
+        invitation = (
+            CoSignature.objects.filter(
+                pk=notification.data.get("cosignature"),
+                status=CoSignatureStatus.INVITED,
+            )
+            .select_related("proposal__author")
+            .first()
+        )
+        if invitation is None:
+            return True
+        template = "proposals/email/cosignature_invited"
+        context = {
+            "proposal": invitation.proposal,
+            "author": {"organisation": notification.data.get("organisation", "")},
+            "link": settings.SITE_URL + reverse("my_space") + "#invitations",
+        }
+    else:
+        template, context = account_mail_content(notification.kind, user)
+    return mail_send(
+        template=template,
+        context=context,
+        recipient=user.email,
+        language=user.language,
+    )
+
+
+def _mails(user, rows):
+    """`user`'s wanted `rows` as the mails they make: (rows, send) pairs, an account
+    mail alone, the rest together."""
+    account = [row for row in rows if row.kind in AccountMailKind.values]
+    mails = [([row], lambda row=row: _account_mail_send(user, row)) for row in account]
+    others = [row for row in rows if row not in account]
+    if others:
+        mails.append((others, lambda: _send_to(user, others)))
+    return mails
+
+
 def _mark(ids, **fields):
     Notification.objects.filter(pk__in=ids).update(claimed_at=None, **fields)
 
@@ -410,21 +467,22 @@ def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
             if unwanted:
                 _mark(unwanted, state=NotificationState.SKIPPED)
                 counts["skipped"] += len(unwanted)
-            if not wanted:
-                continue
-            wanted_ids = [row.pk for row in wanted]
-            if _send_to(user, wanted):
-                _mark(wanted_ids, state=NotificationState.SENT, sent_at=timezone.now())
-                counts["sent"] += 1
-                continue
-            counts["failed"] += 1
-            attempts = max(row.attempts for row in wanted) + 1
-            failure = {
-                "attempts": attempts,
-                "last_error": _("Le serveur de messagerie a refusé l'envoi."),
-            }
-            if attempts >= NOTIFICATION_MAX_ATTEMPTS:
-                failure["state"] = NotificationState.FAILED
-            else:
-                failure["next_attempt_at"] = now + RETRY_DELAY * 2 ** (attempts - 1)
-            _mark(wanted_ids, **failure)
+            for mailed, send in _mails(user, wanted):
+                mailed_ids = [row.pk for row in mailed]
+                if send():
+                    _mark(
+                        mailed_ids, state=NotificationState.SENT, sent_at=timezone.now()
+                    )
+                    counts["sent"] += 1
+                    continue
+                counts["failed"] += 1
+                attempts = max(row.attempts for row in mailed) + 1
+                failure = {
+                    "attempts": attempts,
+                    "last_error": _("Le serveur de messagerie a refusé l'envoi."),
+                }
+                if attempts >= NOTIFICATION_MAX_ATTEMPTS:
+                    failure["state"] = NotificationState.FAILED
+                else:
+                    failure["next_attempt_at"] = now + RETRY_DELAY * 2 ** (attempts - 1)
+                _mark(mailed_ids, **failure)

@@ -229,6 +229,9 @@ class MySpaceView(TemplateView):
             invitations=selectors.invitations_for(user),
             cosignatures=selectors.cosignature_list_by(user),
             preferences_form=NotificationPreferencesForm(user=user),
+            confirmation_waiting=(
+                not user.email_confirmed and selectors.confirmation_mail_waiting(user)
+            ),
             **kwargs,
         )
 

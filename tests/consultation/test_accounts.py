@@ -213,11 +213,12 @@ def test_login_is_throttled_after_five_failures(client, participant):
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_emails(
-    client, participant
+    client, participant, django_capture_on_commit_callbacks
 ):
     url = reverse("password_reset")
-    known = client.post(url, {"email": participant.email})
-    unknown = client.post(url, {"email": "personne@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": participant.email})
+        unknown = client.post(url, {"email": "personne@exemple.fr"})
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url == reverse("password_reset_done")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [participant.email]

@@ -53,8 +53,9 @@ def test_the_rejection_mail_keeps_the_reason_as_written(
 
 
 def test_the_confirmation_mail_names_the_organisation_as_written(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://trajectoires.example.org"
     with django_capture_on_commit_callbacks(execute=True):
         account_services.user_signup(
             email="atelier@exemple.fr",
@@ -62,15 +63,17 @@ def test_the_confirmation_mail_names_the_organisation_as_written(
             organisation=AWKWARD,
             organisation_type="association",
             region=None,
-            site_url="https://trajectoires.example.org/",
         )
     (message,) = mail.outbox
     assert f"« {AWKWARD} »" in message.body
     assert "https://trajectoires.example.org/compte/confirmer/" in message.body
 
 
-def test_the_password_reset_mail_is_plain_text(client, participant):
-    client.post(reverse("password_reset"), {"email": participant.email})
+def test_the_password_reset_mail_is_plain_text(
+    client, participant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": participant.email})
     (message,) = mail.outbox
     assert "Quelqu’un (vous, sans doute)" in message.body
     assert "&#x27;" not in message.body

@@ -255,6 +255,41 @@ def test_a_failed_mail_is_tried_again_later_then_sent_once(
     assert row.state == NotificationState.SENT
 
 
+def test_an_account_mail_is_sent_alone_after_the_request_and_again_if_it_failed(
+    question, answerer, settings, django_capture_on_commit_callbacks
+):
+    """A password reset queued while the mail server is down waits in the queue, then
+    leaves alone, its link made as it is sent, even beside a notification."""
+    from consultation.models import AccountMailKind
+    from consultation.services import password_reset_send
+
+    reader = UserFactory(email="lectrice@exemple.fr", language="en")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.EMAIL_USE_TLS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        password_reset_send(email="Lectrice@Exemple.fr")
+        password_reset_send(email="personne@exemple.fr")  # no account: nothing
+    row = Notification.objects.get()
+    assert (row.kind, row.user, row.state, row.attempts) == (
+        AccountMailKind.PASSWORD_RESET,
+        reader,
+        NotificationState.PENDING,
+        1,
+    )
+    proposal = ProposalFactory(question=question, author=reader)
+    answer(proposal, answerer)
+    services.notifications_from_answers()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = row.next_attempt_at + datetime.timedelta(seconds=1)
+    assert services.notifications_send(now=later)["sent"] == 2  # two mails
+    reset, answered = sorted(mail.outbox, key=lambda m: "password" not in m.subject)
+    assert reset.to == ["lectrice@exemple.fr"] and reset.body.startswith("Hello,")
+    assert "/compte/mot-de-passe/nouveau/" in reset.body
+    assert "List-Unsubscribe" not in reset.extra_headers
+    assert "List-Unsubscribe" in answered.extra_headers
+
+
 def test_a_mail_that_keeps_failing_is_given_up(question, answerer, settings):
     proposal = ProposalFactory(question=question)
     answer(proposal, answerer)
