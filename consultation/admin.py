@@ -18,6 +18,7 @@ from .admin_mixins import (
 )
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import Consultation, Organisation, Phase, Region, SitePage, User
+from .registers import imported_registers
 
 if settings.ADMIN_REQUIRE_OTP:
     # Staff log into the admin with their password and a one-time code (django-otp).
@@ -202,6 +203,8 @@ class OrganisationAdmin(admin.ModelAdmin):
         "organisation_type",
         "region",
         "legal_identifier",
+        "registered_name",
+        "registered_name_differs",
         "organisation_verified",
         "reverification_requested_at",
         "date_joined",
@@ -210,6 +213,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = fields_except(fields, "organisation_verified")
     list_filter = [
         ReverificationFilter,
+        "registered_name_differs",
         "organisation_verified",
         "organisation_type",
         "region",
@@ -227,6 +231,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(organisation="")
+
+    def changelist_view(self, request, extra_context=None):
+        """The list says whether identifiers are checked against a register."""
+        registers = sorted(imported_registers().values(), key=lambda i: i.register)
+        return super().changelist_view(
+            request, {**(extra_context or {}), "registers": registers}
+        )
 
     def has_add_permission(self, request):
         return False

@@ -16,8 +16,8 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import parse_legal_identifier
 from .models import OrganisationType, Region, User, regions_in_french_order
+from .registers import Identity, names_differ, organisation_identity
 from .security import password_confirmed
 from .text import visible_text
 
@@ -39,11 +39,12 @@ class UserCreationAdminForm(AdminUserCreationForm):
         field_classes = {"email": NormalisedEmailField}
 
 
-def legal_identifier_clean(value, *, account=None):
-    """(identifier, key) of a typed SIREN, SIRET or RNA number, or a ValidationError:
-    invalid, or the organisation of another account (one organisation, one voice)."""
-    identifier, key = parse_legal_identifier(value)
-    taken = User.objects.filter(organisation_key=key)
+def legal_identifier_clean(value, *, account=None, organisation_type=""):
+    """The `registers.Identity` of a typed SIREN, SIRET or RNA number, or a
+    ValidationError: invalid, refused by an imported register, or the organisation of
+    another account (one organisation, one voice)."""
+    identity = organisation_identity(value, organisation_type)
+    taken = User.objects.filter(organisation_key=identity.key)
     if account is not None and account.pk:
         taken = taken.exclude(pk=account.pk)
     if taken.exists():
@@ -53,9 +54,9 @@ def legal_identifier_clean(value, *, account=None):
                 "n'a qu'une voix. Contactez l'équipe de la consultation si "
                 "personne chez vous ne l'a créé."
             ),
-            params={"key": key},
+            params={"key": identity.key},
         )
-    return identifier, key
+    return identity
 
 
 class UserChangeAdminForm(UserChangeForm):
@@ -72,11 +73,25 @@ class UserChangeAdminForm(UserChangeForm):
 
     def clean_legal_identifier(self):
         value = self.cleaned_data["legal_identifier"].strip()
-        identifier, key = (
-            legal_identifier_clean(value, account=self.instance) if value else ("", "")
+        identity = (
+            legal_identifier_clean(
+                value,
+                account=self.instance,
+                organisation_type=self.cleaned_data.get("organisation_type", ""),
+            )
+            if value
+            else Identity("", "")
         )
-        self.instance.organisation_key = key
-        return identifier
+        self.instance.organisation_key = identity.key
+        self.instance.registered_name = identity.registered_name
+        return identity.identifier
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance.registered_name_differs = names_differ(
+            cleaned_data.get("organisation", ""), self.instance.registered_name
+        )
+        return cleaned_data
 
 
 def _helper(submit_label):
@@ -128,10 +143,12 @@ class OrganisationFieldsMixin(forms.Form):
         value = self.cleaned_data["legal_identifier"].strip()
         if not value:
             return ""
-        identifier, _key = legal_identifier_clean(
-            value, account=getattr(self, "account", None)
+        identity = legal_identifier_clean(
+            value,
+            account=getattr(self, "account", None),
+            organisation_type=self.cleaned_data.get("organisation_type", ""),
         )
-        return identifier
+        return identity.identifier
 
 
 class SignupForm(OrganisationFieldsMixin, forms.Form):

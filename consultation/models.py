@@ -189,8 +189,25 @@ class User(AbstractBaseUser, PermissionsMixin):
             "ou RNA (W suivi de 9 chiffres)."
         ),
     )
+    # The organisation's name in the register that knows its identifier (SIRENE or
+    # RNA), and whether it differs from the one it typed (the moderators look).
+    registered_name = models.CharField(
+        _("nom au répertoire"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",  # rows written without the ORM (seed_bench's COPY) too
+        editable=False,
+    )
+    registered_name_differs = models.BooleanField(
+        _("nom différent du répertoire"),
+        default=False,
+        db_default=False,
+        editable=False,
+    )
     # The SIREN (or RNA number) that the legal identifier designates: one account per
-    # organisation, held by a unique constraint.
+    # organisation, held by a unique constraint. An RNA number that a register links to
+    # a SIREN is keyed by that SIREN.
     organisation_key = models.CharField(
         _("identifiant de l'organisation"),
         max_length=10,
@@ -585,3 +602,69 @@ class BackupCodes(StaticDevice):
         proxy = True
         verbose_name = _("liste de codes de secours")
         verbose_name_plural = _("listes de codes de secours")
+
+
+class Register(models.TextChoices):
+    """The official registers of organisations that `import_registers` reads."""
+
+    SIRENE = "sirene", _("Répertoire SIRENE de l’INSEE (unités légales)")
+    RNA = "rna", _("Répertoire national des associations (RNA)")
+
+
+class RegisteredUnit(models.Model):
+    """
+    A legal unit of INSEE's SIRENE register that the consultation may meet (an
+    association, cooperative, mutual, foundation, public body or unit of the ESS:
+    `consultation.registers`), as the last import read it.
+    """
+
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("dénomination"), max_length=255, blank=True)
+    active = models.BooleanField(_("active"))
+    legal_category = models.CharField(_("catégorie juridique"), max_length=4)
+    ess = models.BooleanField(_("économie sociale et solidaire"))
+    # identifiantAssociationUniteLegale: the association's RNA number, if it has one.
+    rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("unité légale SIRENE")
+        verbose_name_plural = _("unités légales SIRENE")
+
+    def __str__(self):
+        return f"{self.siren} {self.name}"
+
+
+class RegisteredAssociation(models.Model):
+    """An association of the RNA register, as the last import read it."""
+
+    rna = models.CharField(_("numéro RNA"), max_length=10, primary_key=True)
+    # The first nine digits of its `siret`, when the register links it to SIRENE.
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    name = models.CharField(_("titre"), max_length=255, blank=True)
+    active = models.BooleanField(_("active"))
+
+    class Meta:
+        verbose_name = _("association du RNA")
+        verbose_name_plural = _("associations du RNA")
+
+    def __str__(self):
+        return f"{self.rna} {self.name}"
+
+
+class RegisterImport(models.Model):
+    """The last import of a register: without one, identifiers are self-declared."""
+
+    register = models.CharField(
+        _("répertoire"), max_length=10, choices=Register.choices, unique=True
+    )
+    source = models.CharField(_("fichiers"), max_length=500)
+    imported_at = models.DateTimeField(_("importé le"))
+    lines_read = models.PositiveIntegerField(_("lignes lues"))
+    kept = models.PositiveIntegerField(_("organisations gardées"))
+
+    class Meta:
+        verbose_name = _("import d’un répertoire")
+        verbose_name_plural = _("imports des répertoires")
+
+    def __str__(self):
+        return f"{self.get_register_display()} ({self.imported_at:%Y-%m-%d})"

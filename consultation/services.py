@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import (
     default_token_generator,
 )
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from .identifiers import parse_legal_identifier
 from .mail import account_mail_queue
 from .models import PRIVACY_PAGE, AccountMailKind, NotificationKind, SitePage, User
+from .registers import Identity, names_differ, organisation_identity
 from .text import visible_text
 
 
@@ -40,10 +41,24 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 email_confirmation_token = EmailConfirmationTokenGenerator()
 
 
-def _organisation_identity(legal_identifier):
+def _organisation_identity(legal_identifier, organisation_type):
+    """The `registers.Identity` of an identifier (empty without one); a refusal of
+    the registers is an `AccountError`."""
     if not legal_identifier:
-        return "", ""
-    return parse_legal_identifier(legal_identifier)
+        return Identity("", "")
+    try:
+        return organisation_identity(legal_identifier, organisation_type)
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from None
+
+
+def _registered_name_fields(identity, organisation):
+    """The account's fields that keep its name in a register, and whether it differs
+    from the typed one (the moderators' list)."""
+    return {
+        "registered_name": identity.registered_name,
+        "registered_name_differs": names_differ(organisation, identity.registered_name),
+    }
 
 
 @transaction.atomic
@@ -60,7 +75,8 @@ def user_signup(
     """Create a participant account, with the consent it gave to the privacy page as
     it reads now, and queue the link that confirms its email (the account stands even
     if the mail cannot go yet: the queue tries again)."""
-    identifier, key = _organisation_identity(legal_identifier)
+    identity = _organisation_identity(legal_identifier, organisation_type)
+    organisation = visible_text(organisation)
     terms = SitePage.objects.filter(slug=PRIVACY_PAGE).values_list(
         "updated_at", flat=True
     )
@@ -69,11 +85,12 @@ def user_signup(
             user = User.objects.create_user(
                 email,
                 password,
-                organisation=visible_text(organisation),
+                organisation=organisation,
                 organisation_type=organisation_type,
                 region=region,
-                legal_identifier=identifier,
-                organisation_key=key,
+                legal_identifier=identity.identifier,
+                organisation_key=identity.key,
+                **_registered_name_fields(identity, organisation),
                 language=language,
                 terms_accepted_at=timezone.now(),
                 terms_version=next(
@@ -145,21 +162,23 @@ def user_profile_update(
     """Change the organisation that an account speaks for. A verified organisation
     that changes its name, type or identifier is no longer verified: the team
     verifies it again (`reverification_requested_at`)."""
-    identifier, key = _organisation_identity(legal_identifier)
+    identity = _organisation_identity(legal_identifier, organisation_type)
+    organisation = visible_text(organisation)
     user = User.objects.select_for_update().get(pk=user.pk)
-    identity = (visible_text(organisation), organisation_type, identifier)
-    if user.organisation_verified and identity != (
-        user.organisation,
-        user.organisation_type,
-        user.legal_identifier,
-    ):
+    if user.organisation_verified and (
+        organisation,
+        organisation_type,
+        identity.identifier,
+    ) != (user.organisation, user.organisation_type, user.legal_identifier):
         user.organisation_verified = False
         user.reverification_requested_at = timezone.now()
-    user.organisation = visible_text(organisation)
+    user.organisation = organisation
     user.organisation_type = organisation_type
     user.region = region
-    user.legal_identifier = identifier
-    user.organisation_key = key
+    user.legal_identifier = identity.identifier
+    user.organisation_key = identity.key
+    for name, value in _registered_name_fields(identity, organisation).items():
+        setattr(user, name, value)
     user.language = language or user.language
     try:
         with transaction.atomic():

@@ -132,7 +132,21 @@ class SignupView(FormView):
             )
             % {"email": user.email},
         )
+        if user.registered_name:
+            messages.info(self.request, registered_name_said(user))
         return redirect("my_space")
+
+
+def registered_name_said(user):
+    """What a person reads of its organisation's name in the register."""
+    if user.registered_name_differs:
+        return _(
+            "Votre numéro est celui de « %(registered)s » au répertoire officiel, et "
+            "vous avez écrit « %(typed)s » : l’équipe de la consultation vérifiera."
+        ) % {"registered": user.registered_name, "typed": user.organisation}
+    return _("Votre organisation figure au répertoire officiel : « %(name)s ».") % {
+        "name": user.registered_name
+    }
 
 
 class EmailConfirmView(FormView):
@@ -202,6 +216,8 @@ class ProfileUpdateView(FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Votre profil est enregistré."))
+        if user.registered_name:
+            messages.info(self.request, registered_name_said(user))
         if was_verified and not user.organisation_verified:
             messages.warning(
                 self.request,
