@@ -668,3 +668,38 @@ class RegisterImport(models.Model):
 
     def __str__(self):
         return f"{self.get_register_display()} ({self.imported_at:%Y-%m-%d})"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database (`consultation.storage`): a workshop report, a
+    synthesis's PDF, workbook or page."""
+
+    name = models.CharField(_("nom"), max_length=255, unique=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fichier")
+        verbose_name_plural = _("fichiers")
+
+    def __str__(self):
+        return self.name
+
+
+class StoredFileChunk(models.Model):
+    """A part of a stored file's bytes, in order (`index`)."""
+
+    file = models.ForeignKey(
+        StoredFile, on_delete=models.CASCADE, related_name="chunks"
+    )
+    index = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["file", "index"], name="stored_chunk_once")
+        ]
+
+    def __str__(self):
+        return f"{self.file_id}:{self.index}"

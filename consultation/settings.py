@@ -200,6 +200,12 @@ DATABASES["replica"] = {
     "TEST": {"MIRROR": "default"},
 }
 DATABASE_ROUTERS = ["consultation.routers.ReplicaRouter"]
+# A replica whose replay lags further behind the primary, in seconds, is skipped (its
+# readers read the primary) until it catches up; so is a replica that is down.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+if DATABASE_REPLICA_ENABLED and DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+    # A replica that does not answer is given up quickly, not after the OS's minutes.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -279,6 +285,9 @@ VOTE_LOCK_LOG = os.environ.get("DJANGO_VOTE_LOCK_LOG", "")
 # A stale page or result is rendered again in a thread of the worker's own, after the
 # response, not before the worker takes its next request (consultation.background).
 REFRESH_IN_BACKGROUND = env_bool("DJANGO_REFRESH_IN_BACKGROUND", default=True)
+# Without Redis, how old a process's batch of exposure counts may grow before the
+# process adds it to the database itself (`consultation.exposures`).
+EXPOSURE_BATCH_SECONDS = float(os.environ.get("DJANGO_EXPOSURE_BATCH_SECONDS", "10"))
 
 # How long results, key figures and open data may lag behind the votes, in seconds.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "30"))
@@ -320,7 +329,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded and built files live in the database: servers share nothing else.
+    "default": {"BACKEND": "consultation.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,10 +1,9 @@
 """The synthesis of a consultation, as built by `build_synthesis`."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The files of one build, inside its folder (`Synthesis.folder`, under MEDIA_ROOT).
+# The files of one build, stored in the database under its folder (`Synthesis.folder`).
 PDF_NAME = "synthese.pdf"
 XLSX_NAME = "synthese.xlsx"
 
@@ -41,5 +40,6 @@ class Synthesis(models.Model):
     def __str__(self):
         return str(self.consultation)
 
-    def file_path(self, name):
-        return settings.MEDIA_ROOT / self.folder / name
+    def file_name(self, name):
+        """The stored file's name (`consultation.storage`) of one of its files."""
+        return f"{self.folder}/{name}"

@@ -1,10 +1,13 @@
-"""The synthesis page and its downloads, read from the files of the latest build."""
+"""The synthesis page and its downloads, read from the stored files of the latest
+build (`consultation.storage`)."""
 
-from django.http import FileResponse, Http404
-from django.utils.http import http_date
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from consultation.models import StoredFile
+from consultation.storage import stored_file_response
 from proposals.views.pages import consultation_or_404
 
 from .models import PDF_NAME, XLSX_NAME, Synthesis, html_name
@@ -13,18 +16,19 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def latest_file(consultation, names):
-    """(synthesis, open file) of the latest build, trying `names` in turn; (None, None)
-    before the first build. A build that ends meanwhile removes the folder that was
-    just read, so the row is read again once."""
-    for _attempt in range(2):
-        synthesis = Synthesis.objects.filter(consultation=consultation).first()
-        if synthesis is None:
-            return None, None
-        for name in names:
-            try:
-                return synthesis, synthesis.file_path(name).open("rb")
-            except FileNotFoundError:
-                continue
+    """(synthesis, stored name) of the latest build, trying `names` in turn; (None,
+    None) before the first build."""
+    synthesis = Synthesis.objects.filter(consultation=consultation).first()
+    if synthesis is None:
+        return None, None
+    stored = set(
+        StoredFile.objects.filter(
+            name__in=[synthesis.file_name(name) for name in names]
+        ).values_list("name", flat=True)
+    )
+    for name in names:
+        if synthesis.file_name(name) in stored:
+            return synthesis, synthesis.file_name(name)
     raise Http404
 
 
@@ -35,36 +39,35 @@ class SynthesisView(TemplateView):
 
     def get_context_data(self, **kwargs):
         consultation = consultation_or_404(self.kwargs["slug"])
-        synthesis, file = latest_file(
+        synthesis, name = latest_file(
             consultation, [html_name(get_language() or "fr"), html_name("fr")]
         )
         body = None
-        if file is not None:
-            with file:
+        if name is not None:
+            with default_storage.open(name) as file:
                 body = file.read().decode()
         return super().get_context_data(
             consultation=consultation, synthesis=synthesis, body=body, **kwargs
         )
 
 
-def _download(slug, name, content_type, extension):
+def _download(request, slug, name, content_type, extension):
     consultation = consultation_or_404(slug)
-    synthesis, file = latest_file(consultation, [name])
+    synthesis, stored = latest_file(consultation, [name])
     if synthesis is None:
         raise Http404
-    response = FileResponse(
-        file,
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        stored,
         filename=f"synthese-{slug}-{synthesis.built_at:%Y-%m-%d}.{extension}",
         content_type=content_type,
+        last_modified=synthesis.built_at,
     )
-    response["Last-Modified"] = http_date(synthesis.built_at.timestamp())
-    return response
 
 
 def synthesis_pdf(request, slug):
-    return _download(slug, PDF_NAME, "application/pdf", "pdf")
+    return _download(request, slug, PDF_NAME, "application/pdf", "pdf")
 
 
 def synthesis_xlsx(request, slug):
-    return _download(slug, XLSX_NAME, XLSX_TYPE, "xlsx")
+    return _download(request, slug, XLSX_NAME, XLSX_TYPE, "xlsx")

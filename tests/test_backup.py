@@ -1,4 +1,5 @@
-"""A backup made with pg_dump restores into a working database (docs/deploy.md)."""
+"""A backup made with pg_dump restores into a working database, files included
+(docs/deploy.md)."""
 
 import shutil
 import subprocess
@@ -6,6 +7,8 @@ import subprocess
 import psycopg2
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from proposals import services
@@ -29,6 +32,9 @@ def test_pg_dump_then_pg_restore_gives_back_the_same_consultation(tmp_path):
     proposal = ProposalFactory()
     for choice in ("agree", "mixed", "agree"):
         services.vote_cast(proposal=proposal, voter=UserFactory(), choice=choice)
+    # Files live in the database too (a report, a synthesis): the dump holds them.
+    report = b"%PDF-1.4\n" + bytes(range(256)) * 5000
+    name = default_storage.save("ateliers/rapport.pdf", ContentFile(report))
     db = connection.settings_dict
     common = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432)]
     common += ["--username", db["USER"]]
@@ -64,6 +70,13 @@ def test_pg_dump_then_pg_restore_gives_back_the_same_consultation(tmp_path):
             assert cursor.fetchone() == (2, 1, 0)
             cursor.execute("SELECT count(*) FROM consultation_region")
             assert cursor.fetchone()[0] == 18
+            cursor.execute(
+                "SELECT string_agg(c.data, ''::bytea ORDER BY c.index) "
+                "FROM consultation_storedfile f JOIN consultation_storedfilechunk c "
+                "ON c.file_id = f.id WHERE f.name = %s",
+                [name],
+            )
+            assert bytes(cursor.fetchone()[0]) == report
         target.close()
     finally:
         run("dropdb", *common, "--if-exists", restored)

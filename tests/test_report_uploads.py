@@ -61,6 +61,15 @@ def upload(site, env, workshop, filename, content):
     return site.post_multipart(path, fields, {"report": (filename, content)})
 
 
+def nothing_stored(env, media):
+    """No file in the database's storage, nor on the disk."""
+    count = shell(
+        env, "from consultation.models import StoredFile; "
+        "print(StoredFile.objects.count())",
+    )  # fmt: skip
+    return count == "0" and not list(media.rglob("*.*"))
+
+
 def stored_report(env, workshop):
     return shell(
         env,
@@ -76,7 +85,7 @@ def test_a_report_that_is_not_a_pdf_is_refused_and_nothing_is_stored(served, fil
     assert status == 200
     assert "Le compte rendu doit être un document PDF" in body.decode()
     assert stored_report(env, workshop) == ""
-    assert not list(media.rglob("*.*"))
+    assert nothing_stored(env, media)
 
 
 def test_a_report_over_20_megabytes_is_refused_and_nothing_is_stored(served):
@@ -86,7 +95,7 @@ def test_a_report_over_20_megabytes_is_refused_and_nothing_is_stored(served):
     said = " ".join(body.decode().replace("\xa0", " ").split())
     assert "Le compte rendu pèse 50,0 Mo : 20 Mo au plus" in said
     assert stored_report(env, workshop) == ""
-    assert not list(media.rglob("*.*"))
+    assert nothing_stored(env, media)
 
 
 def test_a_pdf_report_is_stored_under_a_generated_name_and_served_as_a_download(
@@ -100,7 +109,12 @@ def test_a_pdf_report_is_stored_under_a_generated_name_and_served_as_a_download(
     assert status == 302
     name = stored_report(env, workshop)
     assert re.fullmatch(r"ateliers/[0-9a-f]{32}\.pdf", name), name
-    assert (media / name).read_bytes() == document
+    stored = shell(
+        env,
+        "from django.core.files.storage import default_storage; "
+        f"print(default_storage.open({name!r}).read().hex())",
+    )
+    assert bytes.fromhex(stored) == document
 
     status, headers, body = site.request(
         f"/ateliers/{workshop}/compte-rendu/", raw=True
@@ -114,12 +128,13 @@ def test_a_pdf_report_is_stored_under_a_generated_name_and_served_as_a_download(
 
 
 def test_a_report_stored_before_the_rule_is_served_as_bytes_to_download(served):
-    site, env, media, (_workshop, older) = served
-    (media / "ateliers").mkdir(parents=True, exist_ok=True)
-    (media / "ateliers" / "ancien.html").write_bytes(NOT_PDF["compte-rendu.html"])
-    shell(
+    site, env, _media, (_workshop, older) = served
+    page = NOT_PDF["compte-rendu.html"].decode()
+    shell(  # as the migration moved it in from the disk
         env,
+        "import io; from consultation.storage import file_store; "
         "from proposals.models import Workshop; "
+        f"file_store('ateliers/ancien.html', io.BytesIO({page!r}.encode())); "
         f"Workshop.objects.filter(pk={older}).update(report='ateliers/ancien.html')",
     )
     status, headers, _body = site.request(f"/ateliers/{older}/compte-rendu/", raw=True)

@@ -4,9 +4,7 @@ import hashlib
 import json
 
 from django.core.cache import cache
-from django.http import (
-    FileResponse,
-)
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import (
@@ -16,6 +14,7 @@ from django.views.generic import TemplateView
 
 from consultation.cache import cached
 from consultation.downloads import prepared_file, prepared_response
+from consultation.storage import stored_file_response
 from trajectories import selectors as trajectory_selectors
 
 from .. import opendata, reports
@@ -166,11 +165,14 @@ def workshop_report(request, pk):
         ).exclude(report=""),
         pk=pk,
     )
-    report = workshop.report.open("rb")
-    content_type = reports.served_content_type(report)
-    response = FileResponse(
-        report,
-        as_attachment=True,
+    try:
+        with workshop.report.open("rb") as report:
+            content_type = reports.served_content_type(report)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = stored_file_response(
+        request,
+        workshop.report.name,
         filename=(
             f"compte-rendu-atelier-{workshop.pk}.pdf"
             if content_type == reports.PDF_CONTENT_TYPE

@@ -7,13 +7,14 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate
 
-from consultation.models import OrganisationType, Phase, Region
+from consultation.models import OrganisationType, Phase, Region, StoredFile
 from proposals.models import Answer, AnswerState, Source, Workshop
 from synthesis.models import Synthesis
 from synthesis.services import synthesis_build
@@ -26,6 +27,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+FILES = ["synthese.en.html", "synthese.fr.html", "synthese.pdf", "synthese.xlsx"]
+
+
+def stored_names(folder):
+    """The names of the files stored under `folder`, in order."""
+    return sorted(
+        name.rsplit("/", 1)[-1]
+        for name in StoredFile.objects.filter(
+            name__startswith=f"{folder}/"
+        ).values_list("name", flat=True)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -269,14 +281,16 @@ def test_a_rebuild_replaces_the_files_and_removes_the_previous_ones(
     consultation, story, settings, django_capture_on_commit_callbacks
 ):
     first = synthesis_build(consultation)
-    old_folder = settings.MEDIA_ROOT / first.folder
+    assert stored_names(first.folder) == FILES
     ProposalFactory(question=story["loved"].question, text="Une nouvelle venue")
     with django_capture_on_commit_callbacks(execute=True):
         second = synthesis_build(consultation)
     assert Synthesis.objects.count() == 1
-    assert second.folder != first.folder and not old_folder.exists()
+    assert second.folder != first.folder and stored_names(first.folder) == []
+    assert stored_names(second.folder) == FILES
     assert second.proposal_count == first.proposal_count + 1
-    assert "Une nouvelle venue" in second.file_path("synthese.fr.html").read_text()
+    with default_storage.open(second.file_name("synthese.fr.html")) as page:
+        assert "Une nouvelle venue" in page.read().decode()
 
 
 def test_readers_see_a_new_build_at_once_even_through_the_page_cache(
@@ -297,9 +311,7 @@ def test_a_failed_build_leaves_the_previous_synthesis_whole(
     consultation, story, settings, monkeypatch
 ):
     before = synthesis_build(consultation)
-    files = sorted(
-        path.name for path in (settings.MEDIA_ROOT / before.folder).iterdir()
-    )
+    stored = list(StoredFile.objects.order_by("name").values_list("name", "sha256"))
 
     def disk_full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -309,14 +321,11 @@ def test_a_failed_build_leaves_the_previous_synthesis_whole(
         synthesis_build(consultation)
     after = Synthesis.objects.get()
     assert (after.folder, after.built_at) == (before.folder, before.built_at)
+    # Its files as they were, and nothing half-written beside them.
     assert (
-        sorted(p.name for p in (settings.MEDIA_ROOT / after.folder).iterdir()) == files
+        list(StoredFile.objects.order_by("name").values_list("name", "sha256"))
+        == stored
     )
-    # Nothing half-written is left beside it.
-    assert [
-        p.name
-        for p in (settings.MEDIA_ROOT / "syntheses" / consultation.slug).iterdir()
-    ] == [before.folder.rsplit("/", 1)[-1]]
 
 
 def test_the_command_names_consultations_or_takes_all_public_ones(consultation):

@@ -1,12 +1,11 @@
 """`manage.py flush_exposures`: add the exposures counted in the cache to the
 database. Run it every minute from cron (docs/deploy.md); one run at a time."""
 
-from django.core.management.base import BaseCommand
-
+from consultation.jobs import SingleRunCommand
 from proposals.services.exposures import exposures_flush
 
 
-class Command(BaseCommand):
+class Command(SingleRunCommand):
     help = "Add the exposures counted in the cache to the database."
 
     def handle(self, *args, **options):

@@ -1,13 +1,13 @@
 """`manage.py purge_personal_data [--apply]`: delete accounts past their retention."""
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from consultation.jobs import SingleRunCommand
 from proposals.selectors import account_past_retention_list
 from proposals.services import account_delete, invitation_addresses_erase
 
 
-class Command(BaseCommand):
+class Command(SingleRunCommand):
     help = (
         "Delete the accounts whose retention has ended, as the privacy page says: a "
         "year after the closing of the last consultation they took part in (a year "

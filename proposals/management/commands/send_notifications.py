@@ -1,12 +1,11 @@
 """`manage.py send_notifications`: mail what the organisations follow. Run it from
 cron every few minutes."""
 
-from django.core.management.base import BaseCommand
-
+from consultation.jobs import SingleRunCommand
 from proposals import services
 
 
-class Command(BaseCommand):
+class Command(SingleRunCommand):
     help = (
         "Write the notifications of the new official answers and of last week's "
         "digest, then mail every due notification: one mail per organisation and "

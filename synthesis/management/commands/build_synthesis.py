@@ -1,14 +1,15 @@
 """`manage.py build_synthesis <slug> [<slug> …]` or `--all`: build and store the
 synthesis of consultations (PDF, workbook, page), e.g. nightly from cron."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from consultation.jobs import SingleRunCommand
 from consultation.models import Consultation
 
 from ...services import synthesis_build
 
 
-class Command(BaseCommand):
+class Command(SingleRunCommand):
     help = "Build the synthesis of consultations: PDF, XLSX and the synthesis page."
 
     def add_arguments(self, parser):
