@@ -6,20 +6,36 @@ round trip per page and never a database write, then taken in batches by a comma
 With Redis, the counts are a hash, incremented by one script call for a page; a batch
 is set aside (renamed) before it is read, and forgotten only once written, so that a
 failed flush loses nothing: the next one writes it first. Without Redis (local memory:
-development, tests), the counts are a dictionary in the cache. A page served from the
-page cache counts the exposures of the page it serves (`consultation.page_cache`).
+one process's counts, which no command in another process could read), the counts are
+a dictionary in the process's cache, written to the database by the process itself in
+batches: after the response of the first page that finds the batch older than
+`EXPOSURE_BATCH_SECONDS` (the writer the proposals app registers). A page served from
+the page cache counts the exposures of the page it serves (`consultation.page_cache`).
 """
 
+import logging
 import threading
+import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache, caches
 
+from .background import after_this_response
 from .cache_backends import FailSafeRedisCache
 
+logger = logging.getLogger(__name__)
 KEY = "exposures"
 ASIDE = "exposures:flushing"
+SINCE = "exposures:since"  # when the oldest count of the batch was added
 _lock = threading.Lock()
+_writer = None
+
+
+def register_writer(writer):
+    """Name the function that adds a batch of counts ({id: count}) to the database."""
+    global _writer
+    _writer = writer
 
 
 def _redis():
@@ -41,6 +57,22 @@ def exposures_add(ids):
         for pk in ids:
             counts[int(pk)] = counts.get(int(pk), 0) + 1
         cache.set(KEY, counts, timeout=None)
+        since = cache.get(SINCE)
+        if since is None:
+            since = time.time()
+            cache.set(SINCE, since, timeout=None)
+    if _writer is not None and time.time() - since >= settings.EXPOSURE_BATCH_SECONDS:
+        after_this_response(exposures_write)
+
+
+def exposures_write():
+    """Add the batch of this process's counts to the database (without Redis)."""
+    try:
+        with exposures_batch() as counts:
+            if counts:
+                _writer(counts)
+    except Exception:  # kept for the next batch; a page never fails for its counts
+        logger.exception("Exposures not written; kept for the next batch")
 
 
 def exposures_record(request, ids):
@@ -70,6 +102,6 @@ def exposures_batch():
         for pk, count in (cache.get(KEY) or {}).items():
             counts[pk] = counts.get(pk, 0) + count
         cache.set(ASIDE, counts, timeout=None)
-        cache.delete(KEY)
+        cache.delete_many([KEY, SINCE])
     yield counts
     cache.delete(ASIDE)

@@ -9,9 +9,10 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from consultation import mail, shared_pages
+        from consultation import exposures, mail, shared_pages
 
         from . import permissions, ranking, search, slots  # noqa: F401 (slots: kinds)
+        from .services import exposures as exposure_services
         from .services import notifications
 
         connection_created.connect(search.register_sqlite_function)
@@ -23,3 +24,5 @@ class ProposalsConfig(AppConfig):
         )
         # Mails about an account leave through the notifications' queue.
         mail.register_queue(notifications.account_mail_write)
+        # Without Redis, each process adds its exposures to the database itself.
+        exposures.register_writer(exposure_services.exposures_write)
