@@ -33,6 +33,7 @@ from .forms import (
     StyledSetPasswordForm,
 )
 from .models import SitePage, User
+from .routers import replica_state
 from .security import (
     login_failure_count,
     login_failures_exceeded,
@@ -49,7 +50,8 @@ class SitePageDetailView(DetailView):
 
 @never_cache
 def healthz(request):
-    """For load balancers: are the database and the cache reachable? No secrets."""
+    """For load balancers: are the database and the cache reachable, is the read
+    replica in use? No secrets."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -65,6 +67,8 @@ def healthz(request):
         cache.delete(probe)
     except Exception:  # noqa: BLE001 - any cache failure means "unavailable"
         checks["cache"] = "unavailable"
+    if (replica := replica_state()) is not None:
+        checks["replica"] = replica  # skipped when lagging or down: no failure
     healthy = checks["database"] == "ok"  # the site works without its cache
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks},
