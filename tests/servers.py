@@ -125,9 +125,10 @@ def seeded_database(directory=None, url=None):
 class Site:
     """A gunicorn serving the project with `env`; a browser-like client with cookies."""
 
-    def __init__(self, env, workers=1, log=None):
-        """`log`: a file that gets the server's logs (its standard error)."""
-        self.port = closed_port()
+    def __init__(self, env, workers=1, log=None, port=None):
+        """`log`: a file that gets the server's logs (its standard error); `port`:
+        where to listen (a free one by default)."""
+        self.port = port or closed_port()
         self.log = open(log, "w") if log else None  # noqa: SIM115 - closed by stop()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments

@@ -1,0 +1,222 @@
+"""
+Two application servers behind HAProxy, run with the repository's own
+`deploy/haproxy.cfg`: under a steady load of page reads and votes, one server is
+killed outright and the other restarted gracefully. Only the requests in flight on
+the killed server may fail; every acknowledged vote is in the database, the counters
+do not drift, and a session opened through one server is valid on the other.
+"""
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.servers import (
+    ROOT,
+    Site,
+    closed_port,
+    manage,
+    production_env,
+    seeded_database,
+    shell,
+)
+
+CLIENTS = 4
+SECONDS = 14
+VOTERS = 30
+
+
+def _haproxy():
+    binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not os.path.exists(binary):
+        if os.environ.get("CI"):
+            pytest.fail("haproxy is missing in CI")
+        pytest.skip("haproxy is not installed (Debian: apt-get install haproxy)")
+    return binary
+
+
+def _wait_for(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+@pytest.fixture(scope="module")
+def balanced(tmp_path_factory):
+    haproxy = _haproxy()
+    env = production_env(
+        DATABASE_URL=seeded_database(tmp_path_factory.mktemp("balanced")),
+        RATE_LIMIT_VOTE_USER="100000/m",
+        RATE_LIMIT_VOTE_IP="100000/m",
+    )
+    ports = [closed_port(), closed_port()]
+    servers = [Site(env, workers=2, port=port) for port in ports]
+    front = closed_port()
+    balancer = subprocess.Popen(  # noqa: S603 - the machine's haproxy, our file
+        [haproxy, "-f", str(ROOT / "deploy" / "haproxy.cfg"), "-db"],
+        env={
+            "HAPROXY_BIND": f"127.0.0.1:{front}",
+            "APP_SERVER_1": f"127.0.0.1:{ports[0]}",
+            "APP_SERVER_2": f"127.0.0.1:{ports[1]}",
+            "SITE_HOST": "127.0.0.1",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for(front)
+    time.sleep(1.5)  # both servers seen healthy
+    try:
+        yield env, servers, ports, f"http://127.0.0.1:{front}"
+    finally:
+        balancer.terminate()
+        balancer.wait(10)
+        for server in servers:
+            server.stop()
+
+
+def _sessions(env):
+    """VOTERS identified organisations, each logged in: {session key: csrf token}."""
+    lines = shell(
+        env,
+        "import secrets; from django.contrib.auth import BACKEND_SESSION_KEY, "
+        "HASH_SESSION_KEY, SESSION_KEY; from django.contrib.sessions.backends.db "
+        "import SessionStore; from django.utils import timezone; from "
+        "consultation.models import Region, User\n"
+        f"for i in range({VOTERS}):\n"
+        "    user = User.objects.create_user(f'votante{i}@exemple.fr', "
+        "'un-mot-de-passe-assez-long-42', organisation=f'Votante {i}', "
+        "organisation_type='association', region=Region.objects.get(code='53'), "
+        "organisation_verified=True, email_confirmed_at=timezone.now())\n"
+        "    store = SessionStore(); store[SESSION_KEY] = str(user.pk)\n"
+        "    store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    store[HASH_SESSION_KEY] = user.get_session_auth_hash(); store.create()\n"
+        "    print(user.pk, store.session_key, secrets.token_hex(16))",
+    ).splitlines()
+    return [line.split() for line in lines]
+
+
+def _request(base, path, session=None, choice=None):
+    """Status of a GET, or of a vote when `choice` is given; None when the connection
+    died."""
+    headers = {}
+    data = None
+    if session is not None:
+        _pk, key, csrf = session
+        headers["Cookie"] = f"sessionid={key}; csrftoken={csrf}"
+        if choice is not None:
+            headers.update(
+                {
+                    "X-CSRFToken": csrf,
+                    "Accept": "application/json",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+            )
+            data = f"choice={choice}".encode()
+    request = urllib.request.Request(base + path, data=data, headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def _kill(server):
+    """Kill a gunicorn outright: its master and its workers, no goodbye."""
+    workers = subprocess.run(  # noqa: S603 - the local process's children
+        ["/usr/bin/pgrep", "-P", str(server.process.pid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    for pid in [server.process.pid, *map(int, workers)]:
+        os.kill(pid, signal.SIGKILL)
+    server.process.wait(10)
+
+
+def test_a_server_killed_and_another_restarted_lose_no_vote(balanced):
+    env, servers, ports, base = balanced
+    sessions = _sessions(env)
+    proposals = shell(
+        env,
+        "from proposals.models import Proposal; print(' '.join(str(pk) for pk in "
+        "Proposal.objects.filter(status='published').values_list('pk', flat=True)))",
+    ).split()
+    acknowledged, unknown, failures, served = {}, set(), [], [0]
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def client(seed):
+        chance = random.Random(seed)  # noqa: S311 - a load, no secret
+        while not stop.is_set():
+            session = chance.choice(sessions)
+            if chance.random() < 0.5:
+                status = _request(base, chance.choice(["/", "/resultats/"]))
+                vote = None
+            else:
+                proposal = chance.choice(proposals)
+                choice = chance.choice(["agree", "mixed", "disagree"])
+                status = _request(
+                    base, f"/propositions/{proposal}/voter/", session, choice
+                )
+                vote = (session[0], proposal)
+            with lock:
+                served[0] += 1
+                if status is None or status >= 500:
+                    failures.append(status)
+                    if vote:
+                        unknown.add(vote)  # in flight when its server died
+                elif vote:
+                    assert status == 200, status
+                    acknowledged[vote] = choice
+                    unknown.discard(vote)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    time.sleep(SECONDS / 4)
+    _kill(servers[0])  # the first server dies
+    time.sleep(SECONDS / 4)
+    servers[1].process.send_signal(signal.SIGHUP)  # the second reloads gracefully
+    time.sleep(SECONDS / 4)
+    servers[0] = Site(env, workers=2, port=ports[0])  # the first comes back
+    time.sleep(SECONDS / 4)
+    stop.set()
+    for thread in threads:
+        thread.join(60)
+
+    print(f"{served[0]} requests, {len(failures)} failed {failures}, "
+          f"{len(acknowledged)} votes acknowledged")  # fmt: skip
+    assert served[0] > 200
+    assert len(failures) <= CLIENTS  # at most those in flight on the killed server
+    stored = shell(
+        env,
+        "from proposals.models import Vote; print('\\n'.join(f'{v.voter_id} "
+        "{v.proposal_id} {v.choice}' for v in Vote.objects.all()))",
+    ).splitlines()
+    stored = {
+        (voter, proposal): choice for voter, proposal, choice in map(str.split, stored)
+    }
+    for vote, choice in acknowledged.items():
+        if vote not in unknown:
+            assert stored.get(vote) == choice, vote
+    assert "No drift" in manage(env, "check_vote_counters").stdout
+
+    # A session opened through the balancer is valid on each server.
+    for port in ports:
+        assert _request(f"http://127.0.0.1:{port}", "/mon-espace/", sessions[0]) == 200
