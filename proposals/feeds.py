@@ -2,7 +2,6 @@
 trajectory."""
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +19,7 @@ class LatestProposalsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request):
-        consultation = trajectory_selectors.consultation_current()
-        if consultation is None:
-            raise Http404
-        return consultation
+        return trajectory_selectors.consultation_or_404()
 
     def title(self, consultation):
         return _("Nouvelles propositions — %(title)s") % {"title": consultation.title}
@@ -64,9 +60,7 @@ class TrajectoryProposalsFeed(LatestProposalsFeed):
     def get_object(self, request, slug, number):
         return get_object_or_404(
             trajectory_selectors.trajectory_list(
-                consultation=get_object_or_404(
-                    trajectory_selectors.consultation_public_list(), slug=slug
-                )
+                consultation=trajectory_selectors.consultation_or_404(slug)
             ),
             number=number,
         )

@@ -25,7 +25,6 @@ from .models import (
     ReportReason,
     Side,
     Source,
-    Status,
     Workshop,
 )
 from .selectors import Sort
@@ -129,11 +128,13 @@ class ProposalAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         text, question = cleaned_data.get("text"), cleaned_data.get("question")
-        live = self.instance.status in (Status.PENDING, Status.PUBLISHED)
-        if text and question and live:
-            refusal = services.duplicate_refusal(question, text, exclude=self.instance)
-            if refusal:
-                self.add_error("text", refusal)
+        refusal = (
+            services.edit_duplicate_refusal(self.instance, question, text)
+            if text and question
+            else None
+        )
+        if refusal:
+            self.add_error("text", refusal)
         return cleaned_data
 
 

@@ -20,6 +20,21 @@ from .models import Argument, CoSignature, Proposal, Status
 from .models.cosignatures import ACTIVE_STATUSES
 
 
+def _live(proposal):
+    """Whether `proposal` is still being decided on (`Status.LIVE`)."""
+    return proposal.status in Status.LIVE
+
+
+def _staff_with(user, permission):
+    """Whether `user` is active staff holding `permission` (a role's right)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(permission)
+    )
+
+
 def participation_refusal(user):
     """Why `user` may not propose nor vote at all (the phase aside), or None."""
     if not user.is_authenticated:
@@ -122,7 +137,7 @@ def withdrawal_refusal(user, proposal):
         return _("Seule l'organisation autrice peut retirer sa proposition.")
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
-    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+    if not _live(proposal):
         return _("Seule une proposition en attente ou publiée peut être retirée.")
     return None
 
@@ -133,12 +148,7 @@ def can_withdraw_proposal(user, proposal):
 
 def moderation_refusal(user):
     """Moderators: active staff allowed to change proposals (the "Modérateurs")."""
-    if not (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("proposals.change_proposal")
-    ):
+    if not _staff_with(user, "proposals.change_proposal"):
         return _("Vous n'avez pas le droit de modérer les propositions.")
     return None
 
@@ -164,19 +174,19 @@ def rejection_refusal(user, proposal):
         proposal.question.trajectory.consultation
     ):
         return refusal
-    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+    if not _live(proposal):
         return _("Seule une proposition en attente ou publiée peut être refusée.")
     return None
 
 
+def can_answer_proposals(user):
+    """Whoever writes official answers: active staff allowed to (`--answers`)."""
+    return _staff_with(user, "proposals.answer_proposal")
+
+
 def answer_refusal(user, proposal):
     """Why `user` may not give the official answer to `proposal`, or None."""
-    if not (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("proposals.answer_proposal")
-    ):
+    if not can_answer_proposals(user):
         return _("Vous n'avez pas le droit de répondre aux propositions.")
     if proposal.status != Status.PUBLISHED:
         return _("Seule une proposition publiée reçoit une réponse officielle.")
@@ -239,12 +249,7 @@ def report_refusal(user, argument):
 
 def argument_moderation_refusal(user):
     """Moderators of arguments: active staff allowed to change them."""
-    if not (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("proposals.change_argument")
-    ):
+    if not _staff_with(user, "proposals.change_argument"):
         return _("Vous n'avez pas le droit de modérer les arguments.")
     return None
 
@@ -256,7 +261,7 @@ def invitation_refusal(user, proposal):
         return _("Seule l'organisation autrice invite des cosignataires.")
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
-    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+    if not _live(proposal):
         return _("Seule une proposition en attente ou publiée peut être cosignée.")
     return None
 
@@ -276,8 +281,15 @@ def cosigning_refusal(user, cosignature):
         return _("On ne cosigne pas sa propre proposition.")
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
-    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+    if not _live(proposal):
         return _("Cette proposition ne peut plus être cosignée.")
+    return None
+
+
+def merge_source_refusal(proposal):
+    """Why `proposal` may not be merged into any other, or None: only a live one."""
+    if not _live(proposal):
+        return _("Seule une proposition en attente ou publiée peut être fusionnée.")
     return None
 
 
@@ -291,8 +303,8 @@ def merge_refusal(user, proposal, into):
         return refusal
     if proposal.pk == into.pk:
         return _("Une proposition ne peut pas être fusionnée avec elle-même.")
-    if proposal.status not in (Status.PENDING, Status.PUBLISHED):
-        return _("Seule une proposition en attente ou publiée peut être fusionnée.")
+    if refusal := merge_source_refusal(proposal):
+        return refusal
     if into.status != Status.PUBLISHED:
         return _("On ne fusionne une proposition que dans une proposition publiée.")
     if (

@@ -10,6 +10,12 @@ import math
 
 Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
 
+# What each choice weighs in the approval share: « Mitigé » counts half an « D'accord ».
+# The SQL function of migration 0018 and the results' smoothed share use the same
+# weights (`tests/proposals/test_ranking.py` checks the database's over many counts).
+# Keyed by `Choice` values (this module is below the models, which import it).
+APPROVAL_WEIGHTS = {"agree": 1.0, "mixed": 0.5, "disagree": 0.0}
+
 # A proposal is ranked (best ranked, divisive) once it has this many votes, and enters
 # the consensus list once they also come from this many regions: below, a score says
 # more about chance than about the proposal.
@@ -20,7 +26,14 @@ CONSENSUS_MIN_REGIONS = 2
 def approval_share(agree, mixed, disagree):
     """Share of approval: a « Mitigé » counts half an « D'accord »."""
     total = agree + mixed + disagree
-    return (agree + 0.5 * mixed) / total if total else 0.0
+    if not total:
+        return 0.0
+    weights = APPROVAL_WEIGHTS
+    return (
+        weights["agree"] * agree
+        + weights["mixed"] * mixed
+        + weights["disagree"] * disagree
+    ) / total
 
 
 def wilson_lower_bound(agree, mixed, disagree, z=Z_95):

@@ -17,8 +17,17 @@ from consultation.models import OrganisationType, Region
 from trajectories.models import Trajectory
 
 from .fairness import exposure_fairness
-from .models import AnswerState, Proposal, Source, Status, TallyDimension, VoteTally
+from .models import (
+    AnswerState,
+    Choice,
+    Proposal,
+    Source,
+    Status,
+    TallyDimension,
+    VoteTally,
+)
 from .ranking import (
+    APPROVAL_WEIGHTS,
     CONSENSUS_MIN_REGIONS,
     RANKING_MIN_VOTES,
     approval_share,
@@ -139,7 +148,12 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
         key__in=voting_regions,
     )
     log_approval = Ln(
-        (Cast(F("agree_count"), FloatField()) + 0.5 * F("mixed_count") + 1.0)
+        (
+            Cast(F("agree_count"), FloatField()) * APPROVAL_WEIGHTS[Choice.AGREE]
+            + APPROVAL_WEIGHTS[Choice.MIXED] * F("mixed_count")
+            + APPROVAL_WEIGHTS[Choice.DISAGREE] * F("disagree_count")
+            + 1.0
+        )
         / Cast(
             F("agree_count") + F("mixed_count") + F("disagree_count") + 2, FloatField()
         )

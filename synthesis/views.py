@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 
 from consultation.models import StoredFile
 from consultation.storage import stored_file_response
-from proposals.views.pages import consultation_or_404
+from trajectories.selectors import consultation_or_404
 
 from .models import PDF_NAME, XLSX_NAME, Synthesis, html_name
 

@@ -47,3 +47,29 @@ def test_an_app_imports_only_the_apps_below_it(app):
         if wrong:
             forbidden[str(path.relative_to(ROOT))] = sorted(wrong)
     assert forbidden == {}
+
+
+def _sources(*apps):
+    for app in apps:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(ROOT), path.read_text()
+
+
+def test_each_rule_is_written_once():
+    """The live statuses are `Status.LIVE`, active staff with a right is
+    `permissions._staff_with`, and the consultation an address names is found by
+    `trajectories.selectors.consultation_or_404` alone."""
+    apps = ("consultation", "trajectories", "proposals", "synthesis")
+    where = {
+        "Status.PENDING, Status.PUBLISHED": {"proposals/models/choices.py"},
+        "consultation_public_list(), slug": {"trajectories/selectors.py"},
+        "user.is_staff\n        and user.has_perm": {"proposals/permissions.py"},
+        "def consultation_or_404": {"trajectories/selectors.py"},
+    }
+    found = {rule: set() for rule in where}
+    for path, source in _sources(*apps):
+        for rule in where:
+            if rule in source:
+                found[rule].add(str(path))
+    assert found == where

@@ -1,6 +1,8 @@
 """Reads of the consultation's hierarchy, with the relations each page needs."""
 
 from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from consultation.models import Consultation
 
@@ -16,6 +18,18 @@ def consultation_public_list():
     """The consultations that the public may read: the current one first, then the
     archive, latest first."""
     return Consultation.objects.public().order_by("-opens_at", "-pk")
+
+
+def consultation_or_404(slug=None):
+    """The public consultation that an address names by its `slug`, or the current
+    one without a slug; Http404 when there is none, or when it is not public. Every
+    page and feed of a consultation finds it here."""
+    if slug:
+        return get_object_or_404(consultation_public_list(), slug=slug)
+    consultation = consultation_current()
+    if consultation is None:
+        raise Http404
+    return consultation
 
 
 def theme_list(*, consultation, with_questions=False):

@@ -16,14 +16,7 @@ class ConsultationMixin:
     """
 
     def dispatch(self, request, *args, **kwargs):
-        slug = kwargs.get("slug")
-        self.consultation = (
-            get_object_or_404(selectors.consultation_public_list(), slug=slug)
-            if slug
-            else selectors.consultation_current()
-        )
-        if self.consultation is None:
-            raise Http404
+        self.consultation = selectors.consultation_or_404(kwargs.get("slug"))
         return super().dispatch(request, *args, **kwargs)
 
     @property

@@ -203,7 +203,7 @@ class ProposalAdmin(
     def similar(self, proposal):
         """The published proposals of its question that say nearly the same, each
         with the link to merge this one into it."""
-        if proposal.status not in (Status.PENDING, Status.PUBLISHED):
+        if permissions.merge_source_refusal(proposal):
             return "—"
         rows = [
             (
@@ -398,7 +398,7 @@ class ProposalAdmin(
         return None
 
     def has_answer_permission(self, request):
-        return request.user.has_perm("proposals.answer_proposal")
+        return permissions.can_answer_proposals(request.user)
 
     def _action_form(self, request, *, title, submit_label, form, proposals, **extra):
         """The intermediate page of an action that asks for something (a reason,

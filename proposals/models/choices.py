@@ -17,6 +17,11 @@ class Status(models.TextChoices):
     MERGED = "merged", _("Fusionnée avec une autre proposition")
 
 
+# A live proposal is still being decided on: it may be withdrawn, rejected, merged,
+# cosigned, edited against duplicates. Said once, read as `Status.LIVE`.
+Status.LIVE = frozenset({Status.PENDING, Status.PUBLISHED})
+
+
 class Choice(models.TextChoices):
     AGREE = "agree", _("D'accord")
     MIXED = "mixed", _("Mitigé")

@@ -31,6 +31,7 @@ from .common import (
     PROPOSAL_MIN_LENGTH,
     ProposalActionError,
     duplicate_refusal,
+    edit_duplicate_refusal,
     text_normalised,
     text_refusal,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "answers_parse",
     "proposal_answer",
     "duplicate_refusal",
+    "edit_duplicate_refusal",
     "proposal_edit",
     "proposal_follow",
     "follows_proposal",

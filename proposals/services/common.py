@@ -52,9 +52,18 @@ def live_duplicates(question, text, *, exclude=None):
     duplicates = Proposal.objects.filter(
         question=question,
         fingerprint=text_fingerprint(text),
-        status__in=[Status.PENDING, Status.PUBLISHED],
+        status__in=Status.LIVE,
     ).order_by("-status", "pk")
     return duplicates.exclude(pk=exclude.pk) if exclude is not None else duplicates
+
+
+def edit_duplicate_refusal(proposal, question, text):
+    """Why a moderator may not give `proposal` this `text` under `question`: the same
+    as another live proposal of it (a proposal that is no longer live is not held to
+    it). The admin's form shows it; `proposal_edit` applies it again."""
+    if proposal.status in Status.LIVE:
+        return duplicate_refusal(question, text, exclude=proposal)
+    return None
 
 
 def duplicate_refusal(question, text, *, exclude=None):

@@ -14,6 +14,7 @@ from ..models import ModerationAction, ModerationEvent, Status
 from .common import (
     ProposalActionError,
     duplicate_refusal,
+    edit_duplicate_refusal,
     locked_proposal,
     refuse_if,
     text_normalised,
@@ -112,8 +113,7 @@ def proposal_edit(*, proposal, moderator, text, question, region):
     refuse_if(permissions.edit_refusal(moderator, proposal))
     text = text_normalised(text)
     refuse_if(text_refusal(text))
-    if proposal.status in (Status.PENDING, Status.PUBLISHED):
-        refuse_if(duplicate_refusal(question, text, exclude=proposal))
+    refuse_if(edit_duplicate_refusal(proposal, question, text))
     previous_text = proposal.text
     previous_trajectory_id = proposal.question.trajectory_id
     changed = (text, question.pk, region.pk if region else None) != (

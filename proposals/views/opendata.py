@@ -19,7 +19,6 @@ from trajectories import selectors as trajectory_selectors
 
 from .. import opendata, reports
 from ..models import Workshop
-from .pages import consultation_or_404
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,7 +67,7 @@ def _stable_json(name, consultation, document):
 
 @require_GET
 def open_data_json(request, slug=None):
-    consultation = consultation_or_404(slug)
+    consultation = trajectory_selectors.consultation_or_404(slug)
     return _export(
         request,
         consultation,
@@ -83,7 +82,7 @@ def open_data_json(request, slug=None):
 
 @require_GET
 def open_data_csv(request, slug=None):
-    consultation = consultation_or_404(slug)
+    consultation = trajectory_selectors.consultation_or_404(slug)
     return _export(
         request,
         consultation,
@@ -96,7 +95,7 @@ def open_data_csv(request, slug=None):
 
 @require_GET
 def open_data_xlsx(request, slug=None):
-    consultation = consultation_or_404(slug)
+    consultation = trajectory_selectors.consultation_or_404(slug)
     return _export(
         request,
         consultation,
@@ -110,7 +109,7 @@ def open_data_xlsx(request, slug=None):
 
 @require_GET
 def open_data_arguments_json(request, slug=None):
-    consultation = consultation_or_404(slug)
+    consultation = trajectory_selectors.consultation_or_404(slug)
     return _export(
         request,
         consultation,
@@ -127,7 +126,7 @@ def open_data_arguments_json(request, slug=None):
 
 @require_GET
 def open_data_arguments_csv(request, slug=None):
-    consultation = consultation_or_404(slug)
+    consultation = trajectory_selectors.consultation_or_404(slug)
     return _export(
         request,
         consultation,

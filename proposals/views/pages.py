@@ -45,7 +45,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         consultation = (
-            consultation_or_404(self.kwargs["slug"])
+            trajectory_selectors.consultation_or_404(self.kwargs["slug"])
             if "slug" in self.kwargs
             else trajectory_selectors.consultation_current()
         )
@@ -330,18 +330,6 @@ class ResultsView(ConsultationMixin, TemplateView):
             ),
             **kwargs,
         )
-
-
-def consultation_or_404(slug=None):
-    """The public consultation called `slug`, or the current one."""
-    if slug is not None:
-        return get_object_or_404(
-            trajectory_selectors.consultation_public_list(), slug=slug
-        )
-    consultation = trajectory_selectors.consultation_current()
-    if consultation is None:
-        raise Http404
-    return consultation
 
 
 class ConsultationListView(TemplateView):

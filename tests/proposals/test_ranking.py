@@ -131,3 +131,33 @@ def test_the_proposal_page_gives_its_score_with_its_scale_once_ranked(
     cache.clear()  # anonymous readers see votes once the cached page expires
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Score de classement : 0,57 sur 1" in page  # 5 of 5: 0.5655
+
+
+def test_the_approval_weights_are_those_of_every_choice():
+    from proposals.models import Choice
+    from proposals.ranking import APPROVAL_WEIGHTS
+
+    assert set(APPROVAL_WEIGHTS) == set(Choice.values)
+    assert approval_share(1, 1, 1) == sum(APPROVAL_WEIGHTS.values()) / 3
+
+
+@pytest.mark.django_db
+def test_the_database_s_score_is_the_python_score_for_every_count_up_to_12():
+    """The SQL function (migration 0018 on PostgreSQL) and `wilson_lower_bound`, hence
+    the approval weights, agree to the last bit over 2,197 counts."""
+    from django.db import connection
+
+    counts = [(a, m, d) for a in range(13) for m in range(13) for d in range(13)]
+    scores = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(counts), 400):  # SQLite's compound SELECT limit
+            batch = counts[start : start + 400]
+            cursor.execute(
+                " UNION ALL ".join(
+                    ["SELECT %s AS i, wilson_lower_bound(%s, %s, %s) AS s"] * len(batch)
+                )
+                + " ORDER BY i",
+                [value for i, c in enumerate(batch, start) for value in (i, *c)],
+            )
+            scores += [score for _i, score in cursor.fetchall()]
+    assert scores == [wilson_lower_bound(*c) for c in counts]
