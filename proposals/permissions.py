@@ -100,10 +100,6 @@ def vote_refusal(user, proposal):
     return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
 
 
-def can_vote_proposal(user, proposal):
-    return vote_refusal(user, proposal) is None
-
-
 def submission_refusal(user, consultation):
     """Why `user` may not submit a proposal to `consultation`, or None."""
     if refusal := opening_refusal(consultation):
@@ -114,10 +110,6 @@ def submission_refusal(user, consultation):
             "consultation."
         )
     return participation_refusal(user)
-
-
-def can_submit_proposal(user, consultation):
-    return submission_refusal(user, consultation) is None
 
 
 def closed_refusal(consultation):

@@ -73,3 +73,85 @@ def test_each_rule_is_written_once():
             if rule in source:
                 found[rule].add(str(path))
     assert found == where
+
+
+def _named_in_docs():
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    return sorted(set(re.findall(r"`([^`\n]+)`", text)))
+
+
+APPS = ("consultation", "trajectories", "proposals", "synthesis", "benchmarks")
+
+
+def _defined_names():
+    import re
+
+    names = set()
+    for _path, source in _sources(*APPS):
+        names.update(re.findall(r"^\s*(?:def|class)\s+(\w+)", source, re.M))
+        names.update(re.findall(r"^(\w+)\s*=", source, re.M))
+    return names
+
+
+def _commands():
+    return {path.stem for path in ROOT.glob("*/management/commands/*.py")}
+
+
+def _url_names():
+    from django.urls import get_resolver
+
+    return {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+
+
+def _importable(dotted):
+    """Whether `dotted` is a module, or an attribute of one."""
+    import importlib
+
+    module, _, attribute = dotted.rpartition(".")
+    for candidate, name in ((dotted, None), (module, attribute)):
+        try:
+            imported = importlib.import_module(candidate)
+        except ImportError:
+            continue
+        if name is None or hasattr(imported, name):
+            return True
+    return False
+
+
+SERVICE_MODULES = {
+    "votes", "submissions", "moderation", "answers", "arguments", "cosignatures",
+    "merges", "notifications", "exposures", "accounts", "background",
+}  # fmt: skip
+
+
+def _exists(name, defined):
+    """Whether what the docs call `name` is in the code; None when it is not a name
+    of code (a URL, a setting, a phrase)."""
+    import re
+
+    bare = re.sub(r"\(.*\)$", "", name)
+    if re.fullmatch(rf"({'|'.join(APPS)}|templates|static|tests)/[\w/.\-]*", bare):
+        return (ROOT / bare).exists()
+    if re.fullmatch(r"(consultation|trajectories|proposals|synthesis)(\.\w+)+", bare):
+        return _importable(bare)
+    if (
+        re.fullmatch(r"[a-z_]+\.[a-z_]+", bare)
+        and bare.split(".")[0] in SERVICE_MODULES
+    ):
+        module, function = bare.split(".")
+        return _importable(f"proposals.services.{module}.{function}") or _importable(
+            f"consultation.{module}.{function}"
+        )
+    if bare.isidentifier() and re.fullmatch(r"_?[a-z]+_[a-z_]+|[A-Z][A-Za-z]+", bare):
+        return bare in defined | _commands() | _url_names()
+    return None
+
+
+def test_every_file_module_and_function_the_architecture_names_exists():
+    """docs/architecture.md stays true: its paths exist, its dotted names import, and
+    the functions, classes, commands and URL names it names are defined."""
+    defined = _defined_names()
+    wrong = [name for name in _named_in_docs() if _exists(name, defined) is False]
+    assert wrong == [], wrong

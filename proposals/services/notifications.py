@@ -155,6 +155,14 @@ def notify(*, kind, user_ids, event, proposal=None, data=None):
     return [row.key for row in rows]
 
 
+def notification_preferences_set(*, user, follows_own, follows_voted, mails):
+    """What `user` follows without asking, and the `NotificationKind` mails it
+    wants (the others are turned off)."""
+    user.follows_own, user.follows_voted = follows_own, follows_voted
+    user.mails_off = [kind for kind in NotificationKind.values if kind not in mails]
+    user.save(update_fields=["follows_own", "follows_voted", "mails_off"])
+
+
 def account_mail_write(*, kind, user, data):
     """Queue the `AccountMailKind` mail `kind` to `user` with the current transaction;
     once it commits, it is sent after the response (at once outside a request), and

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consultation.models import NotificationKind
 from trajectories.models import Trajectory
 
 from .. import permissions, services
@@ -78,15 +77,12 @@ def trajectory_follow(request, pk):
 def notification_preferences(request):
     form = NotificationPreferencesForm(request.POST, user=request.user)
     if form.is_valid():
-        user = request.user
-        user.follows_own = form.cleaned_data["follows_own"]
-        user.follows_voted = form.cleaned_data["follows_voted"]
-        user.mails_off = [
-            kind
-            for kind in NotificationKind.values
-            if kind not in form.cleaned_data["mails"]
-        ]
-        user.save(update_fields=["follows_own", "follows_voted", "mails_off"])
+        services.notification_preferences_set(
+            user=request.user,
+            follows_own=form.cleaned_data["follows_own"],
+            follows_voted=form.cleaned_data["follows_voted"],
+            mails=form.cleaned_data["mails"],
+        )
         messages.success(request, _("Vos choix sont enregistrés."))
     else:
         messages.error(request, _("Ces choix n'ont pas pu être enregistrés."))

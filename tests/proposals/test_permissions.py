@@ -257,7 +257,6 @@ def test_vote_refusal_by_phase_and_person(people, published_proposal, phase, who
         else "Les votes ne sont pas ouverts dans cette phase de la consultation."
     )
     assert permissions.vote_refusal(people[who], proposal) == expected
-    assert permissions.can_vote_proposal(people[who], proposal) is (expected is None)
 
 
 @pytest.mark.parametrize("phase", Phase.values)
@@ -272,9 +271,6 @@ def test_submission_refusal_by_phase_and_person(people, question, phase, who):
         "consultation."
     )
     assert permissions.submission_refusal(people[who], consultation) == expected
-    assert permissions.can_submit_proposal(people[who], consultation) is (
-        expected is None
-    )
 
 
 @pytest.mark.parametrize("who", PEOPLE)
