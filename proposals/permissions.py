@@ -20,6 +20,21 @@ from .models import Argument, CoSignature, Proposal, Status
 from .models.cosignatures import ACTIVE_STATUSES
 
 
+class Refusal(str):
+    """
+    Why an action is refused: the sentence a person reads (a refusal is that string)
+    and a stable `code` that scripts and tests read (`"vote.closed"`), which does not
+    change when the sentence is reworded.
+    """
+
+    code: str
+
+    def __new__(cls, code, message):
+        refusal = super().__new__(cls, message)
+        refusal.code = code
+        return refusal
+
+
 def _live(proposal):
     """Whether `proposal` is still being decided on (`Status.LIVE`)."""
     return proposal.status in Status.LIVE
@@ -38,14 +53,27 @@ def _staff_with(user, permission):
 def participation_refusal(user):
     """Why `user` may not propose nor vote at all (the phase aside), or None."""
     if not user.is_authenticated:
-        return _("Connectez-vous avec le compte de votre organisation pour participer.")
+        return Refusal(
+            "account.anonymous",
+            _("Connectez-vous avec le compte de votre organisation pour participer."),
+        )
     if not user.is_active:
-        return _("Ce compte est désactivé : il ne peut plus proposer ni voter.")
+        return Refusal(
+            "account.inactive",
+            _("Ce compte est désactivé : il ne peut plus proposer ni voter."),
+        )
     if not user.organisation:
-        return _("Seuls les comptes d'organisations peuvent proposer et voter.")
+        return Refusal(
+            "account.no_organisation",
+            _("Seuls les comptes d'organisations peuvent proposer et voter."),
+        )
     if user.email_confirmed_at is None:
-        return _(
-            "Confirmez d'abord votre adresse e-mail avec le lien reçu à l'inscription."
+        return Refusal(
+            "account.unconfirmed",
+            _(
+                "Confirmez d'abord votre adresse e-mail avec le lien reçu à "
+                "l'inscription."
+            ),
         )
     return None
 
@@ -57,9 +85,11 @@ def _day(moment):
 def opening_refusal(consultation):
     """Why nothing is accepted yet: the consultation has not opened."""
     if not consultation.has_opened:
-        return _("La consultation ouvre le %(date)s.") % {
-            "date": _day(consultation.opens_at)
-        }
+        return Refusal(
+            "consultation.not_open",
+            _("La consultation ouvre le %(date)s.")
+            % {"date": _day(consultation.opens_at)},
+        )
     return None
 
 
@@ -67,10 +97,15 @@ def identification_refusal(user):
     """One organisation, one voice: a vote needs an organisation identified by its
     SIREN, SIRET or RNA number (one account each), or verified by the team."""
     if not user.organisation_key and not user.organisation_verified:
-        return _(
-            "Une organisation, une voix : pour voter, indiquez le numéro SIREN, SIRET "
-            "ou RNA de votre organisation dans « Mon organisation », ou attendez sa "
-            "vérification par l'équipe de la consultation."
+        return Refusal(
+            "vote.unidentified",
+            _(
+                "Une organisation, une voix : pour voter, indiquez le numéro "
+                "SIREN, SIRET "
+                "ou RNA de votre organisation dans « Mon organisation », ou "
+                "attendez sa "
+                "vérification par l'équipe de la consultation."
+            ),
         )
     return None
 
@@ -80,23 +115,34 @@ def consultation_vote_refusal(user, consultation):
     if refusal := opening_refusal(consultation):
         return refusal
     if consultation.closes_at and consultation.closes_at <= timezone.now():
-        return _("Les votes sont clos depuis le %(date)s.") % {
-            "date": _day(consultation.closes_at)
-        }
+        return Refusal(
+            "vote.closed",
+            _("Les votes sont clos depuis le %(date)s.")
+            % {"date": _day(consultation.closes_at)},
+        )
     if not consultation.accepts_votes:
-        return _("Les votes ne sont pas ouverts dans cette phase de la consultation.")
+        return Refusal(
+            "vote.phase",
+            _("Les votes ne sont pas ouverts dans cette phase de la consultation."),
+        )
     return participation_refusal(user) or identification_refusal(user)
 
 
 def vote_refusal(user, proposal):
     """Why `user` may not vote on `proposal`, or None."""
     if proposal.status == Status.WITHDRAWN:
-        return _(
-            "Cette proposition a été retirée par son autrice ou son auteur : ses votes "
-            "sont conservés, et on ne peut plus voter."
+        return Refusal(
+            "vote.withdrawn",
+            _(
+                "Cette proposition a été retirée par son autrice ou son "
+                "auteur : ses votes "
+                "sont conservés, et on ne peut plus voter."
+            ),
         )
     if proposal.status != Status.PUBLISHED:
-        return _("Cette proposition n'est pas ouverte aux votes.")
+        return Refusal(
+            "vote.not_published", _("Cette proposition n'est pas ouverte aux votes.")
+        )
     return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
 
 
@@ -105,9 +151,12 @@ def submission_refusal(user, consultation):
     if refusal := opening_refusal(consultation):
         return refusal
     if not consultation.accepts_proposals:
-        return _(
-            "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
-            "consultation."
+        return Refusal(
+            "submission.phase",
+            _(
+                "Le dépôt de propositions n'est pas ouvert dans cette phase de la "
+                "consultation."
+            ),
         )
     return participation_refusal(user)
 
@@ -116,9 +165,12 @@ def closed_refusal(consultation):
     """A closed consultation is frozen: its proposals and results stay as they were
     on the closing day (official answers may still come)."""
     if consultation.is_closed:
-        return _(
-            "La consultation est close : ses propositions et ses résultats ne "
-            "changent plus."
+        return Refusal(
+            "consultation.closed",
+            _(
+                "La consultation est close : ses propositions et ses résultats ne "
+                "changent plus."
+            ),
         )
     return None
 
@@ -126,11 +178,17 @@ def closed_refusal(consultation):
 def withdrawal_refusal(user, proposal):
     """Why `user` may not withdraw `proposal`: only its author, while it is live."""
     if not user.is_authenticated or proposal.author_id != user.pk:
-        return _("Seule l'organisation autrice peut retirer sa proposition.")
+        return Refusal(
+            "withdraw.not_author",
+            _("Seule l'organisation autrice peut retirer sa proposition."),
+        )
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
     if not _live(proposal):
-        return _("Seule une proposition en attente ou publiée peut être retirée.")
+        return Refusal(
+            "withdraw.not_live",
+            _("Seule une proposition en attente ou publiée peut être retirée."),
+        )
     return None
 
 
@@ -141,7 +199,10 @@ def can_withdraw_proposal(user, proposal):
 def moderation_refusal(user):
     """Moderators: active staff allowed to change proposals (the "Modérateurs")."""
     if not _staff_with(user, "proposals.change_proposal"):
-        return _("Vous n'avez pas le droit de modérer les propositions.")
+        return Refusal(
+            "moderation.forbidden",
+            _("Vous n'avez pas le droit de modérer les propositions."),
+        )
     return None
 
 
@@ -156,7 +217,10 @@ def publication_refusal(user, proposal):
     ):
         return refusal
     if proposal.status not in (Status.PENDING, Status.REJECTED):
-        return _("Seule une proposition en attente ou refusée peut être publiée.")
+        return Refusal(
+            "publish.status",
+            _("Seule une proposition en attente ou refusée peut être publiée."),
+        )
     return None
 
 
@@ -167,7 +231,10 @@ def rejection_refusal(user, proposal):
     ):
         return refusal
     if not _live(proposal):
-        return _("Seule une proposition en attente ou publiée peut être refusée.")
+        return Refusal(
+            "reject.status",
+            _("Seule une proposition en attente ou publiée peut être refusée."),
+        )
     return None
 
 
@@ -179,13 +246,23 @@ def can_answer_proposals(user):
 def answer_refusal(user, proposal):
     """Why `user` may not give the official answer to `proposal`, or None."""
     if not can_answer_proposals(user):
-        return _("Vous n'avez pas le droit de répondre aux propositions.")
+        return Refusal(
+            "answer.forbidden",
+            _("Vous n'avez pas le droit de répondre aux propositions."),
+        )
     if proposal.status != Status.PUBLISHED:
-        return _("Seule une proposition publiée reçoit une réponse officielle.")
+        return Refusal(
+            "answer.not_published",
+            _("Seule une proposition publiée reçoit une réponse officielle."),
+        )
     if proposal.question.trajectory.consultation.current_phase == Phase.PREPARATION:
-        return _(
-            "La consultation est en préparation : ses propositions ne reçoivent pas "
-            "encore de réponse officielle."
+        return Refusal(
+            "answer.in_preparation",
+            _(
+                "La consultation est en préparation : ses propositions ne "
+                "reçoivent pas "
+                "encore de réponse officielle."
+            ),
         )
     return None
 
@@ -216,13 +293,17 @@ def argument_refusal(user, proposal):
     """Why `user` may not add an argument to `proposal`, or None: a confirmed
     organisation, on a published proposal, while votes or contributions are open."""
     if proposal.status != Status.PUBLISHED:
-        return _("On ne peut argumenter que sur une proposition publiée.")
+        return Refusal(
+            "argument.not_published",
+            _("On ne peut argumenter que sur une proposition publiée."),
+        )
     consultation = proposal.question.trajectory.consultation
     if refusal := opening_refusal(consultation) or closed_refusal(consultation):
         return refusal
     if not consultation.accepts_votes:
-        return _(
-            "Les arguments ne sont pas ouverts dans cette phase de la consultation."
+        return Refusal(
+            "argument.phase",
+            _("Les arguments ne sont pas ouverts dans cette phase de la consultation."),
         )
     return participation_refusal(user)
 
@@ -231,18 +312,27 @@ def report_refusal(user, argument):
     """Why `user` may not report `argument`, or None: any active account but its
     author's, once, while it is published."""
     if not user.is_authenticated or not user.is_active:
-        return _("Connectez-vous pour signaler un argument.")
+        return Refusal(
+            "report.anonymous", _("Connectez-vous pour signaler un argument.")
+        )
     if argument.author_id == user.pk:
-        return _("Vous ne pouvez pas signaler votre propre argument.")
+        return Refusal(
+            "report.own", _("Vous ne pouvez pas signaler votre propre argument.")
+        )
     if not argument.is_published:
-        return _("Cet argument a déjà été masqué par la modération.")
+        return Refusal(
+            "report.hidden", _("Cet argument a déjà été masqué par la modération.")
+        )
     return None
 
 
 def argument_moderation_refusal(user):
     """Moderators of arguments: active staff allowed to change them."""
     if not _staff_with(user, "proposals.change_argument"):
-        return _("Vous n'avez pas le droit de modérer les arguments.")
+        return Refusal(
+            "argument_moderation.forbidden",
+            _("Vous n'avez pas le droit de modérer les arguments."),
+        )
     return None
 
 
@@ -250,11 +340,17 @@ def invitation_refusal(user, proposal):
     """Why `user` may not invite organisations to cosign `proposal`, or None: its
     author, while it is pending or published and the consultation is not closed."""
     if not user.is_authenticated or proposal.author_id != user.pk:
-        return _("Seule l'organisation autrice invite des cosignataires.")
+        return Refusal(
+            "cosign.not_author",
+            _("Seule l'organisation autrice invite des cosignataires."),
+        )
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
     if not _live(proposal):
-        return _("Seule une proposition en attente ou publiée peut être cosignée.")
+        return Refusal(
+            "cosign.not_live",
+            _("Seule une proposition en attente ou publiée peut être cosignée."),
+        )
     return None
 
 
@@ -266,22 +362,29 @@ def cosigning_refusal(user, cosignature):
     """Why `user` may not accept `cosignature`'s invitation, or None."""
     proposal = cosignature.proposal
     if not user.is_authenticated or user.email != cosignature.email:
-        return _("Cette invitation ne vous est pas adressée.")
+        return Refusal(
+            "cosign.not_addressed", _("Cette invitation ne vous est pas adressée.")
+        )
     if refusal := participation_refusal(user):
         return refusal
     if proposal.author_id == user.pk:
-        return _("On ne cosigne pas sa propre proposition.")
+        return Refusal("cosign.own", _("On ne cosigne pas sa propre proposition."))
     if refusal := closed_refusal(proposal.question.trajectory.consultation):
         return refusal
     if not _live(proposal):
-        return _("Cette proposition ne peut plus être cosignée.")
+        return Refusal(
+            "cosign.closed", _("Cette proposition ne peut plus être cosignée.")
+        )
     return None
 
 
 def merge_source_refusal(proposal):
     """Why `proposal` may not be merged into any other, or None: only a live one."""
     if not _live(proposal):
-        return _("Seule une proposition en attente ou publiée peut être fusionnée.")
+        return Refusal(
+            "merge.not_live",
+            _("Seule une proposition en attente ou publiée peut être fusionnée."),
+        )
     return None
 
 
@@ -294,16 +397,25 @@ def merge_refusal(user, proposal, into):
     ):
         return refusal
     if proposal.pk == into.pk:
-        return _("Une proposition ne peut pas être fusionnée avec elle-même.")
+        return Refusal(
+            "merge.itself",
+            _("Une proposition ne peut pas être fusionnée avec elle-même."),
+        )
     if refusal := merge_source_refusal(proposal):
         return refusal
     if into.status != Status.PUBLISHED:
-        return _("On ne fusionne une proposition que dans une proposition publiée.")
+        return Refusal(
+            "merge.into_unpublished",
+            _("On ne fusionne une proposition que dans une proposition publiée."),
+        )
     if (
         proposal.question.trajectory.consultation_id
         != into.question.trajectory.consultation_id
     ):
-        return _("Les deux propositions doivent appartenir à la même consultation.")
+        return Refusal(
+            "merge.other_consultation",
+            _("Les deux propositions doivent appartenir à la même consultation."),
+        )
     return None
 
 
@@ -311,9 +423,15 @@ def follow_refusal(user):
     """Why `user` may not follow proposals or trajectories, or None: an active
     organisation's account (the mails go to its address)."""
     if not user.is_authenticated:
-        return _("Connectez-vous pour suivre une proposition ou une trajectoire.")
+        return Refusal(
+            "follow.anonymous",
+            _("Connectez-vous pour suivre une proposition ou une trajectoire."),
+        )
     if not user.is_active or not user.organisation:
-        return _("Seuls les comptes d'organisations peuvent suivre des propositions.")
+        return Refusal(
+            "follow.no_organisation",
+            _("Seuls les comptes d'organisations peuvent suivre des propositions."),
+        )
     return None
 
 

@@ -12,13 +12,15 @@ from consultation.text import visible_text
 
 from .. import permissions
 from ..models import Answer, AnswerState, Proposal
+from ..permissions import Refusal
 from .common import ProposalActionError, locked_proposal, refuse_if
 
 ANSWER_MAX_LENGTH = 5000
 
 
-def answer_refusal(state, text):
-    """Why (`state`, `text`) is not an answer, or None."""
+def answer_content_refusal(state, text):
+    """Why (`state`, `text`) is not an answer, or None (in the middle of a sentence:
+    the answers file names its line before it)."""
     if state not in AnswerState.values:
         return _("réponse inconnue : « %(state)s » (%(known)s).") % {
             "state": state,
@@ -40,8 +42,10 @@ def proposal_answer(*, proposal, author, state, text):
     proposal = locked_proposal(proposal)
     refuse_if(permissions.answer_refusal(author, proposal))
     text = visible_text(text or "")
-    if refusal := answer_refusal(state, text):
-        raise ProposalActionError(refusal[0].upper() + refusal[1:])
+    if refusal := answer_content_refusal(state, text):
+        raise ProposalActionError(
+            Refusal("answer.invalid", refusal[0].upper() + refusal[1:])
+        )
     answer, _created = Answer.objects.update_or_create(
         proposal=proposal,
         defaults={"state": state, "text": text, "author": author, "notified_at": None},
@@ -117,9 +121,9 @@ def answers_parse(text, *, author):
         if proposal is None:
             errors.append((line, _("aucune proposition n° %(pk)s.") % {"pk": pk}))
             continue
-        refusal = answer_refusal(state, answer_text) or permissions.answer_refusal(
-            author, proposal
-        )
+        refusal = answer_content_refusal(
+            state, answer_text
+        ) or permissions.answer_refusal(author, proposal)
         if refusal:
             errors.append((line, refusal))
             continue

@@ -26,6 +26,7 @@ from ..models import (
     ReportReason,
     Side,
 )
+from ..permissions import Refusal
 from .common import ProposalActionError, refuse_if
 
 
@@ -64,7 +65,9 @@ def argument_add(*, proposal, author, side, text):
     """Publish `author`'s argument `side` (a `Side` value) on `proposal`."""
     refuse_if(permissions.argument_refusal(author, proposal))
     if side not in Side.values:
-        raise ProposalActionError(_("Choisissez « Pour » ou « Contre »."))
+        raise ProposalActionError(
+            Refusal("argument.side", _("Choisissez « Pour » ou « Contre »."))
+        )
     text = visible_text(text or "")
     refuse_if(argument_text_refusal(text))
     try:
@@ -80,7 +83,10 @@ def argument_add(*, proposal, author, side, text):
             )
     except IntegrityError:
         raise ProposalActionError(
-            _("Votre organisation a déjà donné un argument sur cette proposition.")
+            Refusal(
+                "argument.already",
+                _("Votre organisation a déjà donné un argument sur cette proposition."),
+            )
         ) from None
     _counted(argument, +1)
     return argument
@@ -90,7 +96,12 @@ def argument_add(*, proposal, author, side, text):
 def argument_remove(*, argument, author):
     """`author` takes back their argument (hidden ones stay, with their reason)."""
     if argument.author_id != author.pk:
-        raise ProposalActionError(_("Seule l'organisation autrice peut le retirer."))
+        raise ProposalActionError(
+            Refusal(
+                "argument.remove_not_author",
+                _("Seule l'organisation autrice peut le retirer."),
+            )
+        )
     deleted, _rows = Argument.objects.filter(
         pk=argument.pk, status=ArgumentStatus.PUBLISHED
     ).delete()
@@ -103,12 +114,16 @@ def argument_report(*, argument, reporter, reason):
     """`reporter` reports `argument` for `reason` (a `ReportReason` value), once."""
     refuse_if(permissions.report_refusal(reporter, argument))
     if reason not in ReportReason.values:
-        raise ProposalActionError(_("Choisissez le motif du signalement."))
+        raise ProposalActionError(
+            Refusal("report.no_reason", _("Choisissez le motif du signalement."))
+        )
     _report, created = ArgumentReport.objects.get_or_create(
         argument=argument, reporter=reporter, defaults={"reason": reason}
     )
     if not created:
-        raise ProposalActionError(_("Vous avez déjà signalé cet argument."))
+        raise ProposalActionError(
+            Refusal("report.already", _("Vous avez déjà signalé cet argument."))
+        )
 
 
 def _locked(argument):
@@ -125,10 +140,14 @@ def argument_hide(*, argument, moderator, reason):
     refuse_if(permissions.argument_moderation_refusal(moderator))
     reason = visible_text(reason or "")
     if not reason:
-        raise ProposalActionError(_("Un masquage doit être motivé."))
+        raise ProposalActionError(
+            Refusal("hide.no_reason", _("Un masquage doit être motivé."))
+        )
     argument = _locked(argument)
     if not argument.is_published:
-        raise ProposalActionError(_("Cet argument est déjà masqué."))
+        raise ProposalActionError(
+            Refusal("hide.already", _("Cet argument est déjà masqué."))
+        )
     argument.status = ArgumentStatus.HIDDEN
     argument.hidden_reason = reason
     argument.reviewed_at = timezone.now()

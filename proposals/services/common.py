@@ -13,7 +13,12 @@ PROPOSAL_MAX_LENGTH = 1000
 
 
 class ProposalActionError(Exception):
-    """A rule forbids the change; the message is meant for the person who asked."""
+    """A rule forbids the change: the message is meant for the person who asked,
+    `code` for scripts and tests (`permissions.Refusal`)."""
+
+    def __init__(self, refusal):
+        super().__init__(refusal)
+        self.code = getattr(refusal, "code", "refused")
 
 
 def refuse_if(refusal):

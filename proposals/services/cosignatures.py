@@ -23,6 +23,7 @@ from ..models import (
     CoSignatureStatus,
     Proposal,
 )
+from ..permissions import Refusal
 from .common import ProposalActionError, locked_proposal, refuse_if
 from .notifications import notify_cosigned
 
@@ -57,16 +58,25 @@ def cosignature_invite(*, proposal, author, email):
     try:
         validate_email(email)
     except ValidationError:
-        raise ProposalActionError(_("Cette adresse e-mail n'est pas valide.")) from None
+        raise ProposalActionError(
+            Refusal("cosign.email_invalid", _("Cette adresse e-mail n'est pas valide."))
+        ) from None
     if email == author.email:
-        raise ProposalActionError(_("On ne s'invite pas soi-même."))
+        raise ProposalActionError(
+            Refusal("cosign.self", _("On ne s'invite pas soi-même."))
+        )
     active = proposal.cosignatures.filter(status__in=ACTIVE_STATUSES)
     if active.filter(email=email).exists():
-        raise ProposalActionError(_("Cette adresse est déjà invitée."))
+        raise ProposalActionError(
+            Refusal("cosign.already_invited", _("Cette adresse est déjà invitée."))
+        )
     if active.count() >= COSIGNERS_MAX:
         raise ProposalActionError(
-            _("Une proposition compte au plus %(max)s cosignataires.")
-            % {"max": COSIGNERS_MAX}
+            Refusal(
+                "cosign.full",
+                _("Une proposition compte au plus %(max)s cosignataires.")
+                % {"max": COSIGNERS_MAX},
+            )
         )
     invited = User.objects.filter(email=email, is_active=True).first()
     cosignature = CoSignature.objects.create(
@@ -104,7 +114,11 @@ def cosignature_accept(*, cosignature, user):
     the author is told (`send_notifications`)."""
     cosignature = _locked(cosignature)
     if cosignature.status != CoSignatureStatus.INVITED:
-        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+        raise ProposalActionError(
+            Refusal(
+                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
+            )
+        )
     refuse_if(permissions.cosigning_refusal(user, cosignature))
     _answered(
         cosignature,
@@ -126,7 +140,11 @@ def cosignature_decline(*, cosignature, user):
         cosignature.status != CoSignatureStatus.INVITED
         or user.email != cosignature.email
     ):
-        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+        raise ProposalActionError(
+            Refusal(
+                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
+            )
+        )
     _answered(cosignature, CoSignatureStatus.DECLINED, cosigner=user)
 
 
@@ -138,7 +156,9 @@ def cosignature_leave(*, cosignature, user):
         cosignature.status != CoSignatureStatus.ACCEPTED
         or cosignature.cosigner_id != user.pk
     ):
-        raise ProposalActionError(_("Vous ne cosignez pas cette proposition."))
+        raise ProposalActionError(
+            Refusal("cosign.not_cosigner", _("Vous ne cosignez pas cette proposition."))
+        )
     _answered(cosignature, CoSignatureStatus.LEFT)
     _carriers_recount(cosignature.proposal)
 
@@ -149,8 +169,15 @@ def cosignature_withdraw(*, cosignature, author):
     cosignature = _locked(cosignature)
     if cosignature.proposal.author_id != author.pk:
         raise ProposalActionError(
-            _("Seule l'organisation autrice retire une invitation.")
+            Refusal(
+                "cosign.withdraw_not_author",
+                _("Seule l'organisation autrice retire une invitation."),
+            )
         )
     if cosignature.status != CoSignatureStatus.INVITED:
-        raise ProposalActionError(_("Cette invitation n'est plus ouverte."))
+        raise ProposalActionError(
+            Refusal(
+                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
+            )
+        )
     _answered(cosignature, CoSignatureStatus.WITHDRAWN)

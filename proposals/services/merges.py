@@ -31,6 +31,7 @@ from ..models import (
     Status,
     Vote,
 )
+from ..permissions import Refusal
 from .common import ProposalActionError, refuse_if
 from .notifications import notify_merge
 from .votes import vote_counters_repair
@@ -54,7 +55,9 @@ def _locked_pair(proposal, into):
         "question__trajectory__consultation"
     ).in_bulk([proposal.pk, into.pk])
     if proposal.pk not in fresh or into.pk not in fresh:
-        raise ProposalActionError(_("Cette proposition n'existe plus."))
+        raise ProposalActionError(
+            Refusal("merge.gone", _("Cette proposition n'existe plus."))
+        )
     return fresh[proposal.pk], fresh[into.pk]
 
 

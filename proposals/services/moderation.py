@@ -11,6 +11,7 @@ from consultation.mail import Delivery
 
 from .. import permissions
 from ..models import ModerationAction, ModerationEvent, Status
+from ..permissions import Refusal
 from .common import (
     ProposalActionError,
     duplicate_refusal,
@@ -87,7 +88,9 @@ def proposal_reject(*, proposal, moderator, reason):
     proposal = locked_proposal(proposal)
     refuse_if(permissions.rejection_refusal(moderator, proposal))
     if not reason:
-        raise ProposalActionError(_("Un refus doit être motivé."))
+        raise ProposalActionError(
+            Refusal("reject.no_reason", _("Un refus doit être motivé."))
+        )
     previous_status = proposal.status
     proposal.status = Status.REJECTED
     proposal.moderation_reason = reason
@@ -130,7 +133,10 @@ def proposal_edit(*, proposal, moderator, text, question, region):
     except IntegrityError:
         # An identical proposal arrived in the meantime (the unique constraint).
         raise ProposalActionError(
-            _("Une proposition identique existe déjà pour cette question.")
+            Refusal(
+                "edit.duplicate",
+                _("Une proposition identique existe déjà pour cette question."),
+            )
         ) from None
     moderation_record(
         proposal,

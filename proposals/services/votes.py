@@ -30,6 +30,7 @@ from ..models import (
     Vote,
     VoteTally,
 )
+from ..permissions import Refusal
 from ..ranking import wilson_lower_bound
 from .common import ProposalActionError, refuse_if
 
@@ -160,7 +161,9 @@ def _vote_write(*, proposal, voter, choice):
             organisation_type=group[1],
         )
         return vote, previous, group
-    raise ProposalActionError(_("Votre vote n'a pas pu être enregistré : réessayez."))
+    raise ProposalActionError(
+        Refusal("vote.retry", _("Votre vote n'a pas pu être enregistré : réessayez."))
+    )
 
 
 def _counts_move(*, proposal, group, add, remove):
@@ -273,7 +276,10 @@ def vote_cast(*, proposal, voter, choice):
             ).get(pk=proposal.pk)
             refuse_if(permissions.vote_refusal(voter, fresh))
             raise ProposalActionError(
-                _("Cette proposition n'est pas ouverte aux votes.")
+                Refusal(
+                    "vote.not_published",
+                    _("Cette proposition n'est pas ouverte aux votes."),
+                )
             )
         if choice is None:
             # A removed vote may leave a group with no vote: its row goes, so that every

@@ -138,7 +138,10 @@ def vote(request, pk):
         )
     except services.ProposalActionError as error:
         if _wants_json(request):
-            return JsonResponse({"error": str(error)}, status=403)
+            return JsonResponse(
+                {"error": str(error), "code": error.code, "message": str(error)},
+                status=403,
+            )
         messages.error(request, str(error))
         return redirect(back)
     counts_moved_by(request.user)
