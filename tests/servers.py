@@ -36,6 +36,18 @@ def closed_port():
         return sock.getsockname()[1]
 
 
+def listening(port, timeout):
+    """Wait until something listens on local `port`; whether it did in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 @contextlib.contextmanager
 def redis_server(directory):
     """A Redis server of its own on a free port, its files in `directory`: its URL.
@@ -54,13 +66,7 @@ def redis_server(directory):
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        listening(port, timeout=10)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
@@ -146,15 +152,19 @@ class Site:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
+        if not listening(self.port, timeout=30):
+            self.stop()
+            raise RuntimeError("gunicorn did not start")
+
+    def worker_pids(self):
+        """The process ids of the gunicorn's workers (its master's children)."""
+        children = subprocess.run(  # noqa: S603 - a local process's children
+            ["/usr/bin/pgrep", "-P", str(self.process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        return [int(pid) for pid in children]
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)

@@ -10,7 +10,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ from tests.servers import (
     ROOT,
     Site,
     closed_port,
+    listening,
     manage,
     production_env,
     seeded_database,
@@ -41,17 +41,6 @@ def _haproxy():
             pytest.fail("haproxy is missing in CI")
         pytest.skip("haproxy is not installed (Debian: apt-get install haproxy)")
     return binary
-
-
-def _wait_for(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +65,7 @@ def balanced(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for(front)
+    assert listening(front, timeout=30)
     time.sleep(1.5)  # both servers seen healthy
     try:
         yield env, servers, ports, f"http://127.0.0.1:{front}"
@@ -138,13 +127,7 @@ def _request(base, path, session=None, choice=None):
 
 def _kill(server):
     """Kill a gunicorn outright: its master and its workers, no goodbye."""
-    workers = subprocess.run(  # noqa: S603 - the local process's children
-        ["/usr/bin/pgrep", "-P", str(server.process.pid)],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    for pid in [server.process.pid, *map(int, workers)]:
+    for pid in [server.process.pid, *server.worker_pids()]:
         os.kill(pid, signal.SIGKILL)
     server.process.wait(10)
 

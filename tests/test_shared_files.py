@@ -7,7 +7,6 @@ streamed, the worker's memory growing by less than 50 MB.
 
 import os
 import re
-import subprocess
 import time
 from pathlib import Path
 
@@ -97,16 +96,6 @@ def test_a_synthesis_built_elsewhere_is_served_by_both(two_servers):
     assert not list(directory.glob("media-*/**/*.pdf"))
 
 
-def _worker_pid(site):
-    children = subprocess.run(  # noqa: S603 - a local process's children
-        ["/usr/bin/pgrep", "-P", str(site.process.pid)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return int(children[0])
-
-
 def _peak_kilobytes(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1])
@@ -124,7 +113,7 @@ def test_a_six_megabyte_pdf_is_streamed_within_50_mb_of_worker_memory(two_server
     )
     path = f"/ateliers/{workshop}/compte-rendu/"
     first.request("/")  # a worker warmed up by an ordinary page
-    pid = _worker_pid(first)
+    pid = first.worker_pids()[0]
     before = _peak_kilobytes(pid)
     started = time.monotonic()
     for _round in range(3):
