@@ -4,7 +4,7 @@ others find its lock taken and stop at once, saying so.
 
 On PostgreSQL the lock is an advisory lock, held by the run's database session (a
 crashed run's lock goes with its connection); on SQLite, which serves one machine, a
-file lock beside the database.
+file lock in the temporary folder, named after the database.
 """
 
 import fcntl

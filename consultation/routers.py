@@ -64,11 +64,7 @@ def _replica_check():
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if (
-            settings.DATABASE_REPLICA_ENABLED
-            and _reads_from_replica.get()
-            and replica_state() == "ok"
-        ):
+        if _reads_from_replica.get() and replica_state() == "ok":
             return "replica"
         return "default"
 

@@ -59,3 +59,20 @@ def test_without_a_replica_everything_uses_the_primary(client, question):
     proposal = ProposalFactory(question=question)
     response, primary, replica = captured(client, "get", proposal.get_absolute_url())
     assert response.status_code == 200 and len(replica) == 0 and len(primary) > 0
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="the replica's lag is asked of PostgreSQL only",
+)
+def test_the_replica_s_health_is_asked_at_most_once_a_second(replica_enabled):
+    from consultation import routers
+
+    routers._checked["at"] = float("-inf")
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
+        states = [routers.replica_state() for _ in range(5)]
+    asked = [q for q in [*primary, *replica] if "pg_last_wal_replay_lsn" in q["sql"]]
+    assert states == ["ok"] * 5 and len(asked) == 1
