@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import translation
 
+from consultation import background
 from tests.factories import (
     ConsultationFactory,
     GuidingQuestionFactory,
@@ -27,6 +28,15 @@ def _test_settings(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_finished():
+    # A job left for after a response must not reach into the next test's database
+    # (a flush fails while it reads).
+    yield
+    if background._executor is not None:
+        background.background_idle()
 
 
 @pytest.fixture(autouse=True)
