@@ -14,10 +14,12 @@ from consultation.models import (
 from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
-from . import reports, services
+from . import permissions, reports, services
 from .models import (
     ARGUMENT_MAX_LENGTH,
     ARGUMENT_MIN_LENGTH,
+    PROPOSAL_MAX_LENGTH,
+    PROPOSAL_MIN_LENGTH,
     AnswerState,
     Choice,
     Proposal,
@@ -28,7 +30,6 @@ from .models import (
     Workshop,
 )
 from .selectors import Sort
-from .services import PROPOSAL_MAX_LENGTH, PROPOSAL_MIN_LENGTH
 
 
 class RejectionForm(forms.Form):
@@ -121,7 +122,7 @@ class ProposalAdminForm(forms.ModelForm):
 
     def clean_text(self):
         text = services.text_normalised(self.cleaned_data["text"])
-        if refusal := services.text_refusal(text):
+        if refusal := permissions.text_refusal(text):
             raise forms.ValidationError(refusal)
         return text
 
@@ -129,7 +130,7 @@ class ProposalAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         text, question = cleaned_data.get("text"), cleaned_data.get("question")
         refusal = (
-            services.edit_duplicate_refusal(self.instance, question, text)
+            permissions.edit_duplicate_refusal(self.instance, question, text)
             if text and question
             else None
         )

@@ -9,15 +9,33 @@ reads and the rule that decides are the same function.
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from consultation.models import Phase
 
-from .models import Argument, CoSignature, Proposal, Status
-from .models.cosignatures import ACTIVE_STATUSES
+from .models import (
+    ACTIVE_STATUSES,
+    ANSWER_MAX_LENGTH,
+    ARGUMENT_MAX_LENGTH,
+    ARGUMENT_MIN_LENGTH,
+    COSIGNERS_MAX,
+    PROPOSAL_MAX_LENGTH,
+    PROPOSAL_MIN_LENGTH,
+    AnswerState,
+    Argument,
+    CoSignature,
+    CoSignatureStatus,
+    Proposal,
+    ReportReason,
+    Side,
+    Status,
+)
 
 
 class Refusal(str):
@@ -33,6 +51,10 @@ class Refusal(str):
         refusal = super().__new__(cls, message)
         refusal.code = code
         return refusal
+
+    def capitalised(self):
+        """The refusal as a sentence of its own."""
+        return Refusal(self.code, self[:1].upper() + self[1:])
 
 
 def _live(proposal):
@@ -140,9 +162,7 @@ def vote_refusal(user, proposal):
             ),
         )
     if proposal.status != Status.PUBLISHED:
-        return Refusal(
-            "vote.not_published", _("Cette proposition n'est pas ouverte aux votes.")
-        )
+        return _not_open_to_votes()
     return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
 
 
@@ -361,6 +381,8 @@ def can_invite_cosigners(user, proposal):
 def cosigning_refusal(user, cosignature):
     """Why `user` may not accept `cosignature`'s invitation, or None."""
     proposal = cosignature.proposal
+    if cosignature.status != CoSignatureStatus.INVITED:
+        return _invitation_closed()
     if not user.is_authenticated or user.email != cosignature.email:
         return Refusal(
             "cosign.not_addressed", _("Cette invitation ne vous est pas adressée.")
@@ -472,3 +494,250 @@ def involvement(user, proposal_ids):
         f"WHERE proposal_id IN ({marks}) AND author_id = %s"
     )
     return sql, [user.pk, *ids, *ids, user.pk, user.email, *ids, user.pk]
+
+
+def _not_open_to_votes():
+    return Refusal(
+        "vote.not_published", _("Cette proposition n'est pas ouverte aux votes.")
+    )
+
+
+def _invitation_closed():
+    return Refusal(
+        "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
+    )
+
+
+def invitee_refusal(author, proposal, email):
+    """Why `author` may not invite `email` (normalised) to cosign `proposal`, or
+    None: a valid address, not theirs, not invited yet, within `COSIGNERS_MAX`."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return Refusal(
+            "cosign.email_invalid", _("Cette adresse e-mail n'est pas valide.")
+        )
+    if email == author.email:
+        return Refusal("cosign.self", _("On ne s'invite pas soi-même."))
+    active = proposal.cosignatures.filter(status__in=ACTIVE_STATUSES)
+    if active.filter(email=email).exists():
+        return Refusal("cosign.already_invited", _("Cette adresse est déjà invitée."))
+    if active.count() >= COSIGNERS_MAX:
+        return Refusal(
+            "cosign.full",
+            _("Une proposition compte au plus %(max)s cosignataires.")
+            % {"max": COSIGNERS_MAX},
+        )
+    return None
+
+
+def declining_refusal(user, cosignature):
+    """Why `user` may not decline `cosignature`'s invitation: it is not open, or
+    not theirs."""
+    if (
+        cosignature.status != CoSignatureStatus.INVITED
+        or user.email != cosignature.email
+    ):
+        return _invitation_closed()
+    return None
+
+
+def leaving_refusal(user, cosignature):
+    """Why `user` may not stop cosigning: they do not cosign it."""
+    if (
+        cosignature.status != CoSignatureStatus.ACCEPTED
+        or cosignature.cosigner_id != user.pk
+    ):
+        return Refusal(
+            "cosign.not_cosigner", _("Vous ne cosignez pas cette proposition.")
+        )
+    return None
+
+
+def invitation_withdrawal_refusal(user, cosignature):
+    """Why `user` may not withdraw `cosignature`'s invitation: only the author, and
+    only an invitation not answered yet."""
+    if cosignature.proposal.author_id != user.pk:
+        return Refusal(
+            "cosign.withdraw_not_author",
+            _("Seule l'organisation autrice retire une invitation."),
+        )
+    if cosignature.status != CoSignatureStatus.INVITED:
+        return _invitation_closed()
+    return None
+
+
+def argument_content_refusal(side, text):
+    """Why (`side`, `text` normalised) cannot be an argument, or None."""
+    if side not in Side.values:
+        return Refusal("argument.side", _("Choisissez « Pour » ou « Contre »."))
+    if len(text) < ARGUMENT_MIN_LENGTH:
+        return Refusal(
+            "argument.too_short",
+            _("Un argument compte au moins %(min)s caractères.")
+            % {"min": ARGUMENT_MIN_LENGTH},
+        )
+    if len(text) > ARGUMENT_MAX_LENGTH:
+        return Refusal(
+            "argument.too_long",
+            _("Un argument compte au plus %(max)s caractères.")
+            % {"max": ARGUMENT_MAX_LENGTH},
+        )
+    return None
+
+
+def argument_removal_refusal(user, argument):
+    """Why `user` may not take `argument` back: only its author."""
+    if argument.author_id != user.pk:
+        return Refusal(
+            "argument.remove_not_author",
+            _("Seule l'organisation autrice peut le retirer."),
+        )
+    return None
+
+
+def report_reason_refusal(reason):
+    """Why `reason` is not a reason to report an argument (`ReportReason`)."""
+    if reason not in ReportReason.values:
+        return Refusal("report.no_reason", _("Choisissez le motif du signalement."))
+    return None
+
+
+def hiding_refusal(user, argument, reason):
+    """Why `user` may not hide `argument` for `reason` (normalised), or None."""
+    if refusal := argument_moderation_refusal(user):
+        return refusal
+    if not reason:
+        return Refusal("hide.no_reason", _("Un masquage doit être motivé."))
+    if not argument.is_published:
+        return Refusal("hide.already", _("Cet argument est déjà masqué."))
+    return None
+
+
+def rejection_reason_refusal(reason):
+    """Why a rejection with `reason` (stripped) is refused: it has none."""
+    if not reason:
+        return Refusal("reject.no_reason", _("Un refus doit être motivé."))
+    return None
+
+
+def text_refusal(text):
+    """Why `text` (normalised) cannot be a proposal's text, or None."""
+    if not PROPOSAL_MIN_LENGTH <= len(text) <= PROPOSAL_MAX_LENGTH:
+        return Refusal(
+            "proposal.length",
+            _("Une proposition compte entre %(min)s et %(max)s caractères.")
+            % {"min": PROPOSAL_MIN_LENGTH, "max": PROPOSAL_MAX_LENGTH},
+        )
+    return None
+
+
+def duplicate_refusal(question, text, *, exclude=None):
+    """For moderators: why `text` would duplicate a live proposal, or None."""
+    duplicate = (
+        Proposal.objects.live_duplicates(question, text)
+        .exclude(pk=getattr(exclude, "pk", None))
+        .first()
+    )
+    if duplicate is None:
+        return None
+    return Refusal(
+        "proposal.duplicate",
+        _(
+            "Une proposition identique existe déjà pour cette question (n° %(pk)s, "
+            "%(status)s) : « %(text)s »."
+        )
+        % {
+            "pk": duplicate.pk,
+            "status": duplicate.get_status_display().lower(),
+            "text": duplicate.text,
+        },
+    )
+
+
+def edit_duplicate_refusal(proposal, question, text):
+    """Why a moderator may not give `proposal` this `text` under `question`: the same
+    as another live proposal of it (a proposal that is no longer live is not held to
+    it). The admin's form shows it; `proposal_edit` applies it again."""
+    if _live(proposal):
+        return duplicate_refusal(question, text, exclude=proposal)
+    return None
+
+
+def answer_content_refusal(state, text):
+    """Why (`state`, `text` normalised) is not an official answer, or None. Worded
+    for the middle of a sentence: the answers file names its line before it
+    (`Refusal.capitalised` for a sentence of its own)."""
+    if state not in AnswerState.values:
+        return Refusal(
+            "answer.unknown_state",
+            _("réponse inconnue : « %(state)s » (%(known)s).")
+            % {"state": state, "known": ", ".join(AnswerState.values)},
+        )
+    if not text:
+        return Refusal("answer.empty", _("le texte de la réponse est vide."))
+    if len(text) > ANSWER_MAX_LENGTH:
+        return Refusal(
+            "answer.too_long",
+            _("le texte de la réponse dépasse %(max)s caractères.")
+            % {"max": ANSWER_MAX_LENGTH},
+        )
+    return None
+
+
+def race_refusal(code):
+    """
+    The refusal of a write that met another one in the same instant: a row gone or
+    changed under its lock, a unique constraint met. Decided inside the transaction,
+    worded here with every other refusal.
+    """
+    messages = {
+        "merge.gone": _("Cette proposition n'existe plus."),
+        "vote.retry": _("Votre vote n'a pas pu être enregistré : réessayez."),
+        "vote.not_published": _not_open_to_votes(),
+        "edit.duplicate": _(
+            "Une proposition identique existe déjà pour cette question."
+        ),
+        "argument.already": _(
+            "Votre organisation a déjà donné un argument sur cette proposition."
+        ),
+        "report.already": _("Vous avez déjà signalé cet argument."),
+    }
+    return Refusal(code, messages[code])
+
+
+def submission_duplicate_refusal(user, existing):
+    """Why `user` may not submit a text `existing` (a live proposal of the question)
+    already has, in words that say where to go: vote for it, or wait for it."""
+    if existing.status == Status.PUBLISHED:
+        return Refusal(
+            "proposal.exists",
+            _("Cette proposition existe déjà pour cette question : votez pour elle !"),
+        )
+    if existing.author_id == user.pk:
+        return Refusal(
+            "proposal.already_submitted",
+            _("Vous avez déjà déposé cette proposition."),
+        )
+    return Refusal(
+        "proposal.exists_pending",
+        _("Une proposition identique attend déjà la modération pour cette question."),
+    )
+
+
+def withdrawal_confirmation_refusal(proposal, confirmed):
+    """Why withdrawing `proposal` waits for its author's confirmation: others voted
+    on it, and it will leave the rankings with its votes still counted."""
+    if not proposal.vote_count or confirmed:
+        return None
+    return Refusal(
+        "withdraw.unconfirmed",
+        ngettext(
+            "Cette proposition a reçu %(count)s vote : confirmez son retrait. "
+            "Elle quittera les classements ; son vote restera compté.",
+            "Cette proposition a reçu %(count)s votes : confirmez son retrait. "
+            "Elle quittera les classements ; ses votes resteront comptés.",
+            proposal.vote_count,
+        )
+        % {"count": proposal.vote_count},
+    )

@@ -18,6 +18,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -139,24 +140,39 @@ def test_a_closed_consultation_is_frozen(closed, moderator):
         question=proposal.question, status="pending", author=UserFactory()
     )
     author = pending.author
-    for attempt in (
-        lambda: services.proposal_publish(proposal=pending, moderator=moderator),
-        lambda: services.proposal_reject(
-            proposal=proposal, moderator=moderator, reason="x"
+    for code, attempt in (
+        (
+            "consultation.closed",
+            lambda: services.proposal_publish(proposal=pending, moderator=moderator),
         ),
-        lambda: services.proposal_withdraw(proposal=pending, author=author),
-        lambda: services.proposal_edit(
-            proposal=proposal,
-            moderator=moderator,
-            text="Un tout autre texte ici.",
-            question=proposal.question,
-            region=None,
+        (
+            "consultation.closed",
+            lambda: services.proposal_reject(
+                proposal=proposal, moderator=moderator, reason="x"
+            ),
         ),
-        lambda: services.vote_cast(
-            proposal=proposal, voter=UserFactory(), choice="agree"
+        (
+            "consultation.closed",
+            lambda: services.proposal_withdraw(proposal=pending, author=author),
+        ),
+        (
+            "consultation.closed",
+            lambda: services.proposal_edit(
+                proposal=proposal,
+                moderator=moderator,
+                text="Un tout autre texte ici.",
+                question=proposal.question,
+                region=None,
+            ),
+        ),
+        (
+            "vote.closed",
+            lambda: services.vote_cast(
+                proposal=proposal, voter=UserFactory(), choice="agree"
+            ),
         ),
     ):
-        with pytest.raises(services.ProposalActionError, match="clos"):
+        with refused(code):
             attempt()
     proposal.refresh_from_db()
     pending.refresh_from_db()

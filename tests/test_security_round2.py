@@ -17,6 +17,7 @@ from consultation.models import User
 from proposals import services
 from proposals.models import Proposal
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_a_huge_workshop_file_is_refused_in_the_admin(client, moderator):
     "text", ["\u200b" * 30, "\u200b \u200c \u200d \u2060 \ufeff" * 5, "\u202e" * 20]
 )
 def test_a_proposal_of_invisible_characters_is_refused(question, text):
-    with pytest.raises(services.ProposalActionError, match="entre 15 et 1000"):
+    with refused("proposal.length"):
         services.proposal_submit(author=UserFactory(), question=question, text=text)
 
 

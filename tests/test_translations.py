@@ -66,8 +66,8 @@ def _french_messages():
 
 def test_the_constant_placeholders_are_never_one():
     from proposals import ranking
+    from proposals.models import PROPOSAL_MIN_LENGTH
     from proposals.models.arguments import ARGUMENT_MIN_LENGTH
-    from proposals.services.common import PROPOSAL_MIN_LENGTH
     from proposals.views.pages import RESULTS_LIST_LENGTH
 
     assert PROPOSAL_MIN_LENGTH > 1 and ARGUMENT_MIN_LENGTH > 1

@@ -1,7 +1,7 @@
 """Proposals answering guiding questions, the votes cast on them, and what is recorded
 around them (moderation, tallies, workshops, official answers): one module each."""
 
-from .answers import Answer, AnswerState
+from .answers import ANSWER_MAX_LENGTH, Answer, AnswerState
 from .arguments import (
     ARGUMENT_MAX_LENGTH,
     ARGUMENT_MIN_LENGTH,
@@ -21,12 +21,20 @@ from .cosignatures import (
 from .exposures import Exposure
 from .moderation import ModerationAction, ModerationEvent, RejectionReason
 from .notifications import Follow, Notification, NotificationState
-from .proposals import Proposal, ProposalQuerySet
+from .proposals import (
+    PROPOSAL_MAX_LENGTH,
+    PROPOSAL_MIN_LENGTH,
+    Proposal,
+    ProposalQuerySet,
+)
 from .tallies import Participation, TallyDimension, VoteTally
 from .votes import Vote, VoteQuerySet
 from .workshops import Workshop
 
 __all__ = [
+    "ANSWER_MAX_LENGTH",
+    "PROPOSAL_MAX_LENGTH",
+    "PROPOSAL_MIN_LENGTH",
     "ACTIVE_STATUSES",
     "COSIGNERS_MAX",
     "CoSignature",

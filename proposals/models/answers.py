@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .proposals import Proposal
 
+ANSWER_MAX_LENGTH = 5000
+
 
 class AnswerState(models.TextChoices):
     STUDYING = "studying", _("À l’étude")

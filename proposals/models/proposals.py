@@ -18,6 +18,9 @@ from ..text import text_fingerprint
 from .choices import Source, Status, counters_non_negative
 from .workshops import Workshop
 
+PROPOSAL_MIN_LENGTH = 15
+PROPOSAL_MAX_LENGTH = 1000
+
 
 class ProposalQuerySet(models.QuerySet):
     def published(self):
@@ -29,6 +32,15 @@ class ProposalQuerySet(models.QuerySet):
     def public_in(self, consultation):
         """What the public may see of a consultation: its published proposals."""
         return self.published().in_consultation(consultation)
+
+    def live_duplicates(self, question, text):
+        """Pending or published proposals of `question` with the same text (case,
+        accents and punctuation aside), the published ones first."""
+        return self.filter(
+            question=question,
+            fingerprint=text_fingerprint(text),
+            status__in=Status.LIVE,
+        ).order_by("-status", "pk")
 
     def on_record(self):
         """Published proposals, withdrawn ones that had votes (their votes were cast,

@@ -24,17 +24,8 @@ from .arguments import (
     argument_keep,
     argument_remove,
     argument_report,
-    argument_text_refusal,
 )
-from .common import (
-    PROPOSAL_MAX_LENGTH,
-    PROPOSAL_MIN_LENGTH,
-    ProposalActionError,
-    duplicate_refusal,
-    edit_duplicate_refusal,
-    text_normalised,
-    text_refusal,
-)
+from .common import ProposalActionError, text_normalised
 from .cosignatures import (
     cosignature_accept,
     cosignature_decline,
@@ -65,8 +56,6 @@ from .votes import participation_record, vote_cast, vote_counters_repair
 
 __all__ = [
     "NOTIFICATION_BATCH",
-    "PROPOSAL_MAX_LENGTH",
-    "PROPOSAL_MIN_LENGTH",
     "DuplicateProposal",
     "ProposalActionError",
     "WithdrawalNeedsConfirmation",
@@ -83,12 +72,9 @@ __all__ = [
     "argument_keep",
     "argument_remove",
     "argument_report",
-    "argument_text_refusal",
     "answers_import",
     "answers_parse",
     "proposal_answer",
-    "duplicate_refusal",
-    "edit_duplicate_refusal",
     "proposal_edit",
     "proposal_follow",
     "follows_proposal",
@@ -101,7 +87,6 @@ __all__ = [
     "notifications_send",
     "trajectory_follow",
     "text_normalised",
-    "text_refusal",
     "participation_record",
     "proposal_publish",
     "proposal_reject",

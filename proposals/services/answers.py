@@ -11,28 +11,8 @@ from consultation.cache import content_changed
 from consultation.text import visible_text
 
 from .. import permissions
-from ..models import Answer, AnswerState, Proposal
-from ..permissions import Refusal
+from ..models import Answer, Proposal
 from .common import ProposalActionError, locked_proposal, refuse_if
-
-ANSWER_MAX_LENGTH = 5000
-
-
-def answer_content_refusal(state, text):
-    """Why (`state`, `text`) is not an answer, or None (in the middle of a sentence:
-    the answers file names its line before it)."""
-    if state not in AnswerState.values:
-        return _("réponse inconnue : « %(state)s » (%(known)s).") % {
-            "state": state,
-            "known": ", ".join(AnswerState.values),
-        }
-    if not text:
-        return _("le texte de la réponse est vide.")
-    if len(text) > ANSWER_MAX_LENGTH:
-        return _("le texte de la réponse dépasse %(max)s caractères.") % {
-            "max": ANSWER_MAX_LENGTH
-        }
-    return None
 
 
 @transaction.atomic
@@ -42,10 +22,8 @@ def proposal_answer(*, proposal, author, state, text):
     proposal = locked_proposal(proposal)
     refuse_if(permissions.answer_refusal(author, proposal))
     text = visible_text(text or "")
-    if refusal := answer_content_refusal(state, text):
-        raise ProposalActionError(
-            Refusal("answer.invalid", refusal[0].upper() + refusal[1:])
-        )
+    if refusal := permissions.answer_content_refusal(state, text):
+        raise ProposalActionError(refusal.capitalised())
     answer, _created = Answer.objects.update_or_create(
         proposal=proposal,
         defaults={"state": state, "text": text, "author": author, "notified_at": None},
@@ -121,7 +99,7 @@ def answers_parse(text, *, author):
         if proposal is None:
             errors.append((line, _("aucune proposition n° %(pk)s.") % {"pk": pk}))
             continue
-        refusal = answer_content_refusal(
+        refusal = permissions.answer_content_refusal(
             state, answer_text
         ) or permissions.answer_refusal(author, proposal)
         if refusal:

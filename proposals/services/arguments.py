@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
 from consultation.mail import mail_after_commit
@@ -17,30 +16,13 @@ from consultation.text import visible_text
 
 from .. import permissions
 from ..models import (
-    ARGUMENT_MAX_LENGTH,
-    ARGUMENT_MIN_LENGTH,
     Argument,
     ArgumentReport,
     ArgumentStatus,
     Proposal,
-    ReportReason,
     Side,
 )
-from ..permissions import Refusal
 from .common import ProposalActionError, refuse_if
-
-
-def argument_text_refusal(text):
-    """Why `text` (normalised) cannot be an argument, or None."""
-    if len(text) < ARGUMENT_MIN_LENGTH:
-        return _("Un argument compte au moins %(min)s caractères.") % {
-            "min": ARGUMENT_MIN_LENGTH
-        }
-    if len(text) > ARGUMENT_MAX_LENGTH:
-        return _("Un argument compte au plus %(max)s caractères.") % {
-            "max": ARGUMENT_MAX_LENGTH
-        }
-    return None
 
 
 def _count_field(side):
@@ -64,12 +46,8 @@ def _counted(argument, delta):
 def argument_add(*, proposal, author, side, text):
     """Publish `author`'s argument `side` (a `Side` value) on `proposal`."""
     refuse_if(permissions.argument_refusal(author, proposal))
-    if side not in Side.values:
-        raise ProposalActionError(
-            Refusal("argument.side", _("Choisissez « Pour » ou « Contre »."))
-        )
     text = visible_text(text or "")
-    refuse_if(argument_text_refusal(text))
+    refuse_if(permissions.argument_content_refusal(side, text))
     try:
         with transaction.atomic():
             argument = Argument.objects.create(
@@ -83,10 +61,7 @@ def argument_add(*, proposal, author, side, text):
             )
     except IntegrityError:
         raise ProposalActionError(
-            Refusal(
-                "argument.already",
-                _("Votre organisation a déjà donné un argument sur cette proposition."),
-            )
+            permissions.race_refusal("argument.already")
         ) from None
     _counted(argument, +1)
     return argument
@@ -95,13 +70,7 @@ def argument_add(*, proposal, author, side, text):
 @transaction.atomic
 def argument_remove(*, argument, author):
     """`author` takes back their argument (hidden ones stay, with their reason)."""
-    if argument.author_id != author.pk:
-        raise ProposalActionError(
-            Refusal(
-                "argument.remove_not_author",
-                _("Seule l'organisation autrice peut le retirer."),
-            )
-        )
+    refuse_if(permissions.argument_removal_refusal(author, argument))
     deleted, _rows = Argument.objects.filter(
         pk=argument.pk, status=ArgumentStatus.PUBLISHED
     ).delete()
@@ -113,17 +82,12 @@ def argument_remove(*, argument, author):
 def argument_report(*, argument, reporter, reason):
     """`reporter` reports `argument` for `reason` (a `ReportReason` value), once."""
     refuse_if(permissions.report_refusal(reporter, argument))
-    if reason not in ReportReason.values:
-        raise ProposalActionError(
-            Refusal("report.no_reason", _("Choisissez le motif du signalement."))
-        )
+    refuse_if(permissions.report_reason_refusal(reason))
     _report, created = ArgumentReport.objects.get_or_create(
         argument=argument, reporter=reporter, defaults={"reason": reason}
     )
     if not created:
-        raise ProposalActionError(
-            Refusal("report.already", _("Vous avez déjà signalé cet argument."))
-        )
+        raise ProposalActionError(permissions.race_refusal("report.already"))
 
 
 def _locked(argument):
@@ -137,17 +101,9 @@ def _locked(argument):
 @transaction.atomic
 def argument_hide(*, argument, moderator, reason):
     """Hide a published argument with a reason its author is mailed."""
-    refuse_if(permissions.argument_moderation_refusal(moderator))
     reason = visible_text(reason or "")
-    if not reason:
-        raise ProposalActionError(
-            Refusal("hide.no_reason", _("Un masquage doit être motivé."))
-        )
     argument = _locked(argument)
-    if not argument.is_published:
-        raise ProposalActionError(
-            Refusal("hide.already", _("Cet argument est déjà masqué."))
-        )
+    refuse_if(permissions.hiding_refusal(moderator, argument, reason))
     argument.status = ArgumentStatus.HIDDEN
     argument.hidden_reason = reason
     argument.reviewed_at = timezone.now()

@@ -5,11 +5,8 @@ withdraw an invitation. The proposal's count of the organisations that carry it,
 of their regions, moves in the same transaction.
 """
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
 from consultation.mail import account_mail_queue
@@ -17,14 +14,11 @@ from consultation.models import AccountMailKind, User
 
 from .. import permissions
 from ..models import (
-    ACTIVE_STATUSES,
-    COSIGNERS_MAX,
     CoSignature,
     CoSignatureStatus,
     Proposal,
 )
-from ..permissions import Refusal
-from .common import ProposalActionError, locked_proposal, refuse_if
+from .common import locked_proposal, refuse_if
 from .notifications import notify_cosigned
 
 
@@ -55,29 +49,7 @@ def cosignature_invite(*, proposal, author, email):
     proposal = locked_proposal(proposal)
     refuse_if(permissions.invitation_refusal(author, proposal))
     email = User.objects.normalize_email(email)
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ProposalActionError(
-            Refusal("cosign.email_invalid", _("Cette adresse e-mail n'est pas valide."))
-        ) from None
-    if email == author.email:
-        raise ProposalActionError(
-            Refusal("cosign.self", _("On ne s'invite pas soi-même."))
-        )
-    active = proposal.cosignatures.filter(status__in=ACTIVE_STATUSES)
-    if active.filter(email=email).exists():
-        raise ProposalActionError(
-            Refusal("cosign.already_invited", _("Cette adresse est déjà invitée."))
-        )
-    if active.count() >= COSIGNERS_MAX:
-        raise ProposalActionError(
-            Refusal(
-                "cosign.full",
-                _("Une proposition compte au plus %(max)s cosignataires.")
-                % {"max": COSIGNERS_MAX},
-            )
-        )
+    refuse_if(permissions.invitee_refusal(author, proposal, email))
     invited = User.objects.filter(email=email, is_active=True).first()
     cosignature = CoSignature.objects.create(
         proposal=proposal, email=email, cosigner=invited
@@ -113,12 +85,6 @@ def cosignature_accept(*, cosignature, user):
     """`user` cosigns: its organisation is shown with the proposal and counted, and
     the author is told (`send_notifications`)."""
     cosignature = _locked(cosignature)
-    if cosignature.status != CoSignatureStatus.INVITED:
-        raise ProposalActionError(
-            Refusal(
-                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
-            )
-        )
     refuse_if(permissions.cosigning_refusal(user, cosignature))
     _answered(
         cosignature,
@@ -136,15 +102,7 @@ def cosignature_accept(*, cosignature, user):
 @transaction.atomic
 def cosignature_decline(*, cosignature, user):
     cosignature = _locked(cosignature)
-    if (
-        cosignature.status != CoSignatureStatus.INVITED
-        or user.email != cosignature.email
-    ):
-        raise ProposalActionError(
-            Refusal(
-                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
-            )
-        )
+    refuse_if(permissions.declining_refusal(user, cosignature))
     _answered(cosignature, CoSignatureStatus.DECLINED, cosigner=user)
 
 
@@ -152,13 +110,7 @@ def cosignature_decline(*, cosignature, user):
 def cosignature_leave(*, cosignature, user):
     """A cosigner no longer carries the proposal."""
     cosignature = _locked(cosignature)
-    if (
-        cosignature.status != CoSignatureStatus.ACCEPTED
-        or cosignature.cosigner_id != user.pk
-    ):
-        raise ProposalActionError(
-            Refusal("cosign.not_cosigner", _("Vous ne cosignez pas cette proposition."))
-        )
+    refuse_if(permissions.leaving_refusal(user, cosignature))
     _answered(cosignature, CoSignatureStatus.LEFT)
     _carriers_recount(cosignature.proposal)
 
@@ -167,17 +119,5 @@ def cosignature_leave(*, cosignature, user):
 def cosignature_withdraw(*, cosignature, author):
     """The author withdraws an invitation not answered yet."""
     cosignature = _locked(cosignature)
-    if cosignature.proposal.author_id != author.pk:
-        raise ProposalActionError(
-            Refusal(
-                "cosign.withdraw_not_author",
-                _("Seule l'organisation autrice retire une invitation."),
-            )
-        )
-    if cosignature.status != CoSignatureStatus.INVITED:
-        raise ProposalActionError(
-            Refusal(
-                "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
-            )
-        )
+    refuse_if(permissions.invitation_withdrawal_refusal(author, cosignature))
     _answered(cosignature, CoSignatureStatus.WITHDRAWN)

@@ -15,7 +15,6 @@ Merging a duplicate proposal into another, in one transaction:
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
 
@@ -31,7 +30,6 @@ from ..models import (
     Status,
     Vote,
 )
-from ..permissions import Refusal
 from .common import ProposalActionError, refuse_if
 from .notifications import notify_merge
 from .votes import vote_counters_repair
@@ -55,9 +53,7 @@ def _locked_pair(proposal, into):
         "question__trajectory__consultation"
     ).in_bulk([proposal.pk, into.pk])
     if proposal.pk not in fresh or into.pk not in fresh:
-        raise ProposalActionError(
-            Refusal("merge.gone", _("Cette proposition n'existe plus."))
-        )
+        raise ProposalActionError(permissions.race_refusal("merge.gone"))
     return fresh[proposal.pk], fresh[into.pk]
 
 

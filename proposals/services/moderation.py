@@ -4,22 +4,17 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
 from consultation.mail import Delivery
 
 from .. import permissions
 from ..models import ModerationAction, ModerationEvent, Status
-from ..permissions import Refusal
 from .common import (
     ProposalActionError,
-    duplicate_refusal,
-    edit_duplicate_refusal,
     locked_proposal,
     refuse_if,
     text_normalised,
-    text_refusal,
 )
 from .notifications import notify_decision
 
@@ -63,7 +58,11 @@ def proposal_publish(*, proposal, moderator):
     (unless it turned that mail off)."""
     proposal = locked_proposal(proposal)
     refuse_if(permissions.publication_refusal(moderator, proposal))
-    refuse_if(duplicate_refusal(proposal.question, proposal.text, exclude=proposal))
+    refuse_if(
+        permissions.duplicate_refusal(
+            proposal.question, proposal.text, exclude=proposal
+        )
+    )
     previous_status = proposal.status
     proposal.status = Status.PUBLISHED
     proposal.moderation_reason = ""
@@ -87,10 +86,7 @@ def proposal_reject(*, proposal, moderator, reason):
     reason = (reason or "").strip()
     proposal = locked_proposal(proposal)
     refuse_if(permissions.rejection_refusal(moderator, proposal))
-    if not reason:
-        raise ProposalActionError(
-            Refusal("reject.no_reason", _("Un refus doit être motivé."))
-        )
+    refuse_if(permissions.rejection_reason_refusal(reason))
     previous_status = proposal.status
     proposal.status = Status.REJECTED
     proposal.moderation_reason = reason
@@ -115,8 +111,8 @@ def proposal_edit(*, proposal, moderator, text, question, region):
     proposal = locked_proposal(proposal)
     refuse_if(permissions.edit_refusal(moderator, proposal))
     text = text_normalised(text)
-    refuse_if(text_refusal(text))
-    refuse_if(edit_duplicate_refusal(proposal, question, text))
+    refuse_if(permissions.text_refusal(text))
+    refuse_if(permissions.edit_duplicate_refusal(proposal, question, text))
     previous_text = proposal.text
     previous_trajectory_id = proposal.question.trajectory_id
     changed = (text, question.pk, region.pk if region else None) != (
@@ -132,12 +128,7 @@ def proposal_edit(*, proposal, moderator, text, question, region):
             proposal.save(update_fields=["text", "question", "region", "updated_at"])
     except IntegrityError:
         # An identical proposal arrived in the meantime (the unique constraint).
-        raise ProposalActionError(
-            Refusal(
-                "edit.duplicate",
-                _("Une proposition identique existe déjà pour cette question."),
-            )
-        ) from None
+        raise ProposalActionError(permissions.race_refusal("edit.duplicate")) from None
     moderation_record(
         proposal,
         actor=moderator,

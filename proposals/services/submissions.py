@@ -1,19 +1,10 @@
 """An organisation's own proposals: submitting one, and withdrawing it."""
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .. import permissions
 from ..models import ModerationAction, Proposal, Source, Status
-from .common import (
-    ProposalActionError,
-    live_duplicates,
-    locked_proposal,
-    refuse_if,
-    text_normalised,
-    text_refusal,
-)
+from .common import ProposalActionError, locked_proposal, refuse_if, text_normalised
 from .moderation import moderation_record
 from .votes import participation_record
 
@@ -31,18 +22,8 @@ class DuplicateProposal(ProposalActionError):
 
 
 def _duplicate_error(existing, author):
-    if existing.status == Status.PUBLISHED:
-        return DuplicateProposal(
-            _("Cette proposition existe déjà pour cette question : votez pour elle !"),
-            existing,
-        )
-    if existing.author_id == author.pk:
-        return DuplicateProposal(
-            _("Vous avez déjà déposé cette proposition."), existing
-        )
     return DuplicateProposal(
-        _("Une proposition identique attend déjà la modération pour cette question."),
-        existing,
+        permissions.submission_duplicate_refusal(author, existing), existing
     )
 
 
@@ -52,9 +33,9 @@ def proposal_submit(*, author, question, text):
     text = text_normalised(text)
     consultation = question.trajectory.consultation
     refuse_if(permissions.submission_refusal(author, consultation))
-    refuse_if(text_refusal(text))
+    refuse_if(permissions.text_refusal(text))
     # A published one first: it is the one to link to.
-    existing = live_duplicates(question, text).first()
+    existing = Proposal.objects.live_duplicates(question, text).first()
     if existing is not None:
         raise _duplicate_error(existing, author)
     try:
@@ -70,7 +51,9 @@ def proposal_submit(*, author, question, text):
             )
     except IntegrityError:
         # A concurrent submission of the same text (a double click) got there first.
-        existing = live_duplicates(question, text).get(source=Source.ONLINE)
+        existing = Proposal.objects.live_duplicates(question, text).get(
+            source=Source.ONLINE
+        )
         raise _duplicate_error(existing, author) from None
     participation_record(consultation=consultation, user=author)
     return proposal
@@ -85,17 +68,8 @@ def proposal_withdraw(*, proposal, author, confirmed=False):
     """
     proposal = locked_proposal(proposal)
     refuse_if(permissions.withdrawal_refusal(author, proposal))
-    if proposal.vote_count and not confirmed:
-        raise WithdrawalNeedsConfirmation(
-            ngettext(
-                "Cette proposition a reçu %(count)s vote : confirmez son retrait. "
-                "Elle quittera les classements ; son vote restera compté.",
-                "Cette proposition a reçu %(count)s votes : confirmez son retrait. "
-                "Elle quittera les classements ; ses votes resteront comptés.",
-                proposal.vote_count,
-            )
-            % {"count": proposal.vote_count}
-        )
+    if refusal := permissions.withdrawal_confirmation_refusal(proposal, confirmed):
+        raise WithdrawalNeedsConfirmation(refusal)
     previous_status = proposal.status
     proposal.status = Status.WITHDRAWN
     proposal.save(update_fields=["status", "updated_at"])

@@ -18,7 +18,6 @@ import time
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import (
@@ -30,7 +29,6 @@ from ..models import (
     Vote,
     VoteTally,
 )
-from ..permissions import Refusal
 from ..ranking import wilson_lower_bound
 from .common import ProposalActionError, refuse_if
 
@@ -161,9 +159,7 @@ def _vote_write(*, proposal, voter, choice):
             organisation_type=group[1],
         )
         return vote, previous, group
-    raise ProposalActionError(
-        Refusal("vote.retry", _("Votre vote n'a pas pu être enregistré : réessayez."))
-    )
+    raise ProposalActionError(permissions.race_refusal("vote.retry"))
 
 
 def _counts_move(*, proposal, group, add, remove):
@@ -275,12 +271,7 @@ def vote_cast(*, proposal, voter, choice):
                 "question__trajectory__consultation"
             ).get(pk=proposal.pk)
             refuse_if(permissions.vote_refusal(voter, fresh))
-            raise ProposalActionError(
-                Refusal(
-                    "vote.not_published",
-                    _("Cette proposition n'est pas ouverte aux votes."),
-                )
-            )
+            raise ProposalActionError(permissions.race_refusal("vote.not_published"))
         if choice is None:
             # A removed vote may leave a group with no vote: its row goes, so that every
             # tally counts at least one vote.

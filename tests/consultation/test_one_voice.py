@@ -11,6 +11,7 @@ from django.urls import reverse
 from consultation.identifiers import parse_legal_identifier
 from consultation.models import User
 from tests.factories import UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "une-longue-phrase-de-passe"
@@ -125,7 +126,7 @@ def test_two_accounts_without_identifier_cannot_both_vote(published_proposal):
     from proposals import services
 
     for organisation in ("Association Même", "Association Même"):
-        with pytest.raises(services.ProposalActionError) as refusal:
+        with refused("vote.unidentified") as refusal:
             services.vote_cast(
                 proposal=published_proposal,
                 voter=unidentified(organisation=organisation),

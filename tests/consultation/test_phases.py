@@ -13,6 +13,7 @@ from django.utils import timezone
 from consultation.models import Phase
 from proposals import permissions, services
 from tests.factories import UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_votes_close_at_the_closing_time(consultation, published_proposal):
     consultation.refresh_from_db()
     assert consultation.phase == Phase.CONTRIBUTIONS  # nobody changed it…
     assert consultation.current_phase == Phase.CLOSED  # …the date did
-    with pytest.raises(services.ProposalActionError, match="votes sont clos depuis"):
+    with refused("vote.closed"):
         services.vote_cast(proposal=published_proposal, voter=voter, choice="agree")
 
 
@@ -49,7 +50,7 @@ def test_contributions_close_then_votes_go_on(
     consultation.closes_at = timezone.now() + HOUR
     consultation.save()
     assert consultation.current_phase == Phase.VOTES
-    with pytest.raises(services.ProposalActionError, match="dépôt de propositions"):
+    with refused("submission.phase"):
         services.proposal_submit(
             author=author, question=question, text="Une idée arrivée trop tard."
         )

@@ -19,6 +19,7 @@ from consultation.models import NotificationKind
 from proposals import services
 from proposals.models import Answer, AnswerState
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_only_a_moderator_with_the_answer_permission_answers(
     published_proposal, moderator, answerer
 ):
-    with pytest.raises(services.ProposalActionError, match="répondre"):
+    with refused("answer.forbidden"):
         services.proposal_answer(
             proposal=published_proposal,
             author=UserFactory(),
@@ -48,7 +49,7 @@ def test_only_a_moderator_with_the_answer_permission_answers(
 
 
 def test_a_pending_proposal_gets_no_answer(pending_proposal, answerer):
-    with pytest.raises(services.ProposalActionError, match="publiée"):
+    with refused("answer.not_published"):
         services.proposal_answer(
             proposal=pending_proposal,
             author=answerer,
@@ -249,7 +250,7 @@ def test_a_proposal_of_a_consultation_in_preparation_gets_no_answer(client, answ
         client, f"id,state,answer\n{proposal.pk},adopted,Oui\n"
     ).content.decode()
     assert "Ligne 2" in page and "en préparation" in page
-    with pytest.raises(services.ProposalActionError, match="en préparation"):
+    with refused("answer.in_preparation"):
         services.proposal_answer(
             proposal=proposal, author=answerer, state="adopted", text="Oui"
         )

@@ -19,6 +19,7 @@ from consultation.models import Phase
 from proposals import services
 from proposals.models import Argument, ArgumentStatus, Proposal, Status
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +61,14 @@ def test_an_argument_is_published_at_once_with_its_organisation(published_propos
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "code"),
     [
-        ("Trop court.", "au moins 15"),
-        ("x" * 501, "au plus 500"),
+        ("Trop court.", "argument.too_short"),
+        ("x" * 501, "argument.too_long"),
     ],
 )
-def test_an_argument_is_15_to_500_characters(published_proposal, text, message):
-    with pytest.raises(services.ProposalActionError, match=message):
+def test_an_argument_is_15_to_500_characters(published_proposal, text, code):
+    with refused(code):
         argue(published_proposal, text=text)
     assert not Argument.objects.exists()
     assert counts(published_proposal) == (0, 0)
@@ -75,7 +76,7 @@ def test_an_argument_is_15_to_500_characters(published_proposal, text, message):
 
 def test_one_argument_per_organisation_and_proposal(published_proposal, participant):
     argue(published_proposal, author=participant)
-    with pytest.raises(services.ProposalActionError, match="déjà donné"):
+    with refused("argument.already"):
         argue(published_proposal, author=participant, side="against", text=AGAINST_TEXT)
     assert counts(published_proposal) == (1, 0)
 
@@ -84,12 +85,12 @@ def test_only_confirmed_organisations_argue_on_published_proposals_while_open(
     question, consultation
 ):
     pending = ProposalFactory(question=question, status=Status.PENDING)
-    with pytest.raises(services.ProposalActionError, match="publiée"):
+    with refused("argument.not_published"):
         argue(pending)
     published = ProposalFactory(question=question)
-    with pytest.raises(services.ProposalActionError, match="Confirmez"):
+    with refused("account.unconfirmed"):
         argue(published, author=UserFactory(email_confirmed_at=None))
-    with pytest.raises(services.ProposalActionError, match="organisations"):
+    with refused("account.no_organisation"):
         argue(published, author=UserFactory(organisation=""))
     consultation.phase = Phase.VOTES
     consultation.save()
@@ -99,14 +100,14 @@ def test_only_confirmed_organisations_argue_on_published_proposals_while_open(
     published = Proposal.objects.select_related(
         "question__trajectory__consultation"
     ).get(pk=published.pk)
-    with pytest.raises(services.ProposalActionError, match="close"):
+    with refused("consultation.closed"):
         argue(published, author=UserFactory())
     assert Argument.objects.count() == 1
 
 
 def test_the_author_takes_back_an_argument(published_proposal, participant):
     argument = argue(published_proposal, author=participant)
-    with pytest.raises(services.ProposalActionError):
+    with refused("argument.remove_not_author"):
         services.argument_remove(argument=argument, author=UserFactory())
     services.argument_remove(argument=argument, author=participant)
     assert not Argument.objects.exists()
@@ -119,11 +120,11 @@ def test_an_argument_is_reported_once_per_account_never_by_its_author(
     argument = argue(published_proposal, author=participant)
     reporter = UserFactory()
     services.argument_report(argument=argument, reporter=reporter, reason="off_topic")
-    with pytest.raises(services.ProposalActionError, match="déjà signalé"):
+    with refused("report.already"):
         services.argument_report(argument=argument, reporter=reporter, reason="spam")
-    with pytest.raises(services.ProposalActionError, match="propre argument"):
+    with refused("report.own"):
         services.argument_report(argument=argument, reporter=participant, reason="spam")
-    with pytest.raises(services.ProposalActionError, match="motif"):
+    with refused("report.no_reason"):
         services.argument_report(argument=argument, reporter=UserFactory(), reason="x")
     assert argument.reports.count() == 1
     assert list(Argument.objects.to_review()) == [argument]
@@ -134,9 +135,9 @@ def test_hiding_needs_a_moderator_and_a_reason_and_tells_the_author(
 ):
     author = UserFactory(language="en")
     argument = argue(published_proposal, author=author)
-    with pytest.raises(services.ProposalActionError, match="droit"):
+    with refused("argument_moderation.forbidden"):
         services.argument_hide(argument=argument, moderator=UserFactory(), reason="x")
-    with pytest.raises(services.ProposalActionError, match="motivé"):
+    with refused("hide.no_reason"):
         services.argument_hide(argument=argument, moderator=moderator, reason=" ")
     with django_capture_on_commit_callbacks(execute=True):
         services.argument_hide(

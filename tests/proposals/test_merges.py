@@ -28,6 +28,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -129,11 +130,17 @@ def test_arguments_move_unless_their_author_has_one_on_the_proposal_kept(
 
 
 @pytest.mark.parametrize(
-    "case",
-    ["itself", "into_pending", "merged_rejected", "other_consultation", "not_staff"],
+    ("case", "code"),
+    [
+        ("itself", "merge.itself"),
+        ("into_pending", "merge.into_unpublished"),
+        ("merged_rejected", "merge.not_live"),
+        ("other_consultation", "merge.other_consultation"),
+        ("not_staff", "moderation.forbidden"),
+    ],
 )
 def test_a_merge_that_breaks_a_rule_is_refused_and_changes_nothing(
-    case, pair, moderator, question
+    case, code, pair, moderator, question
 ):
     merged, kept = pair
     actor = moderator
@@ -155,7 +162,7 @@ def test_a_merge_that_breaks_a_rule_is_refused_and_changes_nothing(
         actor = UserFactory()
     voter = UserFactory()
     vote(kept if case != "into_pending" else merged, voter, "agree")
-    with pytest.raises(services.ProposalActionError):
+    with refused(code):
         services.proposal_merge(proposal=merged, into=kept, moderator=actor)
     merged.refresh_from_db()
     assert merged.status != Status.MERGED

@@ -27,6 +27,7 @@ from proposals.services.notifications import (
     digest_week,
 )
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 from tests.servers import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_following_needs_an_organisation_account(client, published_proposal):
     page = client.get(published_proposal.get_absolute_url()).content.decode()
     assert f'action="{url}"' not in page  # nothing to press when logged out
     staff = UserFactory(organisation="", organisation_type="", region=None)
-    with pytest.raises(services.ProposalActionError):
+    with refused("follow.no_organisation"):
         services.proposal_follow(user=staff, proposal=published_proposal)
 
 

@@ -12,6 +12,7 @@ from consultation.models import Phase, User
 from proposals import services
 from proposals.models import ModerationEvent, Proposal, Status, Vote
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_a_duplicate_of_a_workshop_proposal_is_refused(member, question):
         source="workshop",
         text="Démocratie locale renforcée",
     )
-    with pytest.raises(services.DuplicateProposal):
+    with refused("proposal.exists", services.DuplicateProposal):
         services.proposal_submit(
             author=member, question=question, text="Démocratie locale, renforcée."
         )
@@ -229,7 +230,7 @@ def test_no_mail_is_sent_when_the_transaction_fails(
     proposal = ProposalFactory(question=question, status=Status.WITHDRAWN)
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(services.ProposalActionError),
+        refused("publish.status"),
     ):
         services.proposal_publish(proposal=proposal, moderator=moderator)
     assert mail.outbox == []

@@ -16,49 +16,62 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2] / "proposals"
 CODE = re.compile(r"[a-z_]+\.[a-z_]+")
+SERVICES = sorted((ROOT / "services").glob("*.py"))
+
+
+def _sentence(node):
+    """The French text of `_("…")` (or `_("…%(x)s") % {…}`), or None."""
+    while isinstance(node, ast.BinOp):
+        node = node.left
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"_", "ngettext"}:
+        return node.args[0].value
+    return None
 
 
 def _refusals():
-    """(file, line, code, message) of every `Refusal(...)` written in the app."""
+    """(line, code, sentence) of every refusal written in `permissions.py`: each
+    `Refusal("code", …)` and each entry of `race_refusal`'s table."""
     found = []
-    for path in [ROOT / "permissions.py", *sorted((ROOT / "services").glob("*.py"))]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Refusal":
-                code, message = node.args
-                while isinstance(message, ast.BinOp):  # _("…%(x)s") % {…}
-                    message = message.left
-                translated = getattr(getattr(message, "func", None), "id", "") == "_"
-                text = message.args[0].value if translated else None
-                found.append((path.name, node.lineno, code.value, text))
+    for node in ast.walk(ast.parse((ROOT / "permissions.py").read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Refusal":
+            code, message = node.args
+            if isinstance(code, ast.Constant):
+                found.append((node.lineno, code.value, _sentence(message)))
+        if isinstance(node, ast.FunctionDef) and node.name == "race_refusal":
+            table = next(n for n in ast.walk(node) if isinstance(n, ast.Dict))
+            for key, value in zip(table.keys, table.values, strict=True):
+                found.append((key.lineno, key.value, _sentence(value)))
     return found
 
 
 def test_every_refusal_has_a_code_and_each_code_one_sentence():
     refusals = _refusals()
-    assert len(refusals) > 50
+    assert len(refusals) > 60
     sentences = {}
-    for name, line, code, text in refusals:
-        assert CODE.fullmatch(code), (name, line, code)
+    for line, code, text in refusals:
+        assert CODE.fullmatch(code), (line, code)
         if text is not None:
             sentences.setdefault(code, set()).add(text)
     assert {code: texts for code, texts in sentences.items() if len(texts) > 1} == {}
 
 
-def test_no_predicate_returns_a_bare_sentence_nor_a_service_raises_one():
-    for path in [ROOT / "permissions.py", *sorted((ROOT / "services").glob("*.py"))]:
+def test_every_refusal_is_worded_in_permissions_and_services_only_raise_them():
+    """A service raises what a predicate of `permissions` returns: no sentence, no
+    `Refusal` of its own, no code `race_refusal` does not know."""
+    races = {code for _line, code, _text in _refusals()}
+    for path in SERVICES:
         for node in ast.walk(ast.parse(path.read_text())):
-            value = None
-            if isinstance(node, ast.Return) and path.name == "permissions.py":
-                value = node.value
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                assert name != "Refusal", (path.name, node.lineno)
+                if name == "race_refusal":
+                    assert node.args[0].value in races, (path.name, node.lineno)
             raised = isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
             if raised and getattr(node.exc.func, "id", "") == "ProposalActionError":
-                value = node.exc.args[0] if node.exc.args else None
-            while isinstance(value, ast.BinOp):
-                value = value.left
-            is_sentence = (
-                isinstance(value, ast.Call) and getattr(value.func, "id", "") == "_"
-            )
-            assert not is_sentence, (path.name, node.lineno)
+                assert _sentence(node.exc.args[0]) is None, (path.name, node.lineno)
+    for node in ast.walk(ast.parse((ROOT / "permissions.py").read_text())):
+        if isinstance(node, ast.Return):
+            assert _sentence(node.value) is None, node.lineno
 
 
 def test_a_predicate_s_refusal_is_its_sentence_with_a_code(db):

@@ -14,6 +14,7 @@ from proposals.models import Choice, Proposal, Status, Vote
 from proposals.ranking import wilson_lower_bound
 from proposals.selectors import proposal_counter_drift, vote_tally_drift
 from tests.factories import UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_a_vote_on_a_proposal_withdrawn_since_it_was_read_is_refused_and_not_kep
         "question__trajectory__consultation"
     ).get(pk=published_proposal.pk)
     Proposal.objects.filter(pk=published_proposal.pk).update(status=Status.WITHDRAWN)
-    with pytest.raises(services.ProposalActionError, match="retirée"):
+    with refused("vote.withdrawn"):
         services.vote_cast(proposal=read_before, voter=participant, choice=Choice.AGREE)
     assert not Vote.objects.exists()
     assert not participant.participations.exists()

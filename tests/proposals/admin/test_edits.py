@@ -11,6 +11,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.models import ModerationAction, ModerationEvent, Source, Status
 from tests.factories import ProposalFactory, UserFactory
+from tests.refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_the_service_refuses_to_publish_over_a_live_identical_proposal(
 ):
     rejected = online(question, "Ouvrir un tiers-lieu par canton.", Status.REJECTED)
     online(question, "Ouvrir un tiers-lieu par canton.", Status.PUBLISHED)
-    with pytest.raises(services.ProposalActionError, match="identique"):
+    with refused("proposal.duplicate"):
         services.proposal_publish(proposal=rejected, moderator=moderator)
 
 
