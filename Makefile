@@ -6,9 +6,11 @@ SEED := proposals/seeds/atelier-regional.txt
 # Development only: `make run` serves in debug mode with a throwaway key.
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1
-# The browser tests run in a second pytest process: their live server and transactions
-# stay apart from the rest of the suite.
+# The browser tests run in a pytest process of their own (their live server and its
+# settings stay apart), beside the rest of the suite, which runs on one worker per core
+# (pytest-xdist): the browser mostly waits while the suite computes.
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 TIER ?= small
@@ -16,7 +18,7 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install lock run serve test lint format migrate messages translations seed-bench bench audit clean \
+.PHONY: install lock run serve test test-suite test-browser lint format migrate messages translations seed-bench bench audit clean \
 	screenshots
 
 # Every package, transitive ones included, is pinned with its hashes (make lock): pip
@@ -73,7 +75,12 @@ format: install
 
 test: lint translations
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-suite test-browser
+
+test-suite: install translations
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install translations
 	$(TEST_ENV) $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): set DATABASE_URL (and REDIS_URL) first.

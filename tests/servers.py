@@ -6,6 +6,7 @@ whose database, cache or mail server is a closed port behaves as it would in pro
 confirmed participant), so it runs on any machine and in both CI passes.
 """
 
+import atexit
 import contextlib
 import http.cookiejar
 import os
@@ -16,6 +17,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -73,8 +75,34 @@ def redis_server(directory):
         server.wait()
 
 
+_STATIC = {}  # this process's `collectstatic` output, shared by its servers
+
+
+def _static_root():
+    """A folder of this test process's own where `collectstatic` has run: the
+    manifest of hashed names that production's storage reads. Two test processes
+    side by side never rewrite each other's manifest while a server reads it."""
+    if "root" not in _STATIC:
+        root = Path(tempfile.mkdtemp(prefix="static-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        manage(
+            {**production_base(), "DJANGO_STATIC_ROOT": str(root)},
+            "collectstatic",
+            "--noinput",
+        )
+        _STATIC["root"] = root
+    return _STATIC["root"]
+
+
 def production_env(**overrides):
     """The environment of a production-like process, without the caller's services."""
+    env = {**production_base(), "DJANGO_STATIC_ROOT": str(_static_root())}
+    env.update(overrides)
+    return env
+
+
+def production_base():
+    """Production's settings, without the caller's services nor a static folder."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -88,7 +116,6 @@ def production_env(**overrides):
         DJANGO_STATIC_FROM_FINDERS="1",
         DJANGO_LOG_LEVEL="CRITICAL",
     )
-    env.update(overrides)
     return env
 
 
@@ -108,13 +135,28 @@ def shell(env, code):
     return manage(env, "shell", "--no-imports", "-c", code).stdout.strip()
 
 
+_SEEDED = {}  # the first SQLite database built, copied for the next ones
+
+
 def seeded_database(directory=None, url=None):
     """A migrated database with the seed workshop and one confirmed participant: the
-    SQLite file `site.sqlite3` in `directory`, or the (empty) database at `url`."""
-    url = url or f"sqlite:///{directory / 'site.sqlite3'}"
+    SQLite file `site.sqlite3` in `directory`, or the (empty) database at `url`. The
+    first SQLite file is built by the commands; the next ones are copies of it."""
+    if url is None:
+        path = directory / "site.sqlite3"
+        if "sqlite" in _SEEDED:
+            shutil.copyfile(_SEEDED["sqlite"], path)
+            return f"sqlite:///{path}"
+        url = _database_seeded(f"sqlite:///{path}")
+        _SEEDED["sqlite"] = path.with_name("seeded-template.sqlite3")
+        shutil.copyfile(path, _SEEDED["sqlite"])
+        return url
+    return _database_seeded(url)
+
+
+def _database_seeded(url):
     env = production_env(DATABASE_URL=url)
     manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")  # the manifest of production's storage
     manage(env, "import_workshop", str(SEED))
     shell(
         env,

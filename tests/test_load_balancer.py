@@ -33,7 +33,7 @@ from tests.servers import (
 )
 
 CLIENTS = 4
-SECONDS = 14
+SECONDS = 8
 VOTERS = 30
 
 

@@ -40,3 +40,15 @@ def test_every_variable_read_is_documented_in_the_readme():
 
 def test_every_documented_variable_is_read_by_the_code():
     assert variables_documented() - variables_read() == set()
+
+
+def test_collectstatic_writes_where_django_static_root_says(tmp_path):
+    from tests.servers import manage, production_base
+
+    manage(
+        {**production_base(), "DJANGO_STATIC_ROOT": str(tmp_path)},
+        "collectstatic",
+        "--noinput",
+    )
+    manifest = tmp_path / "staticfiles.json"
+    assert manifest.exists() and "css/" in manifest.read_text()
