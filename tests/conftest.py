@@ -104,3 +104,26 @@ def pending_proposal(question):
 def answerer(moderator):
     moderator.user_permissions.add(Permission.objects.get(codename="answer_proposal"))
     return type(moderator).objects.get(pk=moderator.pk)  # fresh permission cache
+
+
+def _database_order(item):
+    """0: a test in a transaction rolled back; 1: a transactional test, which leaves
+    the database empty behind it; 2: a test without the database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(
+        marker
+        and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or bool({"transactional_db", "live_server"} & set(fixtures))
+    if transactional:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # pytest-django puts the transactional tests after the others (as Django does),
+    # then pytest groups the tests of a parametrized session fixture (Playwright's
+    # browser) and undoes it: a test run after a transactional one, in the same
+    # process (one xdist worker), would find no region. The order is made again.
+    items.sort(key=_database_order)
