@@ -127,3 +127,40 @@ def pytest_collection_modifyitems(items):
     # browser) and undoes it: a test run after a transactional one, in the same
     # process (one xdist worker), would find no region. The order is made again.
     items.sort(key=_database_order)
+
+
+# The contents a serialized rollback restores, per database alias (`django_db_setup`).
+_SERIALIZED = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED[alias] = contents
+
+
+def _serialized_contents_given_back():
+    # Django's connections are context-local: once Playwright's synchronous API runs
+    # its event loop in this thread, the ORM gets new connection objects, without the
+    # contents serialized at setup. A browser test after other database tests would
+    # then restore nothing, and its flush would bring back what the next restores.
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _serialized_contents_given_back()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    _serialized_contents_given_back()
