@@ -81,7 +81,7 @@ class FailSafeRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call("clear", fallback=lambda: False)
 
-    # Counters in a Redis hash (`consultation.exposures`), beyond Django's cache API.
+    # Counters in a Redis hash (`proposals.exposures`), beyond Django's cache API.
 
     # One command for a whole page's fields: a pipeline of one HINCRBY each cost
     # more to build and to read back than the page it counted.

@@ -87,25 +87,6 @@ def organisation_type_valid(name):
     )
 
 
-class NotificationKind(models.TextChoices):
-    """The mails an organisation may receive about proposals, each one switchable."""
-
-    PUBLISHED = "published", _("Ma proposition est publiée")
-    REJECTED = "rejected", _("Ma proposition est refusée")
-    ANSWERED = "answered", _("Ma proposition reçoit une réponse officielle")
-    MERGED = "merged", _("Ma proposition est fusionnée avec une autre")
-    COSIGNED = "cosigned", _("Une organisation cosigne ma proposition")
-    FOLLOWED_ANSWERED = (
-        "followed_answered",
-        _("Une proposition que je suis reçoit une réponse officielle"),
-    )
-    FOLLOWED_MERGED = "followed_merged", _("Une proposition que je suis est fusionnée")
-    DIGEST = (
-        "digest",
-        _("Chaque semaine, les nouvelles propositions des trajectoires que je suis"),
-    )
-
-
 class AccountMailKind(models.TextChoices):
     """The mails about an account itself: always sent, never switched off, and queued
     with the notifications (`consultation.mail.account_mail_queue`)."""
@@ -230,21 +211,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_confirmed_at = models.DateTimeField(
         _("adresse confirmée le"), null=True, blank=True
     )
-    # What the organisation follows without asking, and the mails it turned off
-    # (`NotificationKind` values): « Mon espace », or one click in any such mail.
-    follows_own = models.BooleanField(
-        _("suit ses propositions et celles qu'elle cosigne"),
-        default=True,
-        db_default=True,  # rows written without the ORM (seed_bench's COPY) too
-    )
-    follows_voted = models.BooleanField(
-        _("suit les propositions pour lesquelles elle a voté"),
-        default=True,
-        db_default=True,
-    )
-    mails_off = models.JSONField(
-        _("e-mails désactivés"), default=list, db_default=[], blank=True
-    )
     # The language of the mails the organisation receives: the site's at sign-up.
     language = models.CharField(
         _("langue des e-mails"),
@@ -308,14 +274,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
         super().save(*args, **kwargs)
 
-    def wants_mail(self, kind):
-        """Whether the account receives the mail `kind` (a `NotificationKind` it did
-        not turn off, or an `AccountMailKind`)."""
-        return (
-            self.is_active
-            and bool(self.email)
-            and (kind in AccountMailKind.values or kind not in self.mails_off)
-        )
+    @property
+    def reachable(self):
+        """Whether mail may be sent to the account at all."""
+        return self.is_active and bool(self.email)
 
     @property
     def email_confirmed(self):

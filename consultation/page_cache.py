@@ -28,12 +28,12 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils import translation
 
 from .background import after_response
 from .cache import SITE, STRUCTURE, content_versions
-from .exposures import exposures_add
 
 SHUFFLE_COOKIE = "ordre"
 SHUFFLE_SALT = "consultation.page_cache.shuffle"
@@ -45,6 +45,16 @@ PAGE_STALE_SECONDS = 10 * 60
 REFRESH_LOCK_SECONDS = 30
 
 logger = logging.getLogger(__name__)
+
+# A kept page was served again: sent with the note its view left (`page_note`), so that
+# an app counts what the page shows each time someone sees it.
+page_served = Signal()
+
+
+def page_note(request, **values):
+    """Keep `values` with the page this request renders, given back to `page_served`'s
+    receivers at each serving of the kept copy."""
+    request.page_note = {**getattr(request, "page_note", {}), **values}
 
 
 def bucket_in_cookie(request):
@@ -106,10 +116,15 @@ def render_again(render, request, key):
         cache.delete(f"{key}:refreshing")
 
 
+def served(stored):
+    """A kept page `stored` goes out again: its note's receivers hear of it."""
+    if stored.get("note"):
+        page_served.send(sender=served, note=stored["note"])
+
+
 def page_entry(request, response):
     """What a kept page carries besides its content: its headers, the content versions
-    it shows, until when it is fresh, and the proposals its list shows (counted at each
-    serving, `exposures`)."""
+    it shows, until when it is fresh, and its view's note (`page_note`)."""
     return {
         "headers": [
             (header, value)
@@ -120,7 +135,7 @@ def page_entry(request, response):
         or {SITE: request.page_versions_at_start[SITE]},
         "fresh_until": time.time()
         + getattr(request, "page_seconds", settings.RESULTS_CACHE_SECONDS),
-        "exposed": getattr(request, "exposed_ids", None),
+        "note": getattr(request, "page_note", {}),
     }
 
 
@@ -191,7 +206,7 @@ class AnonymousPageCacheMiddleware:
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "hit"
-            exposures_add(stored.get("exposed"))
+            served(stored)
             if time.time() >= stored.get("fresh_until", 0) and cache.add(
                 f"{base_key}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS
             ):

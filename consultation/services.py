@@ -10,7 +10,6 @@ from django.contrib.auth.tokens import (
     PasswordResetTokenGenerator,
     default_token_generator,
 )
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .mail import account_mail_queue
-from .models import PRIVACY_PAGE, AccountMailKind, NotificationKind, SitePage, User
+from .models import PRIVACY_PAGE, AccountMailKind, SitePage, User
 from .registers import Identity, names_differ, organisation_identity
 from .text import visible_text
 
@@ -186,23 +185,3 @@ def user_profile_update(
     except IntegrityError:
         raise AccountError(_("Cette organisation a déjà un compte.")) from None
     return user
-
-
-UNSUBSCRIBE_SALT = "consultation.services.unsubscribe"
-
-
-def unsubscribe_token(user):
-    """The token of the one-click link that stops `user`'s notification mails."""
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def user_unsubscribe(*, token):
-    """Stop every notification mail of the account that `token` names (it may turn
-    some on again in « Mon espace »); the account, or None when the token is not one
-    of ours."""
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    updated = User.objects.filter(pk=pk).update(mails_off=NotificationKind.values)
-    return User.objects.get(pk=pk) if updated else None

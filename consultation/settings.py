@@ -115,7 +115,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "proposals.context_processors.vote_choices",
             ],
         },
     },
@@ -286,7 +285,7 @@ VOTE_LOCK_LOG = os.environ.get("DJANGO_VOTE_LOCK_LOG", "")
 # response, not before the worker takes its next request (consultation.background).
 REFRESH_IN_BACKGROUND = env_bool("DJANGO_REFRESH_IN_BACKGROUND", default=True)
 # Without Redis, how old a process's batch of exposure counts may grow before the
-# process adds it to the database itself (`consultation.exposures`).
+# process adds it to the database itself (`proposals.exposures`).
 EXPOSURE_BATCH_SECONDS = float(os.environ.get("DJANGO_EXPOSURE_BATCH_SECONDS", "10"))
 
 # How long results, key figures and open data may lag behind the votes, in seconds.

@@ -39,13 +39,13 @@ from django.utils import translation
 
 from .background import after_response
 from .cache import SITE, STRUCTURE, content_versions, version_key
-from .exposures import exposures_add
 from .page_cache import (
     PAGE_STALE_SECONDS,
     SHUFFLE_COOKIE,
     bucket_in_cookie,
     page_entry,
     render_again,
+    served,
     shuffle_bucket,
     store_page,
 )
@@ -310,7 +310,7 @@ class SharedPageMiddleware:
             for header, value in stored["headers"]:
                 response[header] = value
             response["X-Page-Cache"] = "shared"
-            exposures_add(stored.get("exposed"))
+            served(stored)
             if time.time() >= stored["fresh_until"] and cache.add(
                 f"{key}:refreshing", 1, timeout=30
             ):

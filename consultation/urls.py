@@ -21,11 +21,6 @@ account_patterns = [
         "confirmation/renvoyer/", views.confirmation_resend, name="confirmation_resend"
     ),
     path("profil/", views.ProfileUpdateView.as_view(), name="profile"),
-    path(
-        "desabonnement/<str:token>/",
-        views.UnsubscribeView.as_view(),
-        name="unsubscribe",
-    ),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"

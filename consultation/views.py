@@ -18,9 +18,8 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView
 from django_ratelimit.decorators import ratelimit
 
 from . import services
@@ -286,23 +285,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_success_url(self):
         messages.success(self.request, _("Votre mot de passe est changé."))
         return reverse("my_space")
-
-
-@method_decorator(csrf_exempt, name="dispatch")  # the signed token is the proof
-class UnsubscribeView(TemplateView):
-    """The link of every notification mail: GET asks, POST (one click from a mail
-    client, List-Unsubscribe-Post) stops them all."""
-
-    template_name = "consultation/unsubscribe.html"
-
-    def post(self, request, token):
-        user = services.user_unsubscribe(token=token)
-        return self.render_to_response(
-            {"done": user is not None, "valid": user is not None}
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(done=False, valid=True, **kwargs)
 
 
 def robots_txt(request):

@@ -9,10 +9,9 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from consultation import exposures, mail, shared_pages
+        from consultation import mail, page_cache, shared_pages
 
-        from . import permissions, ranking, search, slots  # noqa: F401 (slots: kinds)
-        from .services import exposures as exposure_services
+        from . import exposures, permissions, ranking, search, slots  # noqa: F401
         from .services import notifications
 
         connection_created.connect(search.register_sqlite_function)
@@ -24,5 +23,5 @@ class ProposalsConfig(AppConfig):
         )
         # Mails about an account leave through the notifications' queue.
         mail.register_queue(notifications.account_mail_write)
-        # Without Redis, each process adds its exposures to the database itself.
-        exposures.register_writer(exposure_services.exposures_write)
+        # A kept page served again shows its proposals again.
+        page_cache.page_served.connect(exposures.count_served_exposures)

@@ -6,11 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import (
-    NotificationKind,
-    OrganisationType,
-    regions_in_french_order,
-)
+from consultation.models import OrganisationType, regions_in_french_order
 from consultation.security import password_confirmed
 from trajectories.models import GuidingQuestion
 
@@ -22,12 +18,14 @@ from .models import (
     PROPOSAL_MIN_LENGTH,
     AnswerState,
     Choice,
+    NotificationKind,
     Proposal,
     RejectionReason,
     ReportReason,
     Side,
     Source,
     Workshop,
+    preferences_of,
 )
 from .selectors import Sort
 
@@ -404,15 +402,16 @@ class NotificationPreferencesForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
+        preferences = preferences_of(user)
         kwargs.setdefault(
             "initial",
             {
-                "follows_own": user.follows_own,
-                "follows_voted": user.follows_voted,
+                "follows_own": preferences.follows_own,
+                "follows_voted": preferences.follows_voted,
                 "mails": [
                     kind
                     for kind in NotificationKind.values
-                    if kind not in user.mails_off
+                    if kind not in preferences.mails_off
                 ],
             },
         )

@@ -39,6 +39,7 @@ from .models import (
     VoteTally,
     Workshop,
     choice_counts,
+    preferences_of,
 )
 from .ranking import RANKING_MIN_VOTES
 from .search import proposal_search
@@ -388,6 +389,7 @@ def vote_list_by_voter(*, voter):
 
 def account_data(*, user):
     """Everything the platform holds about an account, as data it can download."""
+    preferences = preferences_of(user)
     return {
         "account": {
             "email": user.email,
@@ -401,9 +403,9 @@ def account_data(*, user):
             "terms_version": user.terms_version or None,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
-            "follows_own": user.follows_own,
-            "follows_voted": user.follows_voted,
-            "mails_off": list(user.mails_off),
+            "follows_own": preferences.follows_own,
+            "follows_voted": preferences.follows_voted,
+            "mails_off": list(preferences.mails_off),
         },
         "follows": [
             {

@@ -11,7 +11,15 @@ from django.urls import reverse
 
 from consultation.shared_pages import SlotKind
 
-from .models import Choice, CoSignature, CoSignatureStatus, Follow, Proposal, Vote
+from .models import (
+    Choice,
+    CoSignature,
+    CoSignatureStatus,
+    Follow,
+    NotificationPreferences,
+    Proposal,
+    Vote,
+)
 
 
 def _render_include(template_name, values):
@@ -57,18 +65,21 @@ def _follows_proposals(user, keys):
         "SELECT p.id AS fact_key, CASE "  # noqa: S608 (tables: the models')
         " WHEN f.following IS NOT NULL THEN"
         "  CASE WHEN f.following THEN 'true' ELSE 'false' END"
-        " WHEN %s AND (p.author_id = %s OR EXISTS ("
+        " WHEN COALESCE(n.follows_own, %s) AND (p.author_id = %s OR EXISTS ("
         f"  SELECT 1 FROM {CoSignature._meta.db_table} c WHERE c.proposal_id = p.id"
         "   AND c.cosigner_id = %s AND c.status = %s)) THEN 'true'"
-        f" WHEN %s AND EXISTS (SELECT 1 FROM {Vote._meta.db_table} v"
+        f" WHEN COALESCE(n.follows_voted, %s) AND EXISTS ("
+        f"  SELECT 1 FROM {Vote._meta.db_table} v"
         "  WHERE v.proposal_id = p.id AND v.voter_id = %s) THEN 'true'"
         " ELSE 'false' END AS fact_value "
         f"FROM {Proposal._meta.db_table} p LEFT JOIN {Follow._meta.db_table} f"
         " ON f.proposal_id = p.id AND f.user_id = %s "
+        f"LEFT JOIN {NotificationPreferences._meta.db_table} n ON n.user_id = %s "
         f"WHERE p.id IN ({_marks(keys)})"
     )
-    params = [user.follows_own, user.pk, user.pk, CoSignatureStatus.ACCEPTED]
-    params += [user.follows_voted, user.pk, user.pk, *keys]
+    # Without a row of preferences, the defaults: both followed.
+    params = [True, user.pk, user.pk, CoSignatureStatus.ACCEPTED]
+    params += [True, user.pk, user.pk, user.pk, *keys]
     return sql, params
 
 

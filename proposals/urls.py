@@ -121,6 +121,11 @@ urlpatterns = [
         name="trajectory_follow",
     ),
     path(
+        "compte/desabonnement/<str:token>/",
+        views.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
+    path(
         "mon-espace/notifications/",
         views.notification_preferences,
         name="notification_preferences",

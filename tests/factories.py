@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from consultation.identifiers import luhn_valid
 from consultation.models import Consultation, OrganisationType, Phase, Region, User
-from proposals.models import Proposal, Source, Status
+from proposals.models import NotificationPreferences, Proposal, Source, Status
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
 PASSWORD = "mot-de-passe-solide-42"
@@ -41,6 +41,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def preferences(obj, create, extracted, **kwargs):
+        """`UserFactory(preferences__mails_off=[...])`: its notification
+        preferences, when the test sets any."""
+        if create and kwargs:
+            NotificationPreferences.objects.create(user=obj, **kwargs)
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ proposals → trajectories → consultation. The root URLconf names app URL modu
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,160 @@ def test_every_file_module_and_function_the_architecture_names_exists():
     defined = _defined_names()
     wrong = [name for name in _named_in_docs() if _exists(name, defined) is False]
     assert wrong == [], wrong
+
+
+# Templates: each app renders its own folder (and `admin/<app>/`); any may use the
+# shared ones below, and a template may include the `includes/` of the apps below its
+# own (docs/architecture.md, "Templates").
+SHARED_TEMPLATES = re.compile(
+    r"(base|400|403|404|429|500|503)\.html|(errors|email|includes|admin/includes)/.+"
+    r"|admin/[\w.]+\.html"
+)
+TEMPLATES = ROOT / "templates"
+TEMPLATE_NAME = re.compile(r"[\w/.-]+\.(html|txt)")
+
+
+def _named_templates(source):
+    """The template names a module's source spells: whole strings, and the fixed
+    start of f-strings (`f"proposals/email/items/{kind}"`)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if (
+                TEMPLATE_NAME.fullmatch(node.value)
+                and "/" in node.value
+                or TEMPLATE_NAME.fullmatch(node.value)
+                and node.value[0].isdigit()
+            ):
+                names.add(node.value)
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            value = first.value if isinstance(first, ast.Constant) else ""
+            folder = str(value).split("/")[0] if "/" in str(value) else ""
+            if folder and (TEMPLATES / folder).is_dir():
+                names.add(first.value)
+    return names
+
+
+def _template_owner_allowed(app, name):
+    return (
+        name.startswith((f"{app}/", f"admin/{app}/"))
+        or SHARED_TEMPLATES.fullmatch(name) is not None
+    )
+
+
+def test_the_template_checker_sees_another_apps_template():
+    source = 'x = "trajectories/trajectory_detail.html"\ny = f"proposals/email/{k}"'
+    assert _named_templates(source) == {
+        "trajectories/trajectory_detail.html",
+        "proposals/email/",
+    }
+    assert not _template_owner_allowed(
+        "proposals", "trajectories/trajectory_detail.html"
+    )
+    assert _template_owner_allowed("proposals", "proposals/email/")
+    assert _template_owner_allowed("consultation", "400.html")
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_an_app_renders_only_its_own_templates(app):
+    wrong = {}
+    for path, source in _sources(app):
+        names = {
+            name
+            for name in _named_templates(source)
+            if not _template_owner_allowed(app, name)
+        }
+        if names:
+            wrong[str(path)] = sorted(names)
+    assert wrong == {}
+
+
+def _template_uses(text):
+    return re.findall(r"\{%\s*(?:include|extends)\s+\"([^\"]+)\"", text)
+
+
+def test_the_template_uses_checker_reads_includes_and_extends():
+    text = '{% extends "base.html" %}{% include "proposals/includes/x.html" with a=b %}'
+    assert _template_uses(text) == ["base.html", "proposals/includes/x.html"]
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_an_apps_templates_use_its_own_the_shared_and_the_includes_below(app):
+    below = tuple(f"{lower}/includes/" for lower in ALLOWED[app])
+    wrong = {}
+    for folder in (TEMPLATES / app, TEMPLATES / "admin" / app):
+        for path in sorted(folder.rglob("*")) if folder.exists() else []:
+            if not path.is_file():
+                continue
+            uses = [
+                name
+                for name in _template_uses(path.read_text())
+                if not (_template_owner_allowed(app, name) or name.startswith(below))
+            ]
+            if uses:
+                wrong[str(path.relative_to(ROOT))] = uses
+    assert wrong == {}
+
+
+def test_every_template_folder_belongs_to_an_app_or_is_shared():
+    folders = {path.name for path in TEMPLATES.iterdir() if path.is_dir()}
+    assert folders <= set(ALLOWED) | {
+        "admin",
+        "email",
+        "errors",
+        "includes",
+        "otp_totp",
+    }
+
+
+def _dotted_names_of(apps, source):
+    """The strings of `source` that name a module (or an attribute) of `apps`."""
+    pattern = re.compile(rf"({'|'.join(apps)})(\.\w+)+")
+    return [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and pattern.fullmatch(node.value)
+    ]
+
+
+def test_the_string_checker_sees_a_context_processor_of_an_app_above():
+    source = 'TEMPLATES = [{"OPTIONS": ["proposals.context_processors.votes"]}]'
+    assert _dotted_names_of(["proposals"], source) == [
+        "proposals.context_processors.votes"
+    ]
+    assert _dotted_names_of(["proposals"], 'INSTALLED_APPS = ["proposals"]') == []
+
+
+def test_the_settings_and_modules_name_no_module_of_an_app_above_as_text():
+    """Strings count as imports: a context processor, a middleware or a backend
+    named in the settings is a module the project loads. Only the root URLconf names
+    the apps' URL modules (and the settings list the apps by name)."""
+    wrong = {}
+    for app in ALLOWED:
+        above = sorted(set(ALLOWED) - ALLOWED[app] - {app})
+        for path, source in _sources(app):
+            names = _dotted_names_of(above, source) if above else []
+            if str(path) == "consultation/urls.py":
+                names = [name for name in names if not name.endswith(".urls")]
+            if names:
+                wrong[str(path)] = names
+    assert wrong == {}
+
+
+def test_templates_leave_kinds_and_statuses_to_the_code():
+    """No template compares a kind or a status with a value: the code gives it what
+    follows from them (the mail's sentence by kind: one template per kind)."""
+    wrong = {
+        str(path.relative_to(ROOT)): found
+        for path in sorted(TEMPLATES.rglob("*.*"))
+        if (
+            found := re.findall(
+                r"\{%\s*(?:el)?if\s[^%]*\.(?:kind|status)\s*[!=]=[^%]*%\}",
+                path.read_text(),
+            )
+        )
+    }
+    assert wrong == {}

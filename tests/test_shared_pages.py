@@ -278,7 +278,7 @@ def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
 
     popular, elsewhere = every_state["popular"], every_state["elsewhere"]
     keys = [popular.pk, elsewhere.pk, every_state["published"].pk]
-    quiet_voter = _participant(follows_voted=False)
+    quiet_voter = _participant(preferences__follows_voted=False)
     services.vote_cast(proposal=popular, voter=quiet_voter, choice=Choice.AGREE)
     unfollowed = _participant()
     services.vote_cast(proposal=popular, voter=unfollowed, choice=Choice.AGREE)
@@ -286,7 +286,7 @@ def test_the_follow_slot_reads_what_following_a_proposal_means(every_state):
     people = [
         every_state.author,  # author of popular
         every_state.cosigner,  # its accepted cosigner
-        _participant(follows_own=False),
+        _participant(preferences__follows_own=False),
         quiet_voter,
         unfollowed,
         _participant(),

@@ -20,7 +20,14 @@ from .cosignatures import (
 )
 from .exposures import Exposure
 from .moderation import ModerationAction, ModerationEvent, RejectionReason
-from .notifications import Follow, Notification, NotificationState
+from .notifications import (
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+    NotificationState,
+    preferences_of,
+)
 from .proposals import (
     PROPOSAL_MAX_LENGTH,
     PROPOSAL_MIN_LENGTH,
@@ -32,6 +39,7 @@ from .votes import Vote, VoteQuerySet
 from .workshops import Workshop
 
 __all__ = [
+    "preferences_of",
     "ANSWER_MAX_LENGTH",
     "PROPOSAL_MAX_LENGTH",
     "PROPOSAL_MIN_LENGTH",
@@ -50,6 +58,8 @@ __all__ = [
     "Exposure",
     "Follow",
     "Notification",
+    "NotificationKind",
+    "NotificationPreferences",
     "NotificationState",
     "ModerationAction",
     "ModerationEvent",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import AccountMailKind, NotificationKind
+from consultation.models import AccountMailKind
 from trajectories.models import Trajectory
 
 from .proposals import Proposal
@@ -14,7 +14,7 @@ class Follow(models.Model):
     """
     An organisation's choice about one proposal or one trajectory: it follows it
     (`following`), or it stopped following a proposal that it would follow without
-    asking (its own, cosigned or voted on: see `User.follows_own`, `follows_voted`).
+    asking (its own, cosigned or voted on: see `NotificationPreferences`).
     """
 
     user = models.ForeignKey(
@@ -62,6 +62,69 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.proposal_id or self.trajectory_id}"
+
+
+class NotificationKind(models.TextChoices):
+    """The mails an organisation may receive about proposals, each one switchable."""
+
+    PUBLISHED = "published", _("Ma proposition est publiée")
+    REJECTED = "rejected", _("Ma proposition est refusée")
+    ANSWERED = "answered", _("Ma proposition reçoit une réponse officielle")
+    MERGED = "merged", _("Ma proposition est fusionnée avec une autre")
+    COSIGNED = "cosigned", _("Une organisation cosigne ma proposition")
+    FOLLOWED_ANSWERED = (
+        "followed_answered",
+        _("Une proposition que je suis reçoit une réponse officielle"),
+    )
+    FOLLOWED_MERGED = "followed_merged", _("Une proposition que je suis est fusionnée")
+    DIGEST = (
+        "digest",
+        _("Chaque semaine, les nouvelles propositions des trajectoires que je suis"),
+    )
+
+
+class NotificationPreferences(models.Model):
+    """
+    What an organisation follows without asking, and the `NotificationKind` mails it
+    turned off (« Mon espace », or one click in any such mail). An account without a
+    row has the defaults: it follows its own, cosigned and voted proposals, and
+    receives every mail (`preferences_of`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preferences",
+    )
+    follows_own = models.BooleanField(
+        _("suit ses propositions et celles qu'elle cosigne"), default=True
+    )
+    follows_voted = models.BooleanField(
+        _("suit les propositions pour lesquelles elle a voté"), default=True
+    )
+    mails_off = models.JSONField(_("e-mails désactivés"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("préférences de suivi")
+        verbose_name_plural = _("préférences de suivi")
+
+    def __str__(self):
+        return str(self.user_id)
+
+    def wants(self, kind):
+        """Whether the account receives the mail `kind`: an `AccountMailKind` always,
+        a `NotificationKind` unless turned off."""
+        return kind in AccountMailKind.values or kind not in self.mails_off
+
+
+def preferences_of(user):
+    """`user`'s `NotificationPreferences`: its row (read once, or with the user by
+    `select_related("notification_preferences")`), or the defaults when it has none."""
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)
 
 
 # What a notification may be: a mail about proposals, or one about the account itself.

@@ -45,6 +45,7 @@ from .notifications import (
     notifications_send,
     proposal_follow,
     trajectory_follow,
+    user_unsubscribe,
 )
 from .submissions import (
     DuplicateProposal,
@@ -85,6 +86,7 @@ __all__ = [
     "notifications_from_digest",
     "notification_preferences_set",
     "notifications_send",
+    "user_unsubscribe",
     "trajectory_follow",
     "text_normalised",
     "participation_record",

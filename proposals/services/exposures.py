@@ -2,8 +2,7 @@
 
 from django.db import connection, transaction
 
-from consultation.exposures import exposures_batch
-
+from ..exposures import exposures_batch
 from ..models import Exposure, Proposal
 
 CHUNK = 1000

@@ -17,6 +17,7 @@ import datetime
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -25,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from consultation.background import after_this_response
 from consultation.mail import Delivery, mail_send
-from consultation.models import AccountMailKind, NotificationKind, User
-from consultation.services import account_mail_content, unsubscribe_token
+from consultation.models import AccountMailKind, User
+from consultation.services import account_mail_content
 
 from .. import permissions
 from ..models import (
@@ -35,10 +36,13 @@ from ..models import (
     CoSignatureStatus,
     Follow,
     Notification,
+    NotificationKind,
+    NotificationPreferences,
     NotificationState,
     Proposal,
     Status,
     Vote,
+    preferences_of,
 )
 from .common import refuse_if
 
@@ -85,7 +89,8 @@ def follows_proposal(user, proposal):
     )
     if choice is not None:
         return choice
-    if user.follows_own and (
+    preferences = preferences_of(user)
+    if preferences.follows_own and (
         proposal.author_id == user.pk
         or CoSignature.objects.filter(
             proposal=proposal, cosigner=user, status=CoSignatureStatus.ACCEPTED
@@ -93,7 +98,7 @@ def follows_proposal(user, proposal):
     ):
         return True
     return (
-        user.follows_voted
+        preferences.follows_voted
         and Vote.objects.filter(proposal=proposal, voter=user).exists()
     )
 
@@ -114,18 +119,22 @@ def proposal_follower_ids(proposal, *, voter_ids=None):
     choices = dict(
         Follow.objects.filter(proposal=proposal).values_list("user_id", "following")
     )
-    cosigners = CoSignature.objects.filter(
-        proposal=proposal,
-        status=CoSignatureStatus.ACCEPTED,
-        cosigner__follows_own=True,
-    ).values_list("cosigner_id", flat=True)
+    cosigners = (
+        CoSignature.objects.filter(proposal=proposal, status=CoSignatureStatus.ACCEPTED)
+        .exclude(cosigner__notification_preferences__follows_own=False)
+        .values_list("cosigner_id", flat=True)
+    )
     if voter_ids is None:
-        voters = Vote.objects.filter(
-            proposal=proposal, voter__isnull=False, voter__follows_voted=True
-        ).values_list("voter_id", flat=True)
+        voters = (
+            Vote.objects.filter(proposal=proposal, voter__isnull=False)
+            .exclude(voter__notification_preferences__follows_voted=False)
+            .values_list("voter_id", flat=True)
+        )
     else:
-        voters = User.objects.filter(pk__in=voter_ids, follows_voted=True).values_list(
-            "pk", flat=True
+        voters = (
+            User.objects.filter(pk__in=voter_ids)
+            .exclude(notification_preferences__follows_voted=False)
+            .values_list("pk", flat=True)
         )
     followers = {pk for pk, following in choices.items() if following}
     followers |= set(cosigners) | set(voters)
@@ -158,9 +167,46 @@ def notify(*, kind, user_ids, event, proposal=None, data=None):
 def notification_preferences_set(*, user, follows_own, follows_voted, mails):
     """What `user` follows without asking, and the `NotificationKind` mails it
     wants (the others are turned off)."""
-    user.follows_own, user.follows_voted = follows_own, follows_voted
-    user.mails_off = [kind for kind in NotificationKind.values if kind not in mails]
-    user.save(update_fields=["follows_own", "follows_voted", "mails_off"])
+    user.notification_preferences, _created = (
+        NotificationPreferences.objects.update_or_create(
+            user=user,
+            defaults={
+                "follows_own": follows_own,
+                "follows_voted": follows_voted,
+                "mails_off": [
+                    kind for kind in NotificationKind.values if kind not in mails
+                ],
+            },
+        )
+    )
+
+
+# Unsubscribing in one click
+
+# Kept as first written: the links of mails already sent stay valid.
+UNSUBSCRIBE_SALT = "consultation.services.unsubscribe"
+
+
+def unsubscribe_token(user):
+    """The token of the one-click link that stops `user`'s notification mails."""
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def user_unsubscribe(*, token):
+    """Stop every notification mail of the account that `token` names (it may turn
+    some on again in « Mon espace »); the account, or None when the token is not one
+    of ours."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        return None
+    NotificationPreferences.objects.update_or_create(
+        user=user, defaults={"mails_off": NotificationKind.values}
+    )
+    return user
 
 
 def account_mail_write(*, kind, user, data):
@@ -347,6 +393,8 @@ def _mail_context(notifications):
     for notification in notifications:
         item = {
             "kind": notification.kind,
+            # Each kind says its news in its own template (text and HTML).
+            "template": f"proposals/email/items/{notification.kind}",
             "proposal": proposals.get(notification.proposal_id),
             "merged": proposals.get(notification.data.get("merged")),
             "into": proposals.get(notification.data.get("into")),
@@ -374,6 +422,7 @@ def _send_to(user, notifications):
     template = "proposals/email/notifications"
     context = {
         "items": items,
+        "digest_only": [item["kind"] for item in items] == [NotificationKind.DIGEST],
         "user": user,
         "unsubscribe": link,
         "preferences": settings.SITE_URL + reverse("my_space") + "#notifications",
@@ -463,14 +512,17 @@ def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
         seen.update(ids)
         rows = list(
             Notification.objects.filter(pk__in=ids)
-            .select_related("user")
+            .select_related("user__notification_preferences")
             .order_by("user_id", "pk")
         )
         by_user = {}
         for row in rows:
             by_user.setdefault(row.user, []).append(row)
         for user, theirs in by_user.items():
-            wanted = [row for row in theirs if user.wants_mail(row.kind)]
+            preferences = preferences_of(user)
+            wanted = [
+                row for row in theirs if user.reachable and preferences.wants(row.kind)
+            ]
             unwanted = [row.pk for row in theirs if row not in wanted]
             if unwanted:
                 _mark(unwanted, state=NotificationState.SKIPPED)

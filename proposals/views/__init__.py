@@ -9,7 +9,12 @@ from .cosignatures import (
     cosignature_leave,
     cosignature_withdraw,
 )
-from .follows import notification_preferences, proposal_follow, trajectory_follow
+from .follows import (
+    UnsubscribeView,
+    notification_preferences,
+    proposal_follow,
+    trajectory_follow,
+)
 from .opendata import (
     OpenDataView,
     open_data_arguments_csv,
@@ -36,6 +41,7 @@ from .participation import (
 )
 
 __all__ = [
+    "UnsubscribeView",
     "cosignature_accept",
     "cosignature_decline",
     "cosignature_invite",

@@ -6,8 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
 from trajectories.models import Trajectory
 
@@ -87,3 +90,20 @@ def notification_preferences(request):
     else:
         messages.error(request, _("Ces choix n'ont pas pu être enregistrés."))
     return redirect(reverse("my_space") + "#notifications")
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # the signed token is the proof
+class UnsubscribeView(TemplateView):
+    """The link of every notification mail: GET asks, POST (one click from a mail
+    client, List-Unsubscribe-Post) stops them all."""
+
+    template_name = "proposals/mail_unsubscribe.html"
+
+    def post(self, request, token):
+        user = services.user_unsubscribe(token=token)
+        return self.render_to_response(
+            {"done": user is not None, "valid": user is not None}
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(done=False, valid=True, **kwargs)

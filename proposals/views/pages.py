@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from consultation.cache import cached, proposal_scope, trajectory_scope
-from consultation.exposures import exposures_record
 from consultation.page_cache import (
     declare_canonical_query,
     depends_on,
@@ -21,6 +20,7 @@ from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
 
 from .. import permissions, results, selectors, services
+from ..exposures import exposures_record
 from ..forms import (
     ArgumentForm,
     CoSignatureInviteForm,
@@ -67,7 +67,7 @@ class HomeView(TemplateView):
 
 
 class TrajectoryDetailView(ConsultationMixin, DetailView):
-    template_name = "trajectories/trajectory_detail.html"
+    template_name = "proposals/trajectory_detail.html"
     context_object_name = "trajectory"
 
     def get(self, request, *args, **kwargs):
@@ -256,7 +256,16 @@ class ProposalDetailView(DetailView):
                 None,
             ),
             "can_invite": can_invite,
-            "invitations": selectors.invitation_list(proposal) if can_invite else [],
+            # Each invitation, and whether the reader may withdraw it.
+            "invitations": [
+                (
+                    invitation,
+                    permissions.invitation_withdrawal_refusal(user, invitation) is None,
+                )
+                for invitation in (
+                    selectors.invitation_list(proposal) if can_invite else []
+                )
+            ],
             "invite_form": CoSignatureInviteForm() if can_invite else None,
         }
 
@@ -335,7 +344,7 @@ class ResultsView(ConsultationMixin, TemplateView):
 class ConsultationListView(TemplateView):
     """Every public consultation: the current one first, then the archive."""
 
-    template_name = "consultation/consultation_list.html"
+    template_name = "proposals/consultation_list.html"
 
     def get_context_data(self, **kwargs):
         share_page(self.request)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
-from proposals.models import Proposal, Status, Vote
+from proposals.models import Proposal, Status, Vote, preferences_of
 from tests.e2e.conftest import PASSWORD, log_in
 from tests.factories import UserFactory, cast_votes
 
@@ -319,4 +319,4 @@ def test_a_follower_is_told_of_the_answer_and_stops_in_one_click(
     page.get_by_role("button", name="Ne plus recevoir ces e-mails").click()
     expect(page.get_by_text("C’est fait")).to_be_visible()
     follower.refresh_from_db()
-    assert not follower.wants_mail("followed_answered")
+    assert not preferences_of(follower).wants("followed_answered")

@@ -15,9 +15,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from consultation.models import NotificationKind
 from proposals import services
-from proposals.models import Answer, AnswerState
+from proposals.models import (
+    Answer,
+    AnswerState,
+    NotificationKind,
+    NotificationPreferences,
+)
 from tests.factories import ProposalFactory, UserFactory
 from tests.refusals import refused
 
@@ -120,7 +124,8 @@ def test_answers_are_mailed_once_to_the_author_and_the_voters(question, answerer
     author = UserFactory(email="autrice@exemple.fr")
     voter = UserFactory(email="votante@exemple.fr")
     quiet = UserFactory(
-        email="silencieuse@exemple.fr", mails_off=[NotificationKind.FOLLOWED_ANSWERED]
+        email="silencieuse@exemple.fr",
+        preferences__mails_off=[NotificationKind.FOLLOWED_ANSWERED],
     )
     first = ProposalFactory(question=question, author=author)
     second = ProposalFactory(question=question, author=None)
@@ -151,8 +156,8 @@ def test_the_unsubscribe_link_stops_every_notification_mail(question, answerer):
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     path = link[link.index("/compte/") :]
     assert Client().post(path).status_code == 200  # one click, no login
-    voter.refresh_from_db()
-    assert sorted(voter.mails_off) == sorted(NotificationKind.values)
+    preferences = NotificationPreferences.objects.get(user=voter)
+    assert sorted(preferences.mails_off) == sorted(NotificationKind.values)
 
 
 def test_moderators_answer_in_bulk_in_the_admin(client, question, answerer):

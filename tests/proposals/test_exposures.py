@@ -18,8 +18,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultation.exposures import exposures_add, exposures_batch
 from consultation.page_cache import SHUFFLE_BUCKETS, SHUFFLE_COOKIE, SHUFFLE_SALT
+from proposals.exposures import exposures_add, exposures_batch
 from proposals.fairness import exposure_spread, gini
 from proposals.models import Exposure, Proposal
 from proposals.services.exposures import exposures_flush

@@ -8,13 +8,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from consultation.models import NotificationKind
 from proposals import services
 from proposals.models import (
     Argument,
     ModerationAction,
     ModerationEvent,
     Notification,
+    NotificationKind,
     Participation,
     Proposal,
     Status,
@@ -229,7 +229,7 @@ def test_authors_and_voters_are_told_once(pair, moderator):
     kept.author.email = "gardee@exemple.fr"
     kept.author.save()
     voter = UserFactory(email="votante@exemple.fr")
-    silent = UserFactory(email="discrete@exemple.fr", follows_voted=False)
+    silent = UserFactory(email="discrete@exemple.fr", preferences__follows_voted=False)
     vote(merged, voter, "agree")
     vote(merged, silent, "agree")
     services.proposal_merge(proposal=merged, into=kept, moderator=moderator)

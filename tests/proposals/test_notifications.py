@@ -12,14 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from consultation.models import NotificationKind
+from consultation.models import User
 from proposals import services
 from proposals.models import (
     CoSignature,
     Follow,
     Notification,
+    NotificationKind,
+    NotificationPreferences,
     NotificationState,
     Proposal,
+    preferences_of,
 )
 from proposals.services.notifications import (
     NOTIFICATION_MAX_ATTEMPTS,
@@ -82,12 +85,17 @@ def test_own_co_signed_and_voted_proposals_are_followed_unless_switched_off(
     assert [
         services.follows_proposal(participant, p) for p in (own, voted, cosigned, other)
     ] == [True, True, True, False]
-    participant.follows_own = False
-    participant.follows_voted = False
+    preferences = NotificationPreferences.objects.create(
+        user=participant, follows_own=False, follows_voted=False
+    )
+    participant.refresh_from_db()
     assert [
         services.follows_proposal(participant, p) for p in (own, voted, cosigned)
     ] == [False, False, False]
-    participant.follows_voted = True
+    preferences.follows_voted = True
+    preferences.save()
+    participant.refresh_from_db()
+    assert services.follows_proposal(participant, voted)
     services.proposal_follow(user=participant, proposal=voted, following=False)
     assert not services.follows_proposal(participant, voted)  # stopped by hand
 
@@ -126,9 +134,9 @@ def test_the_preferences_are_saved_from_my_space(client, participant):
         {"follows_voted": "on", "mails": ["published", "rejected", "digest"]},
     )
     assert response["Location"].endswith("#notifications")
-    participant.refresh_from_db()
-    assert (participant.follows_own, participant.follows_voted) == (False, True)
-    assert set(participant.mails_off) == {
+    preferences = NotificationPreferences.objects.get(user=participant)
+    assert (preferences.follows_own, preferences.follows_voted) == (False, True)
+    assert set(preferences.mails_off) == {
         "answered", "merged", "cosigned", "followed_answered", "followed_merged"
     }  # fmt: skip
     space = client.get(reverse("my_space")).content.decode()
@@ -167,7 +175,7 @@ def test_an_answer_is_mailed_to_the_author_and_followers_once(question, answerer
 
 
 def test_each_kind_can_be_turned_off(question, answerer):
-    author = UserFactory(mails_off=[NotificationKind.ANSWERED])
+    author = UserFactory(preferences__mails_off=[NotificationKind.ANSWERED])
     proposal = ProposalFactory(question=question, author=author)
     answer(proposal, answerer)
     assert "0 mail(s) sent" in send()
@@ -193,7 +201,7 @@ def test_a_co_signature_is_told_to_the_author(question):
 def test_a_decision_is_mailed_at_once_unless_turned_off(
     question, moderator, django_capture_on_commit_callbacks
 ):
-    author = UserFactory(mails_off=[NotificationKind.PUBLISHED])
+    author = UserFactory(preferences__mails_off=[NotificationKind.PUBLISHED])
     proposal = ProposalFactory(question=question, author=author, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
         decision = services.proposal_publish(proposal=proposal, moderator=moderator)
@@ -333,7 +341,8 @@ def test_the_one_click_unsubscribe_stops_every_notification(question, answerer):
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     assert Client().post(link[link.index("/compte/") :]).status_code == 200
     author.refresh_from_db()
-    assert not any(author.wants_mail(kind) for kind in NotificationKind.values)
+    preferences = preferences_of(author)
+    assert not any(preferences.wants(kind) for kind in NotificationKind.values)
     answer(proposal, answerer, text="Une réponse changée.")
     send()
     assert len(mail.outbox) == 1
@@ -357,10 +366,51 @@ def test_follows_and_mail_choices_are_in_the_account_data(client, participant):
     services.trajectory_follow(
         user=participant, trajectory=ProposalFactory().question.trajectory
     )
-    participant.mails_off = ["digest"]
-    participant.save()
+    NotificationPreferences.objects.create(user=participant, mails_off=["digest"])
     client.force_login(participant)
     data = client.get(reverse("my_data")).json()
     assert data["account"]["mails_off"] == ["digest"]
     assert data["account"]["follows_voted"] is True
     assert len(data["follows"]) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_keeps_every_accounts_switches():
+    """The switches written on the account row before they moved are the
+    preferences after: a row for each account that changed one, none for the
+    others (the defaults)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [
+        ("consultation", "0019_stored_files"),
+        ("proposals", "0027_reports_into_database"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldUser = old.get_model("consultation", "User")
+    quiet = OldUser.objects.create(email="calme@exemple.fr", mails_off=["digest"])
+    lone = OldUser.objects.create(email="seule@exemple.fr", follows_voted=False)
+    OldUser.objects.create(email="ordinaire@exemple.fr")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    rows = {
+        row.user.email: (row.follows_own, row.follows_voted, row.mails_off)
+        for row in NotificationPreferences.objects.select_related("user")
+    }
+    assert rows == {
+        "calme@exemple.fr": (True, True, ["digest"]),
+        "seule@exemple.fr": (True, False, []),
+    }
+    assert not preferences_of(User.objects.get(pk=quiet.pk)).wants("digest")
+    assert not preferences_of(User.objects.get(pk=lone.pk)).follows_voted
+
+
+def test_each_kind_of_notification_has_its_own_sentence_in_text_and_html():
+    from django.template.loader import get_template
+
+    for kind in NotificationKind.values:
+        for part in ("txt", "html"):
+            get_template(f"proposals/email/items/{kind}.{part}")  # raises if missing

@@ -9,8 +9,8 @@ failed flush loses nothing: the next one writes it first. Without Redis (local m
 one process's counts, which no command in another process could read), the counts are
 a dictionary in the process's cache, written to the database by the process itself in
 batches: after the response of the first page that finds the batch older than
-`EXPOSURE_BATCH_SECONDS` (the writer the proposals app registers). A page served from
-the page cache counts the exposures of the page it serves (`consultation.page_cache`).
+`EXPOSURE_BATCH_SECONDS`. A page served from the page cache counts the exposures of
+the page it serves again (`consultation.page_cache.page_served`).
 """
 
 import logging
@@ -21,21 +21,15 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache, caches
 
-from .background import after_this_response
-from .cache_backends import FailSafeRedisCache
+from consultation.background import after_this_response
+from consultation.cache_backends import FailSafeRedisCache
+from consultation.page_cache import page_note
 
 logger = logging.getLogger(__name__)
 KEY = "exposures"
 ASIDE = "exposures:flushing"
 SINCE = "exposures:since"  # when the oldest count of the batch was added
 _lock = threading.Lock()
-_writer = None
-
-
-def register_writer(writer):
-    """Name the function that adds a batch of counts ({id: count}) to the database."""
-    global _writer
-    _writer = writer
 
 
 def _redis():
@@ -61,27 +55,35 @@ def exposures_add(ids):
         if since is None:
             since = time.time()
             cache.set(SINCE, since, timeout=None)
-    if _writer is not None and time.time() - since >= settings.EXPOSURE_BATCH_SECONDS:
-        after_this_response(exposures_write)
+    if time.time() - since >= settings.EXPOSURE_BATCH_SECONDS:
+        after_this_response(_process_batch_write)
 
 
-def exposures_write():
+def _process_batch_write():
     """Add the batch of this process's counts to the database (without Redis)."""
+    from .services.exposures import exposures_write
+
     try:
         with exposures_batch() as counts:
             if counts:
-                _writer(counts)
+                exposures_write(counts)
     except Exception:  # kept for the next batch; a page never fails for its counts
         logger.exception("Exposures not written; kept for the next batch")
 
 
 def exposures_record(request, ids):
     """A list page shows `ids`: count them, and let the page cache count them again
-    each time it serves this page. A page rendered again after a response (a stale
-    copy refreshed) was seen by nobody: it counts nothing."""
-    request.exposed_ids = [int(pk) for pk in ids]
+    each time it serves this page (`count_served_exposures`). A page rendered again
+    after a response (a stale copy refreshed) was seen by nobody: it counts nothing."""
+    exposed = [int(pk) for pk in ids]
+    page_note(request, exposed=exposed)
     if not getattr(request, "is_page_refresh", False):
-        exposures_add(request.exposed_ids)
+        exposures_add(exposed)
+
+
+def count_served_exposures(sender, note, **kwargs):
+    """A kept page was served again: count the proposals its list shows."""
+    exposures_add(note.get("exposed"))
 
 
 @contextmanager
