@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -10,6 +14,15 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+
+# Temporary files in memory where the machine has a memory file system: the servers'
+# SQLite databases and PostgreSQL clusters commit with an fsync each, which on a disk
+# costs more than the work (a migration 26 s on disk, 10 s in memory). Set TMPDIR to
+# choose another place.
+MEMORY = Path("/dev/shm")  # noqa: S108 - a folder of our own is made in it
+if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
+    os.environ["TMPDIR"] = str(MEMORY)
+    tempfile.tempdir = None
 
 
 @pytest.fixture(autouse=True)

@@ -42,7 +42,7 @@ def served(tmp_path_factory):
         "from django.utils import timezone; from consultation.models import User; "
         "from proposals.models import Proposal; from trajectories.models import "
         "GuidingQuestion; [User.objects.create_user(f'invitee{i}@exemple.fr', "
-        "'un-mot-de-passe-assez-long-42', organisation=f'Invitée {i}', "
+        "None, organisation=f'Invitée {i}', "
         "email_confirmed_at=timezone.now()) for i in range(8)]; "
         f"author = User.objects.get(email={PARTICIPANT_EMAIL!r}); "
         "question = GuidingQuestion.objects.first(); print(' '.join(str("

@@ -194,7 +194,7 @@ def test_unknown_or_unordered_query_strings_do_not_fill_the_page_cache(
     reader = Client()
     reader.get(url)
     before = cached_keys()
-    for i in range(100):
+    for i in range(25):  # 75 addresses, none of which may be kept
         reader.get(f"{url}?utm_source=x{i}")
         reader.get(f"{url}?page=1&sort=best&n={i}")
         reader.get(f"{url}?region=zz{i}")  # not a region
@@ -208,11 +208,12 @@ def test_made_up_searches_leave_a_small_mark_each_not_a_page(published_proposal)
     reader = Client()
     reader.get(url)
     before = dict(cache._cache)
-    for i in range(100):
+    searches = 30
+    for i in range(searches):
         assert reader.get(f"{url}?q=recherche{i}").status_code == 200
     added = {key: value for key, value in cache._cache.items() if key not in before}
-    assert len(added) <= 100 + 2
-    assert sum(len(value) for value in added.values()) < 100 * 200
+    assert len(added) <= searches + 2
+    assert sum(len(value) for value in added.values()) < searches * 200
 
 
 def test_only_the_canonical_query_string_is_cached(published_proposal):
