@@ -18,7 +18,7 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install lock run serve test test-suite test-browser lint format migrate messages translations seed-bench bench audit clean \
+.PHONY: install lock run serve test test-suite test-browser lint style types format migrate messages translations seed-bench bench audit clean \
 	screenshots
 
 # Every package, transitive ones included, is pinned with its hashes (make lock): pip
@@ -65,17 +65,25 @@ serve: install translations
 	$(BIN)/gunicorn consultation.wsgi --workers $(GUNICORN_WORKERS) --bind 127.0.0.1:8000 \
 		--max-requests 2000 --max-requests-jitter 200 --graceful-timeout 30
 
-lint: install
+style: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+# Types: mypy with Django's stubs, strict on the rules, the services, the selectors
+# and the results (pyproject.toml).
+types: install
+	$(TEST_ENV) $(BIN)/mypy
+
+lint: style types
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint translations
+# The type check runs beside the tests, which do not wait for it.
+test: style translations
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory --output-sync=target -j2 test-suite test-browser
+	$(MAKE) --no-print-directory --output-sync=target -j3 test-suite test-browser types
 
 test-suite: install translations
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)

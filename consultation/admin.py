@@ -198,7 +198,7 @@ class ReverificationFilter(admin.SimpleListFilter):
 class OrganisationAdmin(admin.ModelAdmin):
     """Moderators verify organisations here; accounts themselves stay out of reach."""
 
-    fields = [
+    fields = (
         "organisation",
         "organisation_type",
         "region",
@@ -208,7 +208,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "organisation_verified",
         "reverification_requested_at",
         "date_joined",
-    ]
+    )
     list_display = fields
     readonly_fields = fields_except(fields, "organisation_verified")
     list_filter = [

@@ -12,6 +12,7 @@ database connection.
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -40,7 +41,7 @@ def after_response(response, job):
         response._resource_closers.append(in_language)
 
 
-def after_this_response(job):
+def after_this_response(job: Callable[[], object]) -> None:
     """Leave `job()` for after the response of the request being served
     (`JobsAfterResponseMiddleware`); outside a request (a command), run it now."""
     jobs = getattr(_owed, "jobs", None)

@@ -11,7 +11,9 @@ next reader still gets it, and it is recomputed after that reader's response (`c
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Iterable
 from threading import local
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,26 +33,31 @@ SITE = "site"
 STRUCTURE = "structure"
 
 
-def trajectory_scope(trajectory_id):
+T = TypeVar("T")
+# What a content version is kept for: a consultation (its id) or a scope of pages.
+Scope = int | str
+
+
+def trajectory_scope(trajectory_id: int) -> str:
     return f"trajectory:{trajectory_id}"
 
 
-def proposal_scope(proposal_id):
+def proposal_scope(proposal_id: int) -> str:
     return f"proposal:{proposal_id}"
 
 
-def version_key(scope):
+def version_key(scope: Scope | None) -> str:
     return f"content-version:{scope}"
 
 
-def content_version(scope):
+def content_version(scope: Scope) -> int:
     """The version of a consultation (its id) or of a scope of pages."""
     # A fresh, unique value when the key is missing (first use, or evicted): entries of
     # an older version can never be mistaken for current ones.
-    return cache.get_or_set(version_key(scope), time.time_ns, timeout=None)
+    return cast(int, cache.get_or_set(version_key(scope), time.time_ns, timeout=None))
 
 
-def content_versions(scopes):
+def content_versions(scopes: Iterable[Scope]) -> dict[Scope, int]:
     """{scope: version} of several scopes, in one round trip when all are known."""
     keys = {version_key(scope): scope for scope in scopes}
     found = cache.get_many(list(keys))
@@ -60,7 +67,12 @@ def content_versions(scopes):
     return versions
 
 
-def content_changed(consultation_id, *, trajectories=(), proposals=()):
+def content_changed(
+    consultation_id: int | None,
+    *,
+    trajectories: Iterable[int] = (),
+    proposals: Iterable[int] = (),
+) -> None:
     """
     Make what the public sees of a consultation stale, once the transaction commits.
 
@@ -68,9 +80,9 @@ def content_changed(consultation_id, *, trajectories=(), proposals=()):
     the whole consultation and theirs go stale. Without them, everything does.
     """
 
-    def bump():
+    def bump() -> None:
         version = time.time_ns()
-        scopes = [consultation_id, SITE]
+        scopes: list[Scope | None] = [consultation_id, SITE]
         if trajectories or proposals:
             scopes += [trajectory_scope(pk) for pk in trajectories]
             scopes += [proposal_scope(pk) for pk in proposals]
@@ -90,7 +102,7 @@ COLD_WAIT_SECONDS = 30
 _pending = local()  # the refreshes this thread's request owes, run after its response
 
 
-def cached(name, consultation_id, compute):
+def cached(name: str, consultation_id: int, compute: Callable[[], T]) -> T:
     """
     `compute()`, per content version and language, fresh for RESULTS_CACHE_SECONDS.
 

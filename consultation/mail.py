@@ -6,7 +6,9 @@ and reported to the caller, and never undoes nor breaks what was decided.
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,11 +27,18 @@ class Delivery:
     sent: bool | None = None
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return self.sent is False
 
 
-def mail_send(*, template, context, recipient, language=None, headers=None):
+def mail_send(
+    *,
+    template: str,
+    context: dict[str, Any],
+    recipient: str,
+    language: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> bool:
     """
     Send the mail `template` now, in `language` (the recipient's): its subject
     (`<template>_subject.txt`), a text part (`_body.txt`) and an HTML part
@@ -53,12 +62,18 @@ def mail_send(*, template, context, recipient, language=None, headers=None):
     return True
 
 
-def mail_after_commit(*, template, context, recipient, language=None):
+def mail_after_commit(
+    *,
+    template: str,
+    context: dict[str, Any],
+    recipient: str,
+    language: str | None = None,
+) -> Delivery:
     """Send the mail `template` once the current transaction commits (at once outside
     one). The returned `Delivery` says, after the commit, whether it went out."""
     delivery = Delivery()
 
-    def send():
+    def send() -> None:
         delivery.sent = mail_send(
             template=template, context=context, recipient=recipient, language=language
         )
@@ -68,10 +83,10 @@ def mail_after_commit(*, template, context, recipient, language=None):
 
 
 # The queue that keeps and sends the mails about an account (`register_queue`).
-_queue = None
+_queue: Callable[..., None] | None = None
 
 
-def register_queue(writer):
+def register_queue(writer: Callable[..., None]) -> None:
     """Name the function that queues an account's mail: `writer(kind=, user=, data=)`
     writes it with the current transaction and has it sent after the response, and
     again later if the mail server failed (the proposals app registers its
@@ -80,11 +95,15 @@ def register_queue(writer):
     _queue = writer
 
 
-def account_mail_queue(*, kind, user, data=None):
+def account_mail_queue(
+    *, kind: str, user: Any, data: dict[str, Any] | None = None
+) -> None:
     """
     Queue the mail `kind` (`AccountMailKind`) to `user`. A mail that exists only when
     an address has an account (an invitation, a password reset) never makes the
     response wait for the mail server: a request for an address with an account
     takes as long as one for an address without.
     """
+    if _queue is None:
+        raise RuntimeError("No mail queue registered (the proposals app does it).")
     _queue(kind=kind, user=user, data=data or {})

@@ -4,6 +4,7 @@ import contextlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -122,7 +123,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     @classmethod
-    def normalize_email(cls, email):
+    def normalize_email(cls, email: str | None) -> str:
         """
         The one form of an address: look-alike characters folded (NFKC: a fullwidth
         "ｅ" is an "e"), the whole address lower-cased, the domain in its ASCII (IDNA)
@@ -268,7 +269,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Whatever the way in (a form, the admin, the shell), the address is stored in
         # its one form, so that the unique constraint holds on it.
         self.email = self.__class__.objects.normalize_email(self.email)
@@ -404,7 +405,7 @@ class Consultation(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("consultation_home", kwargs={"slug": self.slug})
 
     def phase_at(self, moment):
@@ -542,7 +543,7 @@ class SitePage(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("site_page", kwargs={"slug": self.slug})
 
 

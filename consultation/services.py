@@ -5,6 +5,8 @@ the response, so nobody is told of an account that the database does not hold an
 response waits for the mail server.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.tokens import (
     PasswordResetTokenGenerator,
@@ -121,7 +123,7 @@ def password_reset_send(*, email):
         account_mail_queue(kind=AccountMailKind.PASSWORD_RESET, user=user)
 
 
-def account_mail_content(kind, user):
+def account_mail_content(kind: str, user: User) -> tuple[str, dict[str, Any]]:
     """The template and context of the `AccountMailKind` mail `kind` to `user`, made
     as it is sent: its link's token is made then, from the account as it is."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))

@@ -28,6 +28,8 @@ arguments: `involved_in`), whose controls are theirs.
 
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -66,7 +68,7 @@ class SlotKind:
     buttons: the proposal is named outside), and is rendered once a page.
     """
 
-    registry = {}
+    registry: dict[str, "SlotKind"] = {}
 
     def __init__(self, name, *, values, default, render, facts, parse, keyed=True):
         self.name, self.values, self.default = name, values, default
@@ -86,7 +88,7 @@ class SlotKind:
         return rendered[self.name]
 
 
-_rules = {}
+_rules: dict[str, Callable[..., Any]] = {}
 
 
 def register_rules(*, profile, involvement):
@@ -235,11 +237,11 @@ def fill(entry, request, known):
 
 # The scopes each page showed when this process last served it: their versions are
 # read in the same round trip as the page (a page's scopes seldom change).
-_scopes_seen = {}
+_scopes_seen: dict[str, Any] = {}
 SCOPES_SEEN_MAX = 10_000
 # The addresses that gave this process a page for one person alone (« Mon espace », a
 # file, an error), until when: asked again, they are not looked for among the copies.
-_rendered_alone = {}
+_rendered_alone: dict[str, float] = {}
 RENDERED_ALONE_SECONDS = 60
 
 

@@ -13,7 +13,7 @@ def french_sort_key(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def visible_text(text):
+def visible_text(text: str) -> str:
     """
     `text` without its invisible format characters (zero-width spaces and joiners,
     direction overrides, byte-order marks: Unicode's category Cf), whitespace folded to

@@ -5,12 +5,16 @@ Gini coefficient (0 when every proposal was shown as often, towards 1 when a few
 all the showings), and the votes per 1,000 exposures.
 """
 
+from collections.abc import Iterable
 from statistics import median
+from typing import Any
+
+from consultation.models import Consultation
 
 from .models import Proposal
 
 
-def gini(values):
+def gini(values: Iterable[float]) -> float:
     """Gini coefficient of non-negative `values` (0 for none, or all zero)."""
     ordered = sorted(values)
     count, total = len(ordered), sum(ordered)
@@ -20,12 +24,12 @@ def gini(values):
     return 2 * weighted / (count * total) - (count + 1) / count
 
 
-def votes_per_thousand(votes, exposures):
+def votes_per_thousand(votes: int, exposures: int) -> float | None:
     """Votes per 1,000 exposures, or None before the first exposure."""
     return round(1000 * votes / exposures, 1) if exposures else None
 
 
-def exposure_spread(exposures):
+def exposure_spread(exposures: list[int]) -> dict[str, float]:
     """{"min", "median", "max", "gini", "total"} of a list of exposures."""
     if not exposures:
         return {"min": 0, "median": 0, "max": 0, "gini": 0.0, "total": 0}
@@ -38,7 +42,7 @@ def exposure_spread(exposures):
     }
 
 
-def exposure_fairness(consultation):
+def exposure_fairness(consultation: Consultation) -> dict[int, dict[str, Any]]:
     """Per trajectory (by number), the spread of its published proposals' exposures
     and their votes per 1,000 exposures: [{"trajectory_id", "proposals", "spread",
     "votes_per_thousand"}] (one query)."""
@@ -47,7 +51,7 @@ def exposure_fairness(consultation):
         .order_by()
         .values_list("question__trajectory_id", "exposure__count", "vote_count")
     )
-    by_trajectory = {}
+    by_trajectory: dict[int, tuple[list[int], list[int]]] = {}
     for trajectory_id, exposures, votes in rows:
         counts = by_trajectory.setdefault(trajectory_id, ([], []))
         counts[0].append(exposures or 0)

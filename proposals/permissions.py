@@ -9,6 +9,11 @@ reads and the rule that decides are the same function.
 They read `proposal.question.trajectory.consultation`: callers select it in advance.
 """
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
@@ -17,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consultation.models import Phase
+from consultation.models import Consultation, Phase, User
+from trajectories.models import GuidingQuestion
 
 from .models import (
     ACTIVE_STATUSES,
@@ -37,6 +43,14 @@ from .models import (
     Status,
 )
 
+# Whoever asks: an account, or a visitor without one (`request.user`).
+Person = User | AnonymousUser
+
+
+def _signed_in(user: Person) -> TypeGuard[User]:
+    """Whether `user` is an account (the checks after it may read its fields)."""
+    return user.is_authenticated
+
 
 class Refusal(str):
     """
@@ -47,22 +61,22 @@ class Refusal(str):
 
     code: str
 
-    def __new__(cls, code, message):
+    def __new__(cls, code: str, message: str) -> "Refusal":
         refusal = super().__new__(cls, message)
         refusal.code = code
         return refusal
 
-    def capitalised(self):
+    def capitalised(self) -> "Refusal":
         """The refusal as a sentence of its own."""
         return Refusal(self.code, self[:1].upper() + self[1:])
 
 
-def _live(proposal):
+def _live(proposal: Proposal) -> bool:
     """Whether `proposal` is still being decided on (`Status.LIVE`)."""
     return proposal.status in Status.LIVE
 
 
-def _staff_with(user, permission):
+def _staff_with(user: Person, permission: str) -> bool:
     """Whether `user` is active staff holding `permission` (a role's right)."""
     return (
         user.is_authenticated
@@ -72,7 +86,7 @@ def _staff_with(user, permission):
     )
 
 
-def participation_refusal(user):
+def participation_refusal(user: Person) -> Refusal | None:
     """Why `user` may not propose nor vote at all (the phase aside), or None."""
     if not user.is_authenticated:
         return Refusal(
@@ -100,11 +114,11 @@ def participation_refusal(user):
     return None
 
 
-def _day(moment):
+def _day(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y")
 
 
-def opening_refusal(consultation):
+def opening_refusal(consultation: Consultation) -> Refusal | None:
     """Why nothing is accepted yet: the consultation has not opened."""
     if not consultation.has_opened:
         return Refusal(
@@ -115,7 +129,7 @@ def opening_refusal(consultation):
     return None
 
 
-def identification_refusal(user):
+def identification_refusal(user: User) -> Refusal | None:
     """One organisation, one voice: a vote needs an organisation identified by its
     SIREN, SIRET or RNA number (one account each), or verified by the team."""
     if not user.organisation_key and not user.organisation_verified:
@@ -132,7 +146,9 @@ def identification_refusal(user):
     return None
 
 
-def consultation_vote_refusal(user, consultation):
+def consultation_vote_refusal(
+    user: Person, consultation: Consultation
+) -> Refusal | None:
     """Why `user` may not vote on the published proposals of `consultation`, or None."""
     if refusal := opening_refusal(consultation):
         return refusal
@@ -147,10 +163,13 @@ def consultation_vote_refusal(user, consultation):
             "vote.phase",
             _("Les votes ne sont pas ouverts dans cette phase de la consultation."),
         )
-    return participation_refusal(user) or identification_refusal(user)
+    refusal = participation_refusal(user)
+    if refusal is None and _signed_in(user):
+        return identification_refusal(user)
+    return refusal
 
 
-def vote_refusal(user, proposal):
+def vote_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not vote on `proposal`, or None."""
     if proposal.status == Status.WITHDRAWN:
         return Refusal(
@@ -166,7 +185,7 @@ def vote_refusal(user, proposal):
     return consultation_vote_refusal(user, proposal.question.trajectory.consultation)
 
 
-def submission_refusal(user, consultation):
+def submission_refusal(user: Person, consultation: Consultation) -> Refusal | None:
     """Why `user` may not submit a proposal to `consultation`, or None."""
     if refusal := opening_refusal(consultation):
         return refusal
@@ -181,7 +200,7 @@ def submission_refusal(user, consultation):
     return participation_refusal(user)
 
 
-def closed_refusal(consultation):
+def closed_refusal(consultation: Consultation) -> Refusal | None:
     """A closed consultation is frozen: its proposals and results stay as they were
     on the closing day (official answers may still come)."""
     if consultation.is_closed:
@@ -195,7 +214,7 @@ def closed_refusal(consultation):
     return None
 
 
-def withdrawal_refusal(user, proposal):
+def withdrawal_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not withdraw `proposal`: only its author, while it is live."""
     if not user.is_authenticated or proposal.author_id != user.pk:
         return Refusal(
@@ -212,11 +231,11 @@ def withdrawal_refusal(user, proposal):
     return None
 
 
-def can_withdraw_proposal(user, proposal):
+def can_withdraw_proposal(user: Person, proposal: Proposal) -> bool:
     return withdrawal_refusal(user, proposal) is None
 
 
-def moderation_refusal(user):
+def moderation_refusal(user: Person) -> Refusal | None:
     """Moderators: active staff allowed to change proposals (the "Modérateurs")."""
     if not _staff_with(user, "proposals.change_proposal"):
         return Refusal(
@@ -226,11 +245,11 @@ def moderation_refusal(user):
     return None
 
 
-def can_moderate_proposals(user):
+def can_moderate_proposals(user: Person) -> bool:
     return moderation_refusal(user) is None
 
 
-def publication_refusal(user, proposal):
+def publication_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not publish `proposal`, or None."""
     if refusal := moderation_refusal(user) or closed_refusal(
         proposal.question.trajectory.consultation
@@ -244,7 +263,7 @@ def publication_refusal(user, proposal):
     return None
 
 
-def rejection_refusal(user, proposal):
+def rejection_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not reject `proposal`, or None."""
     if refusal := moderation_refusal(user) or closed_refusal(
         proposal.question.trajectory.consultation
@@ -258,12 +277,12 @@ def rejection_refusal(user, proposal):
     return None
 
 
-def can_answer_proposals(user):
+def can_answer_proposals(user: Person) -> bool:
     """Whoever writes official answers: active staff allowed to (`--answers`)."""
     return _staff_with(user, "proposals.answer_proposal")
 
 
-def answer_refusal(user, proposal):
+def answer_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not give the official answer to `proposal`, or None."""
     if not can_answer_proposals(user):
         return Refusal(
@@ -287,14 +306,14 @@ def answer_refusal(user, proposal):
     return None
 
 
-def edit_refusal(user, proposal):
+def edit_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not edit `proposal`'s text, question or region, or None."""
     return moderation_refusal(user) or closed_refusal(
         proposal.question.trajectory.consultation
     )
 
 
-def can_view_proposal(user, proposal):
+def can_view_proposal(user: Person, proposal: Proposal) -> bool:
     """Proposals on record (published, or withdrawn after votes) are public; others
     only to their author, the organisations invited to cosign them (or that do) and
     moderators."""
@@ -309,7 +328,7 @@ def can_view_proposal(user, proposal):
     )
 
 
-def argument_refusal(user, proposal):
+def argument_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not add an argument to `proposal`, or None: a confirmed
     organisation, on a published proposal, while votes or contributions are open."""
     if proposal.status != Status.PUBLISHED:
@@ -328,7 +347,7 @@ def argument_refusal(user, proposal):
     return participation_refusal(user)
 
 
-def report_refusal(user, argument):
+def report_refusal(user: Person, argument: Argument) -> Refusal | None:
     """Why `user` may not report `argument`, or None: any active account but its
     author's, once, while it is published."""
     if not user.is_authenticated or not user.is_active:
@@ -346,7 +365,7 @@ def report_refusal(user, argument):
     return None
 
 
-def argument_moderation_refusal(user):
+def argument_moderation_refusal(user: Person) -> Refusal | None:
     """Moderators of arguments: active staff allowed to change them."""
     if not _staff_with(user, "proposals.change_argument"):
         return Refusal(
@@ -356,7 +375,7 @@ def argument_moderation_refusal(user):
     return None
 
 
-def invitation_refusal(user, proposal):
+def invitation_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not invite organisations to cosign `proposal`, or None: its
     author, while it is pending or published and the consultation is not closed."""
     if not user.is_authenticated or proposal.author_id != user.pk:
@@ -374,11 +393,11 @@ def invitation_refusal(user, proposal):
     return None
 
 
-def can_invite_cosigners(user, proposal):
+def can_invite_cosigners(user: Person, proposal: Proposal) -> bool:
     return invitation_refusal(user, proposal) is None
 
 
-def cosigning_refusal(user, cosignature):
+def cosigning_refusal(user: Person, cosignature: CoSignature) -> Refusal | None:
     """Why `user` may not accept `cosignature`'s invitation, or None."""
     proposal = cosignature.proposal
     if cosignature.status != CoSignatureStatus.INVITED:
@@ -400,7 +419,7 @@ def cosigning_refusal(user, cosignature):
     return None
 
 
-def merge_source_refusal(proposal):
+def merge_source_refusal(proposal: Proposal) -> Refusal | None:
     """Why `proposal` may not be merged into any other, or None: only a live one."""
     if not _live(proposal):
         return Refusal(
@@ -410,7 +429,7 @@ def merge_source_refusal(proposal):
     return None
 
 
-def merge_refusal(user, proposal, into):
+def merge_refusal(user: Person, proposal: Proposal, into: Proposal) -> Refusal | None:
     """Why `user` may not merge `proposal` into `into`, or None: a moderator, a
     pending or published proposal into another published one of the same
     consultation (so that its participations stay where they are)."""
@@ -441,7 +460,7 @@ def merge_refusal(user, proposal, into):
     return None
 
 
-def follow_refusal(user):
+def follow_refusal(user: Person) -> Refusal | None:
     """Why `user` may not follow proposals or trajectories, or None: an active
     organisation's account (the mails go to its address)."""
     if not user.is_authenticated:
@@ -457,7 +476,7 @@ def follow_refusal(user):
     return None
 
 
-def participant_profile(user):
+def participant_profile(user: User) -> str:
     """
     The facts of an account that the rules above read about the person (not about a
     proposal): two accounts with the same profile are refused the same things on the
@@ -475,7 +494,9 @@ def participant_profile(user):
     )
 
 
-def involvement(user, proposal_ids):
+def involvement(
+    user: User, proposal_ids: Iterable[int | str]
+) -> tuple[str, list[object]]:
     """
     Whether `user` wrote, cosigns, is invited to cosign or argued on one of these
     proposals: their page then shows their own controls. As a statement (sql,
@@ -496,19 +517,19 @@ def involvement(user, proposal_ids):
     return sql, [user.pk, *ids, *ids, user.pk, user.email, *ids, user.pk]
 
 
-def _not_open_to_votes():
+def _not_open_to_votes() -> Refusal:
     return Refusal(
         "vote.not_published", _("Cette proposition n'est pas ouverte aux votes.")
     )
 
 
-def _invitation_closed():
+def _invitation_closed() -> Refusal:
     return Refusal(
         "cosign.invitation_closed", _("Cette invitation n'est plus ouverte.")
     )
 
 
-def invitee_refusal(author, proposal, email):
+def invitee_refusal(author: User, proposal: Proposal, email: str) -> Refusal | None:
     """Why `author` may not invite `email` (normalised) to cosign `proposal`, or
     None: a valid address, not theirs, not invited yet, within `COSIGNERS_MAX`."""
     try:
@@ -531,7 +552,7 @@ def invitee_refusal(author, proposal, email):
     return None
 
 
-def declining_refusal(user, cosignature):
+def declining_refusal(user: User, cosignature: CoSignature) -> Refusal | None:
     """Why `user` may not decline `cosignature`'s invitation: it is not open, or
     not theirs."""
     if (
@@ -542,7 +563,7 @@ def declining_refusal(user, cosignature):
     return None
 
 
-def leaving_refusal(user, cosignature):
+def leaving_refusal(user: User, cosignature: CoSignature) -> Refusal | None:
     """Why `user` may not stop cosigning: they do not cosign it."""
     if (
         cosignature.status != CoSignatureStatus.ACCEPTED
@@ -554,7 +575,9 @@ def leaving_refusal(user, cosignature):
     return None
 
 
-def invitation_withdrawal_refusal(user, cosignature):
+def invitation_withdrawal_refusal(
+    user: Person, cosignature: CoSignature
+) -> Refusal | None:
     """Why `user` may not withdraw `cosignature`'s invitation: only the author, and
     only an invitation not answered yet."""
     if cosignature.proposal.author_id != user.pk:
@@ -567,7 +590,7 @@ def invitation_withdrawal_refusal(user, cosignature):
     return None
 
 
-def argument_content_refusal(side, text):
+def argument_content_refusal(side: str, text: str) -> Refusal | None:
     """Why (`side`, `text` normalised) cannot be an argument, or None."""
     if side not in Side.values:
         return Refusal("argument.side", _("Choisissez « Pour » ou « Contre »."))
@@ -586,7 +609,7 @@ def argument_content_refusal(side, text):
     return None
 
 
-def argument_removal_refusal(user, argument):
+def argument_removal_refusal(user: User, argument: Argument) -> Refusal | None:
     """Why `user` may not take `argument` back: only its author."""
     if argument.author_id != user.pk:
         return Refusal(
@@ -596,14 +619,14 @@ def argument_removal_refusal(user, argument):
     return None
 
 
-def report_reason_refusal(reason):
+def report_reason_refusal(reason: str) -> Refusal | None:
     """Why `reason` is not a reason to report an argument (`ReportReason`)."""
     if reason not in ReportReason.values:
         return Refusal("report.no_reason", _("Choisissez le motif du signalement."))
     return None
 
 
-def hiding_refusal(user, argument, reason):
+def hiding_refusal(user: Person, argument: Argument, reason: str) -> Refusal | None:
     """Why `user` may not hide `argument` for `reason` (normalised), or None."""
     if refusal := argument_moderation_refusal(user):
         return refusal
@@ -614,14 +637,14 @@ def hiding_refusal(user, argument, reason):
     return None
 
 
-def rejection_reason_refusal(reason):
+def rejection_reason_refusal(reason: str) -> Refusal | None:
     """Why a rejection with `reason` (stripped) is refused: it has none."""
     if not reason:
         return Refusal("reject.no_reason", _("Un refus doit être motivé."))
     return None
 
 
-def text_refusal(text):
+def text_refusal(text: str) -> Refusal | None:
     """Why `text` (normalised) cannot be a proposal's text, or None."""
     if not PROPOSAL_MIN_LENGTH <= len(text) <= PROPOSAL_MAX_LENGTH:
         return Refusal(
@@ -632,7 +655,9 @@ def text_refusal(text):
     return None
 
 
-def duplicate_refusal(question, text, *, exclude=None):
+def duplicate_refusal(
+    question: GuidingQuestion, text: str, *, exclude: Proposal | None = None
+) -> Refusal | None:
     """For moderators: why `text` would duplicate a live proposal, or None."""
     duplicate = (
         Proposal.objects.live_duplicates(question, text)
@@ -655,7 +680,9 @@ def duplicate_refusal(question, text, *, exclude=None):
     )
 
 
-def edit_duplicate_refusal(proposal, question, text):
+def edit_duplicate_refusal(
+    proposal: Proposal, question: GuidingQuestion, text: str
+) -> Refusal | None:
     """Why a moderator may not give `proposal` this `text` under `question`: the same
     as another live proposal of it (a proposal that is no longer live is not held to
     it). The admin's form shows it; `proposal_edit` applies it again."""
@@ -664,7 +691,7 @@ def edit_duplicate_refusal(proposal, question, text):
     return None
 
 
-def answer_content_refusal(state, text):
+def answer_content_refusal(state: str, text: str) -> Refusal | None:
     """Why (`state`, `text` normalised) is not an official answer, or None. Worded
     for the middle of a sentence: the answers file names its line before it
     (`Refusal.capitalised` for a sentence of its own)."""
@@ -685,7 +712,7 @@ def answer_content_refusal(state, text):
     return None
 
 
-def race_refusal(code):
+def race_refusal(code: str) -> Refusal:
     """
     The refusal of a write that met another one in the same instant: a row gone or
     changed under its lock, a unique constraint met. Decided inside the transaction,
@@ -706,7 +733,7 @@ def race_refusal(code):
     return Refusal(code, messages[code])
 
 
-def submission_duplicate_refusal(user, existing):
+def submission_duplicate_refusal(user: User, existing: Proposal) -> Refusal:
     """Why `user` may not submit a text `existing` (a live proposal of the question)
     already has, in words that say where to go: vote for it, or wait for it."""
     if existing.status == Status.PUBLISHED:
@@ -725,7 +752,9 @@ def submission_duplicate_refusal(user, existing):
     )
 
 
-def withdrawal_confirmation_refusal(proposal, confirmed):
+def withdrawal_confirmation_refusal(
+    proposal: Proposal, confirmed: bool
+) -> Refusal | None:
     """Why withdrawing `proposal` waits for its author's confirmation: others voted
     on it, and it will leave the rankings with its votes still counted."""
     if not proposal.vote_count or confirmed:

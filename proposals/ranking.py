@@ -7,6 +7,7 @@ the breakdowns.
 """
 
 import math
+from typing import Any
 
 Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
 
@@ -23,7 +24,7 @@ RANKING_MIN_VOTES = 5
 CONSENSUS_MIN_REGIONS = 2
 
 
-def approval_share(agree, mixed, disagree):
+def approval_share(agree: int, mixed: int, disagree: int) -> float:
     """Share of approval: a « Mitigé » counts half an « D'accord »."""
     total = agree + mixed + disagree
     if not total:
@@ -36,7 +37,7 @@ def approval_share(agree, mixed, disagree):
     ) / total
 
 
-def wilson_lower_bound(agree, mixed, disagree, z=Z_95):
+def wilson_lower_bound(agree: int, mixed: int, disagree: int, z: float = Z_95) -> float:
     """Lower bound of the 95 % Wilson interval of the approval share (0 if no vote)."""
     n = agree + mixed + disagree
     if n == 0:
@@ -48,7 +49,7 @@ def wilson_lower_bound(agree, mixed, disagree, z=Z_95):
     return (centre - margin) / (1 + z2 / n)
 
 
-def distribution(agree, mixed, disagree):
+def distribution(agree: int, mixed: int, disagree: int) -> list[dict[str, Any]]:
     """The three choices as segments of a 0–100 bar: key, count, start and width."""
     total = agree + mixed + disagree
     segments, start = [], 0.0
@@ -70,7 +71,7 @@ def distribution(agree, mixed, disagree):
     return segments
 
 
-def register_sqlite_function(sender, connection, **kwargs):
+def register_sqlite_function(sender: object, connection: Any, **kwargs: object) -> None:
     """`wilson_lower_bound` in SQL on each new SQLite connection (a
     `connection_created` receiver); PostgreSQL has it from migration 0018."""
     if connection.vendor == "sqlite":

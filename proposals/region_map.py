@@ -5,6 +5,7 @@ SVG on the server (no map library, no script) next to a table with the same figu
 """
 
 import math
+from typing import Any
 
 from consultation.text import french_sort_key
 
@@ -38,12 +39,12 @@ LEVELS = 4
 APPROVAL_SHADES = {-2: "below-2", -1: "below-1", 0: "near", 1: "above-1", 2: "above-2"}
 
 
-def participation_level(votes, most):
+def participation_level(votes: int, most: int) -> int:
     """1 to 4 by the region's votes relative to the region that voted most; 0: none."""
     return math.ceil(LEVELS * votes / most) if votes else 0
 
 
-def approval_scale(rows):
+def approval_scale(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """
     A diverging scale centred on the national approval (% of all regional votes): a
     band of `step` points either side of it, then two bands of `step` points below and
@@ -76,14 +77,18 @@ def approval_scale(rows):
     return {"national": national, "step": step, "bands": bands}
 
 
-def approval_level(approval, scale):
+def approval_level(approval: float, scale: dict[str, Any]) -> int:
     """-2 to 2: how far a region's approval lies from the national figure, in bands."""
     gap = approval - scale["national"]
     bands = min(abs(gap) // scale["step"], 2)
     return int(math.copysign(bands, gap)) if bands else 0
 
 
-def region_tiles(rows, names, scale=None):
+def region_tiles(
+    rows: list[dict[str, Any]],
+    names: dict[str, str],
+    scale: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """
     A tile per region with its votes, its share of all votes and its approval, from the
     per-region rows of `results.tally_breakdowns` ({code: name} in `names`); in the

@@ -6,14 +6,17 @@ tallies (never the vote rows), so their cost grows with the proposals, not the v
 """
 
 import math
+from collections.abc import Collection, Iterable
+from typing import Any
 
-from django.db.models import Count, F, FloatField, Sum, Value, Window
+from django.db.models import Count, F, FloatField, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Least, Ln, RowNumber
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from consultation.cache import cached
-from consultation.models import OrganisationType, Region
+from consultation.models import Consultation, OrganisationType, Region
 from trajectories.models import Trajectory
 
 from .fairness import exposure_fairness
@@ -37,7 +40,7 @@ from .region_map import approval_scale, region_tiles
 from .selectors import consultation_figures, proposal_public_list
 
 
-def consultation_tallies(consultation):
+def consultation_tallies(consultation: Consultation) -> QuerySet[VoteTally]:
     """The per-group tallies of the votes cast in a consultation: on its published
     proposals and on those withdrawn after votes (`ProposalQuerySet.on_record`)."""
     return VoteTally.objects.filter(
@@ -45,7 +48,7 @@ def consultation_tallies(consultation):
     )
 
 
-def region_names():
+def region_names() -> dict[str, str]:
     """{INSEE code: name} of every region, and a label for votes without a region."""
     return {
         "": _("Région non renseignée"),
@@ -53,7 +56,9 @@ def region_names():
     }
 
 
-def _row(key, label, agree, mixed, disagree):
+def _row(
+    key: str | int, label: str | Promise, agree: int, mixed: int, disagree: int
+) -> dict[str, Any]:
     total = agree + mixed + disagree
     return {
         "key": key,
@@ -67,10 +72,12 @@ def _row(key, label, agree, mixed, disagree):
     }
 
 
-def tally_breakdowns(tallies, *, regions=None):
+def tally_breakdowns(
+    tallies: QuerySet[VoteTally], *, regions: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Support by region and by organisation type, summed over the given tallies."""
-    labels = {
-        TallyDimension.REGION: regions or region_names(),
+    labels: dict[str, dict[str, str | Promise]] = {
+        TallyDimension.REGION: {**(regions or region_names())},
         TallyDimension.ORGANISATION_TYPE: {
             "": _("Type non renseigné"),
             **dict(OrganisationType.choices),
@@ -85,7 +92,10 @@ def tally_breakdowns(tallies, *, regions=None):
             disagree=Sum("disagree_count"),
         )
     )
-    breakdowns = {TallyDimension.REGION: [], TallyDimension.ORGANISATION_TYPE: []}
+    breakdowns: dict[str, list[dict[str, Any]]] = {
+        TallyDimension.REGION: [],
+        TallyDimension.ORGANISATION_TYPE: [],
+    }
     for row in sums:
         if row["agree"] + row["mixed"] + row["disagree"]:
             label = labels[row["dimension"]].get(row["key"], row["key"])
@@ -100,7 +110,9 @@ def tally_breakdowns(tallies, *, regions=None):
     }
 
 
-def proposal_top_per_trajectory(*, consultation, limit):
+def proposal_top_per_trajectory(
+    *, consultation: Consultation, limit: int
+) -> QuerySet[Proposal]:
     """The `limit` best-ranked published proposals of each trajectory, in one query;
     only those with `RANKING_MIN_VOTES` votes are ranked."""
     rank = Window(
@@ -117,7 +129,9 @@ def proposal_top_per_trajectory(*, consultation, limit):
     )
 
 
-def proposal_divisive_list(*, consultation, limit):
+def proposal_divisive_list(
+    *, consultation: Consultation, limit: int
+) -> QuerySet[Proposal]:
     """Proposals that many approve and many reject at once: most of the smaller side."""
     return (
         proposal_public_list(consultation=consultation)
@@ -129,7 +143,9 @@ def proposal_divisive_list(*, consultation, limit):
     )
 
 
-def proposal_consensus_list(*, consultation, limit, voting_regions):
+def proposal_consensus_list(
+    *, consultation: Consultation, limit: int, voting_regions: Collection[str | None]
+) -> list[tuple[Proposal, float]]:
     """
     The proposals with the highest group-aware consensus (after Pol.is): the product
     over groups of (approvals + 1) / (votes + 2), the groups being the regions whose
@@ -178,7 +194,7 @@ def proposal_consensus_list(*, consultation, limit, voting_regions):
     return [(proposals[pk], score) for pk, score in ranked if pk in proposals]
 
 
-def source_comparison(sources):
+def source_comparison(sources: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Workshop and online proposals side by side (from `consultation_figures`'s
     `sources`): how many, their votes, their approval share."""
     labels = dict(Source.choices)
@@ -210,7 +226,7 @@ ANSWER_COUNT_LABELS = {
 }
 
 
-def answer_counts(counts):
+def answer_counts(counts: dict[str, int]) -> list[dict[str, Any]]:
     """The official answers counted by state, in words (« 23 retenues »)."""
     return [
         {
@@ -223,7 +239,7 @@ def answer_counts(counts):
     ]
 
 
-def proposal_withdrawn_list(*, consultation):
+def proposal_withdrawn_list(*, consultation: Consultation) -> QuerySet[Proposal]:
     """Proposals withdrawn after votes: out of the rankings, their votes still count."""
     return (
         Proposal.objects.on_record_in(consultation)
@@ -233,7 +249,7 @@ def proposal_withdrawn_list(*, consultation):
     )
 
 
-def proposing_groups(consultation):
+def proposing_groups(consultation: Consultation) -> list[tuple[str | None, str]]:
     """The distinct (region, organisation type) pairs of the published proposals."""
     return list(
         Proposal.objects.public_in(consultation)
@@ -243,7 +259,12 @@ def proposing_groups(consultation):
     )
 
 
-def participation_coverage(*, breakdowns, regions, proposed):
+def participation_coverage(
+    *,
+    breakdowns: dict[str, list[dict[str, Any]]],
+    regions: dict[str, str],
+    proposed: Iterable[tuple[str | None, str]],
+) -> dict[str, Any]:
     """
     Regions and organisation types that have neither voted nor proposed yet, so that
     organisers know whom to reach. `breakdowns` already says who voted; `proposed`
@@ -268,7 +289,11 @@ def participation_coverage(*, breakdowns, regions, proposed):
     }
 
 
-def trajectory_summaries(consultation, sums, fairness=None):
+def trajectory_summaries(
+    consultation: Consultation,
+    sums: dict[int, dict[str, Any]],
+    fairness: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """
     Each trajectory at a glance, for the small multiples: its published proposals and
     the votes cast on its proposals on record (`sums`, from `consultation_figures`'s
@@ -294,7 +319,9 @@ def trajectory_summaries(consultation, sums, fairness=None):
     return summaries
 
 
-def consultation_overview(consultation, *, by_trajectory=False):
+def consultation_overview(
+    consultation: Consultation, *, by_trajectory: bool = False
+) -> dict[str, Any]:
     """
     What the results and the synthesis both start from, each read once: the regions'
     names, support by region and type (from the tallies), who proposed, the key
@@ -323,10 +350,10 @@ def consultation_overview(consultation, *, by_trajectory=False):
     }
 
 
-def consultation_results(*, consultation, limit):
+def consultation_results(*, consultation: Consultation, limit: int) -> dict[str, Any]:
     """Everything the results page shows, cached (see `consultation.cache`)."""
 
-    def compute():
+    def compute() -> dict[str, Any]:
         overview = consultation_overview(consultation, by_trajectory=True)
         figures, breakdowns = overview["figures"], overview["breakdowns"]
         per_trajectory = figures.pop("trajectories")

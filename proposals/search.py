@@ -12,10 +12,11 @@ aside and a final plural « s » or « x » dropped; the order stays the one cho
 
 import re
 import unicodedata
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import F, Func, TextField
+from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "french_unaccent"
@@ -42,7 +43,7 @@ def register_sqlite_function(sender, connection, **kwargs):
         )
 
 
-def proposal_search(proposals, terms):
+def proposal_search(proposals: QuerySet[Any], terms: str) -> tuple[QuerySet[Any], bool]:
     """
     `proposals` that match `terms`, and whether they carry a `relevance` to order
     them by (PostgreSQL only).

@@ -2,23 +2,28 @@
 
 import datetime
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Aggregate,
     Count,
     F,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Window,
 )
 
 from consultation.cache import STRUCTURE, content_versions, trajectory_scope
-from consultation.models import AccountMailKind, Consultation
+from consultation.models import AccountMailKind, Consultation, Region, User
+from trajectories.models import GuidingQuestion, Trajectory
 
 from .models import (
     AnswerState,
@@ -41,6 +46,7 @@ from .models import (
     choice_counts,
     preferences_of,
 )
+from .permissions import Person
 from .ranking import RANKING_MIN_VOTES
 from .search import proposal_search
 
@@ -74,7 +80,7 @@ PROPOSAL_PAGE_RELATIONS = [
 ]
 
 
-def proposal_list():
+def proposal_list() -> QuerySet[Proposal]:
     """Every proposal, whatever its consultation and status (check who may see it),
     with the workshops it comes from."""
     return Proposal.objects.select_related(*PROPOSAL_PAGE_RELATIONS).prefetch_related(
@@ -82,14 +88,14 @@ def proposal_list():
     )
 
 
-def proposal_public_list(*, consultation):
+def proposal_public_list(*, consultation: Consultation) -> QuerySet[Proposal]:
     """Published proposals of a consultation, with what a page shows of each."""
     return Proposal.objects.public_in(consultation).select_related(
         *PROPOSAL_PAGE_RELATIONS
     )
 
 
-def consultation_archive_list():
+def consultation_archive_list() -> list[Consultation]:
     """The public consultations, the current first, each with its key figures counted
     in three grouped queries whatever their number (`proposals`, `votes`,
     `organisations`)."""
@@ -122,29 +128,32 @@ def consultation_archive_list():
     return consultations
 
 
-def with_voter_choice(proposals, voter):
+def with_voter_choice(
+    proposals: QuerySet[Proposal], voter: Person
+) -> QuerySet[Proposal]:
     """Annotate each proposal with `voter`'s choice (`my_vote`), in the same query."""
     if not voter.is_authenticated:
         return proposals
     mine = Vote.objects.filter(proposal=OuterRef("pk"), voter=voter).values("choice")[
         :1
     ]
-    return proposals.annotate(my_vote=Subquery(mine))
+    # The model declares `my_vote`: this fills it.
+    return proposals.annotate(my_vote=Subquery(mine))  # type: ignore[no-redef]
 
 
 def proposal_trajectory_list(
     *,
-    trajectory,
-    sort=Sort.RANDOM,
-    seed=0,
-    question=None,
-    region=None,
-    organisation_type=None,
-    source=None,
-    search="",
-    workshop=None,
-    answer=None,
-):
+    trajectory: Trajectory,
+    sort: str = Sort.RANDOM,
+    seed: int = 0,
+    question: GuidingQuestion | None = None,
+    region: Region | None = None,
+    organisation_type: str | None = None,
+    source: str | None = None,
+    search: str = "",
+    workshop: Workshop | None = None,
+    answer: str | None = None,
+) -> QuerySet[Proposal] | list[int]:
     """A trajectory's published proposals, filtered, in the visitor's chosen order."""
     proposals = Proposal.objects.public_in(trajectory.consultation_id).filter(
         question__trajectory=trajectory
@@ -181,7 +190,7 @@ def proposal_trajectory_list(
     return proposals.order_by(*ORDERINGS[sort])
 
 
-def _shuffled(ids, seed):
+def _shuffled(ids: Iterable[int], seed: int) -> list[int]:
     """`ids` ordered by a hash of each salted with the visitor's seed: a stable,
     well-mixed order for each visitor (no random())."""
     return sorted(
@@ -193,7 +202,7 @@ def _shuffled(ids, seed):
     )
 
 
-def page_number(value):
+def page_number(value: object) -> int | None:
     """The page asked, or None: ASCII digits, 1 or more (Python's `isdigit` also
     takes « ² » or Arabic-Indic digits, which `int()` refuses)."""
     value = str(value or "")
@@ -202,7 +211,7 @@ def page_number(value):
     return None
 
 
-def shuffled_ids(trajectory, seed):
+def shuffled_ids(trajectory: Trajectory, seed: int) -> list[int]:
     """
     The ids of a trajectory's published proposals in the order of `seed`: computed
     once per order and content version of the trajectory (a decision on one of its
@@ -225,12 +234,19 @@ def shuffled_ids(trajectory, seed):
     return order
 
 
-def proposal_page(proposals, *, number, per_page, voter):
+def proposal_page(
+    proposals: QuerySet[Proposal] | list[int],
+    *,
+    number: str | int | None,
+    per_page: int,
+    voter: Person,
+) -> Page[Any]:
     """
     One page of `proposals` (a queryset, or their ids in order): the order and the
     count are computed on ids alone (a narrow sort), then only the page's rows are
     read with what a card shows.
     """
+    page: Page[Any]
     if isinstance(proposals, list):  # ids already in order
         page = Paginator(proposals, per_page).get_page(number)
     else:
@@ -246,7 +262,9 @@ def proposal_page(proposals, *, number, per_page, voter):
     return page
 
 
-def _page_with_count(proposals, number, per_page):
+def _page_with_count(
+    proposals: QuerySet[Proposal], number: str | int | None, per_page: int
+) -> Page[Any]:
     """A page of `proposals`' ids and their count in one statement (a window count
     beside the page's ids: a search runs once, not once more to count); a page past
     the end gives the last, as `Paginator.get_page` does."""
@@ -266,12 +284,12 @@ def _page_with_count(proposals, number, per_page):
 
 def consultation_figures(
     *,
-    consultation,
-    voting_regions=None,
-    proposing_regions=None,
-    by_source=False,
-    by_trajectory=False,
-):
+    consultation: Consultation,
+    voting_regions: Iterable[str | None] | None = None,
+    proposing_regions: Iterable[str | None] | None = None,
+    by_source: bool = False,
+    by_trajectory: bool = False,
+) -> dict[str, Any]:
     """
     Key figures: published proposals, votes (those on withdrawn proposals included:
     they were cast), organisations and regions involved. `voting_regions` and
@@ -284,7 +302,7 @@ def consultation_figures(
     """
     published = Proposal.objects.public_in(consultation)
     on_record = Proposal.objects.on_record_in(consultation)
-    breakdown_counts = {}
+    breakdown_counts: dict[str, Aggregate] = {}
     if by_source:
         for state in AnswerState.values:
             breakdown_counts[f"answers__{state}"] = Count(
@@ -369,7 +387,7 @@ def consultation_figures(
     return figures
 
 
-def proposal_list_by_author(*, author):
+def proposal_list_by_author(*, author: User) -> QuerySet[Proposal]:
     """An author's proposals, whatever their status, newest first."""
     return (
         Proposal.objects.filter(author=author)
@@ -378,7 +396,7 @@ def proposal_list_by_author(*, author):
     )
 
 
-def vote_list_by_voter(*, voter):
+def vote_list_by_voter(*, voter: User) -> QuerySet[Vote]:
     """A voter's votes with their proposals, most recently changed first."""
     return (
         Vote.objects.filter(voter=voter)
@@ -387,7 +405,7 @@ def vote_list_by_voter(*, voter):
     )
 
 
-def account_data(*, user):
+def account_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about an account, as data it can download."""
     preferences = preferences_of(user)
     return {
@@ -480,11 +498,11 @@ def account_data(*, user):
     }
 
 
-def _iso(moment):
+def _iso(moment: datetime.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def proposal_counter_drift():
+def proposal_counter_drift() -> QuerySet[Proposal]:
     """Proposals whose counters differ from their vote rows, with the true counts
     (`true_agree`, `true_mixed`, `true_disagree`)."""
     counted = Proposal.objects.annotate(
@@ -498,7 +516,7 @@ def proposal_counter_drift():
     ).order_by("pk")
 
 
-def vote_tally_drift():
+def vote_tally_drift() -> set[int]:
     """Ids of the proposals whose per-group tallies differ from their vote rows."""
     drifting = set()
     for dimension in TallyDimension.values:  # each is also a field of `Vote`
@@ -525,7 +543,7 @@ def vote_tally_drift():
 RETENTION = datetime.timedelta(days=365)
 
 
-def account_past_retention_list(*, now):
+def account_past_retention_list(*, now: datetime.datetime) -> QuerySet[User]:
     """
     Accounts whose personal data the privacy page promises to delete by `now`: one
     year after the closing of the last consultation they took part in, or, for those
@@ -549,7 +567,7 @@ def account_past_retention_list(*, now):
     )
 
 
-def proposal_next_pending(after):
+def proposal_next_pending(after: Proposal) -> Proposal | None:
     """The pending proposal that follows `after` in the moderation queue (oldest
     first), or the first one when none follows; None when the queue is empty."""
     pending = (
@@ -564,7 +582,7 @@ def proposal_next_pending(after):
     return later or pending.first()
 
 
-def moderation_queue_summary():
+def moderation_queue_summary() -> dict[str, Any]:
     """How many proposals wait for moderation, and the oldest one (`first_pk`), with
     the time it was submitted (`oldest`); how many reported arguments (`arguments`)."""
     pending = Proposal.objects.filter(status=Status.PENDING)
@@ -577,23 +595,23 @@ def moderation_queue_summary():
     }
 
 
-def argument_columns(proposal):
+def argument_columns(proposal: Proposal) -> dict[str, list[Argument]]:
     """`proposal`'s published arguments in two columns, most recent first:
     {"for": [...], "against": [...]} (one query)."""
-    columns = {Side.FOR: [], Side.AGAINST: []}
+    columns: dict[str, list[Argument]] = {Side.FOR: [], Side.AGAINST: []}
     for argument in proposal.arguments.published().select_related("region"):
         columns[argument.side].append(argument)
     return {"for": columns[Side.FOR], "against": columns[Side.AGAINST]}
 
 
-def own_argument(proposal, user):
+def own_argument(proposal: Proposal, user: Person) -> Argument | None:
     """`user`'s argument on `proposal`, published or hidden, or None."""
     if not user.is_authenticated:
         return None
     return proposal.arguments.filter(author=user).first()
 
 
-def cosigner_list(proposal):
+def cosigner_list(proposal: Proposal) -> list[CoSignature]:
     """The organisations that cosign `proposal`, first accepted first (one query)."""
     return list(
         proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
@@ -602,12 +620,12 @@ def cosigner_list(proposal):
     )
 
 
-def invitation_list(proposal):
+def invitation_list(proposal: Proposal) -> list[CoSignature]:
     """The invitations its author sent, and their answers, most recent first."""
     return list(proposal.cosignatures.order_by("-invited_at", "-pk"))
 
 
-def invitations_for(user):
+def invitations_for(user: User) -> list[CoSignature]:
     """The invitations to cosign addressed to `user`'s e-mail, not answered yet."""
     return list(
         CoSignature.objects.filter(email=user.email, status=CoSignatureStatus.INVITED)
@@ -616,7 +634,7 @@ def invitations_for(user):
     )
 
 
-def cosignature_list_by(user):
+def cosignature_list_by(user: User) -> list[CoSignature]:
     """The proposals `user` cosigns."""
     return list(
         CoSignature.objects.filter(cosigner=user, status=CoSignatureStatus.ACCEPTED)
@@ -625,7 +643,7 @@ def cosignature_list_by(user):
     )
 
 
-def merged_into(proposal):
+def merged_into(proposal: Proposal) -> list[Proposal]:
     """The proposals merged into `proposal`, in the order of their merge."""
     return list(
         proposal.merged_proposals.order_by("updated_at", "pk").only(
@@ -634,7 +652,7 @@ def merged_into(proposal):
     )
 
 
-def follow_list(user):
+def follow_list(user: User) -> QuerySet[Follow]:
     """What `user` chose to follow: trajectories, then proposals, most recent first."""
     return (
         Follow.objects.filter(user=user, following=True)
@@ -643,7 +661,7 @@ def follow_list(user):
     )
 
 
-def confirmation_mail_waiting(user):
+def confirmation_mail_waiting(user: User) -> bool:
     """Whether `user`'s latest confirmation mail has not gone out because the mail
     server failed (the queue tries it again, or gave up)."""
     latest = (

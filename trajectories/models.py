@@ -1,5 +1,7 @@
 """The consultation's hierarchy: themes, numbered trajectories and guiding questions."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -61,7 +63,7 @@ class Theme(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         # The address of its own consultation: ids are global, and /themes/<id>/
         # moves there when the consultation is no longer the current one.
         return reverse(
@@ -114,11 +116,11 @@ class Trajectory(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.consultation_id = self.theme.consultation_id
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         # Numbers are unique in a consultation only: the address names it.
         return reverse(
             "consultation_trajectory",

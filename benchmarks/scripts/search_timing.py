@@ -18,6 +18,8 @@ t = (
     .order_by("number")
     .first()
 )
+if t is None:
+    raise SystemExit("No benchmark consultation here: run `make seed-bench` first.")
 terms = [
     "coopération territoires", "cooperation", "financements", "circuits courts",
     "santé numérique", "gouvernance",
@@ -34,4 +36,6 @@ for term in terms:
     p50, p95 = statistics.median(times), times[int(0.95 * len(times)) - 1]
     print(f"{term!r}: {n} found, p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # noqa: T201
 qs = proposal_trajectory_list(trajectory=t, search="coopération territoires")
+if isinstance(qs, list):  # a search is ordered by the database, never in Python
+    raise SystemExit("A search gave ids in Python's order.")
 print(qs.values_list("pk", flat=True)[:20].explain(analyze=True))  # noqa: T201

@@ -60,7 +60,7 @@ class ArgumentAdmin(admin.ModelAdmin):
     search_fields = ["text", "organisation"]
     ordering = ["-created_at"]
     actions = ["hide_selected", "keep_selected"]
-    fields = [
+    fields = (
         "proposal",
         "side",
         "text",
@@ -71,7 +71,7 @@ class ArgumentAdmin(admin.ModelAdmin):
         "hidden_reason",
         "created_at",
         "reviewed_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [ArgumentReportInline]
 

@@ -547,7 +547,7 @@ class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     list_select_related = ["consultation", "region"]
     search_fields = ["place", "organiser"]
     form = WorkshopAdminForm
-    fields = WorkshopAdminForm.Meta.fields
+    fields = tuple(WorkshopAdminForm.Meta.fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(proposal_total=Count("proposals"))

@@ -1,5 +1,7 @@
 """The choices of proposals and votes, and the counting they share."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,8 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée par son autrice ou son auteur")
     MERGED = "merged", _("Fusionnée avec une autre proposition")
 
+    LIVE: ClassVar[frozenset["Status"]]  # set below, once the members exist
+
 
 # A live proposal is still being decided on: it may be withdrawn, rejected, merged,
 # cosigned, edited against duplicates. Said once, read as `Status.LIVE`.
@@ -28,7 +32,7 @@ class Choice(models.TextChoices):
     DISAGREE = "disagree", _("Pas d'accord")
 
 
-def choice_counts(through=""):
+def choice_counts(through: str = "") -> dict[str, models.Count]:
     """Annotations that count votes by choice, as {"agree": Count, …}; `through` is
     the path from the queried model to its votes ("votes__" from proposals)."""
     return {

@@ -1,5 +1,7 @@
 """Following proposals and trajectories, and the mails that follow from it."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -112,13 +114,13 @@ class NotificationPreferences(models.Model):
     def __str__(self):
         return str(self.user_id)
 
-    def wants(self, kind):
+    def wants(self, kind: str) -> bool:
         """Whether the account receives the mail `kind`: an `AccountMailKind` always,
         a `NotificationKind` unless turned off."""
         return kind in AccountMailKind.values or kind not in self.mails_off
 
 
-def preferences_of(user):
+def preferences_of(user: Any) -> NotificationPreferences:
     """`user`'s `NotificationPreferences`: its row (read once, or with the user by
     `select_related("notification_preferences")`), or the defaults when it has none."""
     try:

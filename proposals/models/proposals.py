@@ -1,5 +1,7 @@
 """Proposals answering guiding questions."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -146,6 +148,8 @@ class Proposal(models.Model):
     score = models.FloatField(_("score"), default=0.0, editable=False)
 
     objects = ProposalQuerySet.as_manager()
+    # The reader's vote, set by the views and `vote_cast` (not a column).
+    my_vote: str | None
 
     class Meta:
         ordering = ["pk"]
@@ -215,7 +219,7 @@ class Proposal(models.Model):
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.fingerprint = text_fingerprint(self.text)
         if (
             kwargs.get("update_fields") is not None
@@ -224,7 +228,7 @@ class Proposal(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint"}
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("proposal_detail", kwargs={"pk": self.pk})
 
     @property

@@ -1,5 +1,7 @@
 """The votes cast on proposals."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +12,12 @@ from .choices import Choice, choice_counts
 from .proposals import Proposal
 
 
-class VoteQuerySet(models.QuerySet):
-    def choice_counts(self):
+class VoteQuerySet(models.QuerySet["Vote"]):
+    def choice_counts(self) -> dict[str, int]:
         """{"agree": n, "mixed": n, "disagree": n} over these votes."""
         return self.order_by().aggregate(**choice_counts())
 
-    def choice_counts_by(self, *fields):
+    def choice_counts_by(self, *fields: str) -> models.QuerySet["Vote", dict[str, Any]]:
         """One row per value of `fields`, with the votes counted by choice."""
         return self.order_by().values(*fields).annotate(**choice_counts())
 

@@ -1,17 +1,19 @@
 """What happens to an account's proposals and votes when the account goes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import QuerySet
 
 from consultation.cache import content_changed
+from consultation.models import User
 
 from ..models import Argument, CoSignature, CoSignatureStatus, Proposal, Status
 
 
 @transaction.atomic
-def account_delete(*, user):
+def account_delete(*, user: User) -> None:
     """
     Delete an account and what only it could see: its proposals the public never saw
     (`never_public`), the invitations to cosign it did not answer. What it wrote that
@@ -38,7 +40,7 @@ def account_delete(*, user):
     user.delete()
 
 
-def never_public(proposals):
+def never_public(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """The proposals among `proposals` that no one but their author and the moderators
     ever saw: pending ones, and those rejected or withdrawn before any vote (a
     merged proposal's address leads to the one kept: it stays whatever its votes)."""
@@ -51,7 +53,7 @@ def never_public(proposals):
 ERASED_ADDRESS_DOMAIN = "@invalid"
 
 
-def invitation_addresses_erase(*, now, apply=True):
+def invitation_addresses_erase(*, now: datetime, apply: bool = True) -> int:
     """Erase the addresses of invitations to cosign that no account holds once they
     are declined or withdrawn, or a year after their consultation closed; return how
     many (the privacy page's promise)."""
@@ -77,7 +79,7 @@ def invitation_addresses_erase(*, now, apply=True):
     )
 
 
-def _erased_address():
+def _erased_address() -> models.functions.Concat:
     return models.functions.Concat(
         models.Value("effacee-"),
         models.functions.Cast("pk", output_field=models.CharField()),

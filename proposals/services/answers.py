@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
+from consultation.models import User
 from consultation.text import visible_text
 
 from .. import permissions
@@ -16,7 +17,9 @@ from .common import ProposalActionError, locked_proposal, refuse_if
 
 
 @transaction.atomic
-def proposal_answer(*, proposal, author, state, text):
+def proposal_answer(
+    *, proposal: Proposal, author: User, state: str, text: str | None
+) -> Answer:
     """Give (or change) the official answer to a published proposal; the
     organisations concerned are told by `send_notifications`."""
     proposal = locked_proposal(proposal)
@@ -37,22 +40,26 @@ def proposal_answer(*, proposal, author, state, text):
     return answer
 
 
+# A line of an answers file, read: (line number, proposal, state, text).
+AnswerRow = tuple[int, Proposal, str, str]
+
+
 class AnswerImportError(ProposalActionError):
     """Lines of an answers file that cannot be imported: [(line, reason)]."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
         super().__init__("; ".join(f"line {line}: {reason}" for line, reason in errors))
         self.errors = errors
 
 
-def _proposal_id(cell):
+def _proposal_id(cell: str) -> int | None:
     """The id in a cell, or None: ASCII digits only (Python's `isdigit` also takes
     « ² » or Arabic-Indic digits, which `int()` or the database then refuse)."""
     cell = cell.strip()
     return int(cell) if cell.isascii() and cell.isdigit() else None
 
 
-def _control_character(text):
+def _control_character(text: str) -> str | None:
     """The first control character of `text` (line breaks and tabs aside), or None."""
     return next(
         (c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"),
@@ -60,7 +67,7 @@ def _control_character(text):
     )
 
 
-def answers_parse(text, *, author):
+def answers_parse(text: str, *, author: User) -> list[AnswerRow]:
     """
     The rows of an answers file (`id,state,answer`, UTF-8, a header row) as
     [(line, proposal, state, text)], or AnswerImportError with every bad line.
@@ -112,7 +119,7 @@ def answers_parse(text, *, author):
 
 
 @transaction.atomic
-def answers_import(*, text, author):
+def answers_import(*, text: str, author: User) -> list[AnswerRow]:
     """Import an answers file: all its rows, or none (AnswerImportError)."""
     rows = answers_parse(text, author=author)
     for _line, proposal, state, answer_text in rows:

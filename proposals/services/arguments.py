@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultation.cache import content_changed
 from consultation.mail import mail_after_commit
+from consultation.models import User
 from consultation.text import visible_text
 
 from .. import permissions
@@ -25,11 +26,11 @@ from ..models import (
 from .common import ProposalActionError, refuse_if
 
 
-def _count_field(side):
+def _count_field(side: str) -> str:
     return "argument_for_count" if side == Side.FOR else "argument_against_count"
 
 
-def _counted(argument, delta):
+def _counted(argument: Argument, delta: int) -> None:
     """Move `argument`'s proposal's counter of its side by `delta`, and let every
     page that shows the proposal show it."""
     field = _count_field(argument.side)
@@ -43,7 +44,9 @@ def _counted(argument, delta):
 
 
 @transaction.atomic
-def argument_add(*, proposal, author, side, text):
+def argument_add(
+    *, proposal: Proposal, author: User, side: str, text: str | None
+) -> Argument:
     """Publish `author`'s argument `side` (a `Side` value) on `proposal`."""
     refuse_if(permissions.argument_refusal(author, proposal))
     text = visible_text(text or "")
@@ -68,7 +71,7 @@ def argument_add(*, proposal, author, side, text):
 
 
 @transaction.atomic
-def argument_remove(*, argument, author):
+def argument_remove(*, argument: Argument, author: User) -> None:
     """`author` takes back their argument (hidden ones stay, with their reason)."""
     refuse_if(permissions.argument_removal_refusal(author, argument))
     deleted, _rows = Argument.objects.filter(
@@ -79,7 +82,7 @@ def argument_remove(*, argument, author):
 
 
 @transaction.atomic
-def argument_report(*, argument, reporter, reason):
+def argument_report(*, argument: Argument, reporter: User, reason: str) -> None:
     """`reporter` reports `argument` for `reason` (a `ReportReason` value), once."""
     refuse_if(permissions.report_refusal(reporter, argument))
     refuse_if(permissions.report_reason_refusal(reason))
@@ -90,7 +93,7 @@ def argument_report(*, argument, reporter, reason):
         raise ProposalActionError(permissions.race_refusal("report.already"))
 
 
-def _locked(argument):
+def _locked(argument: Argument) -> Argument:
     return (
         Argument.objects.select_for_update(of=("self",))
         .select_related("proposal__question__trajectory", "author")
@@ -99,7 +102,9 @@ def _locked(argument):
 
 
 @transaction.atomic
-def argument_hide(*, argument, moderator, reason):
+def argument_hide(
+    *, argument: Argument, moderator: User, reason: str | None
+) -> Argument:
     """Hide a published argument with a reason its author is mailed."""
     reason = visible_text(reason or "")
     argument = _locked(argument)
@@ -125,7 +130,7 @@ def argument_hide(*, argument, moderator, reason):
 
 
 @transaction.atomic
-def argument_keep(*, argument, moderator):
+def argument_keep(*, argument: Argument, moderator: User) -> None:
     """The reports of `argument` were looked at: it stays published."""
     refuse_if(permissions.argument_moderation_refusal(moderator))
     Argument.objects.filter(pk=argument.pk).update(reviewed_at=timezone.now())

@@ -5,6 +5,8 @@ withdraw an invitation. The proposal's count of the organisations that carry it,
 of their regions, moves in the same transaction.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +24,10 @@ from .common import locked_proposal, refuse_if
 from .notifications import notify_cosigned
 
 
-def _carriers_recount(proposal):
+def _carriers_recount(proposal: Proposal) -> None:
     """Its author (or workshop) and accepted cosigners, and their regions."""
     accepted = proposal.cosignatures.filter(status=CoSignatureStatus.ACCEPTED)
-    regions = set(accepted.values_list("region_id", flat=True))
+    regions: set[str | None] = set(accepted.values_list("region_id", flat=True))
     regions.add(proposal.region_id)
     Proposal.objects.filter(pk=proposal.pk).update(
         carrier_count=1 + accepted.count(),
@@ -40,7 +42,7 @@ def _carriers_recount(proposal):
 
 
 @transaction.atomic
-def cosignature_invite(*, proposal, author, email):
+def cosignature_invite(*, proposal: Proposal, author: User, email: str) -> CoSignature:
     """
     Invite the organisation whose account has `email` to cosign `proposal`. The
     invitation is kept whether or not an account has that address (nobody learns who
@@ -64,7 +66,7 @@ def cosignature_invite(*, proposal, author, email):
     return cosignature
 
 
-def _locked(cosignature):
+def _locked(cosignature: CoSignature) -> CoSignature:
     return (
         CoSignature.objects.select_for_update(of=("self",))
         .select_related("proposal__question__trajectory__consultation")
@@ -72,7 +74,7 @@ def _locked(cosignature):
     )
 
 
-def _answered(cosignature, status, **fields):
+def _answered(cosignature: CoSignature, status: str, **fields: Any) -> None:
     cosignature.status = status
     cosignature.answered_at = timezone.now()
     for name, value in fields.items():
@@ -81,7 +83,7 @@ def _answered(cosignature, status, **fields):
 
 
 @transaction.atomic
-def cosignature_accept(*, cosignature, user):
+def cosignature_accept(*, cosignature: CoSignature, user: User) -> CoSignature:
     """`user` cosigns: its organisation is shown with the proposal and counted, and
     the author is told (`send_notifications`)."""
     cosignature = _locked(cosignature)
@@ -100,14 +102,14 @@ def cosignature_accept(*, cosignature, user):
 
 
 @transaction.atomic
-def cosignature_decline(*, cosignature, user):
+def cosignature_decline(*, cosignature: CoSignature, user: User) -> None:
     cosignature = _locked(cosignature)
     refuse_if(permissions.declining_refusal(user, cosignature))
     _answered(cosignature, CoSignatureStatus.DECLINED, cosigner=user)
 
 
 @transaction.atomic
-def cosignature_leave(*, cosignature, user):
+def cosignature_leave(*, cosignature: CoSignature, user: User) -> None:
     """A cosigner no longer carries the proposal."""
     cosignature = _locked(cosignature)
     refuse_if(permissions.leaving_refusal(user, cosignature))
@@ -116,7 +118,7 @@ def cosignature_leave(*, cosignature, user):
 
 
 @transaction.atomic
-def cosignature_withdraw(*, cosignature, author):
+def cosignature_withdraw(*, cosignature: CoSignature, author: User) -> None:
     """The author withdraws an invitation not answered yet."""
     cosignature = _locked(cosignature)
     refuse_if(permissions.invitation_withdrawal_refusal(author, cosignature))

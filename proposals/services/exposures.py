@@ -8,7 +8,7 @@ from ..models import Exposure, Proposal
 CHUNK = 1000
 
 
-def exposures_flush():
+def exposures_flush() -> tuple[int, int]:
     """Add the exposures counted since the last flush to each proposal's; returns
     (proposals, exposures) added. A failure leaves the batch for the next flush."""
     with exposures_batch() as counts:
@@ -16,7 +16,7 @@ def exposures_flush():
 
 
 @transaction.atomic
-def exposures_write(counts):
+def exposures_write(counts: dict[int, int]) -> tuple[int, int]:
     """Add `counts` ({proposal id: exposures}) to each proposal's, in one transaction;
     returns (proposals, exposures) added. Counts of proposals deleted since they were
     shown are dropped."""
@@ -42,4 +42,4 @@ def exposures_write(counts):
             )
         added[0] += len(known)
         added[1] += sum(counts[pk] for pk in known)
-    return tuple(added)
+    return added[0], added[1]

@@ -13,10 +13,14 @@ Merging a duplicate proposal into another, in one transaction:
    (so that it can be undone by hand), and the authors and followers are told.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Count, Q
 
 from consultation.cache import content_changed
+from consultation.models import User
 
 from .. import permissions
 from ..models import (
@@ -35,7 +39,7 @@ from .notifications import notify_merge
 from .votes import vote_counters_repair
 
 
-def _locked_pair(proposal, into):
+def _locked_pair(proposal: Proposal, into: Proposal) -> tuple[Proposal, Proposal]:
     """Lock the votes of both proposals, then both proposals, and read them afresh."""
     list(
         Vote.objects.select_for_update()
@@ -57,7 +61,9 @@ def _locked_pair(proposal, into):
     return fresh[proposal.pk], fresh[into.pk]
 
 
-def _votes_move(proposal, into):
+def _votes_move(
+    proposal: Proposal, into: Proposal
+) -> tuple[Sequence[tuple[int, int | None]], Sequence[Any]]:
     """Move `proposal`'s votes to `into`; those of voters who voted on both stay
     `into`'s, `proposal`'s are dropped. What moved and what was dropped."""
     both = Vote.objects.filter(
@@ -78,7 +84,7 @@ def _votes_move(proposal, into):
     return moved, dropped
 
 
-def _participations_check(into, voter_ids):
+def _participations_check(into: Proposal, voter_ids: list[int]) -> None:
     """Every moved voter takes part in `into`'s consultation (they did in the same
     one already: a merge stays within a consultation; this keeps it true)."""
     consultation_id = into.question.trajectory.consultation_id
@@ -104,7 +110,7 @@ def _participations_check(into, voter_ids):
     )
 
 
-def _arguments_move(proposal, into):
+def _arguments_move(proposal: Proposal, into: Proposal) -> list[int]:
     """Move `proposal`'s arguments whose author has none on `into`; recount both."""
     moving = Argument.objects.filter(proposal=proposal).exclude(
         author__in=Argument.objects.filter(proposal=into, author__isnull=False).values(
@@ -128,7 +134,9 @@ def _arguments_move(proposal, into):
 
 
 @transaction.atomic
-def proposal_merge(*, proposal, into, moderator, reason=""):
+def proposal_merge(
+    *, proposal: Proposal, into: Proposal, moderator: User, reason: str = ""
+) -> ModerationEvent:
     """
     Merge `proposal` into `into` (a duplicate into the one kept): see the module.
     Returns the recorded `ModerationEvent`.
@@ -183,7 +191,7 @@ def proposal_merge(*, proposal, into, moderator, reason=""):
     return event
 
 
-def merge_preview(*, proposal, into):
+def merge_preview(*, proposal: Proposal, into: Proposal) -> dict[str, Any]:
     """What merging `proposal` into `into` would move, read without locking, for the
     moderator's confirmation: votes moved, votes dropped (their voter voted on both:
     the vote on the proposal kept stays), arguments moved."""

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from consultation.cache import content_changed
 from consultation.mail import Delivery
+from consultation.models import Region, User
+from trajectories.models import GuidingQuestion
 
 from .. import permissions
-from ..models import ModerationAction, ModerationEvent, Status
+from ..models import ModerationAction, ModerationEvent, Proposal, Status
 from .common import (
     ProposalActionError,
     locked_proposal,
@@ -20,15 +22,15 @@ from .notifications import notify_decision
 
 
 def moderation_record(
-    proposal,
+    proposal: Proposal,
     *,
-    actor,
-    action,
-    previous_status,
-    reason="",
-    previous_text="",
-    previous_trajectory_id=None,
-):
+    actor: User | None,
+    action: str,
+    previous_status: str,
+    reason: str = "",
+    previous_text: str = "",
+    previous_trajectory_id: int | None = None,
+) -> ModerationEvent:
     """Record a moderation decision; what the public sees changes with it: the
     proposal's page, its trajectory's (and the one it left), the consultation's."""
     trajectory = proposal.question.trajectory
@@ -48,12 +50,12 @@ def moderation_record(
 
 
 class Decision(NamedTuple):
-    proposal: object
+    proposal: Proposal
     notice: Delivery  # the mail to the author (already sent when there is none)
 
 
 @transaction.atomic
-def proposal_publish(*, proposal, moderator):
+def proposal_publish(*, proposal: Proposal, moderator: User) -> Decision:
     """Publish a pending (or previously rejected) proposal; its author is mailed
     (unless it turned that mail off)."""
     proposal = locked_proposal(proposal)
@@ -80,7 +82,7 @@ def proposal_publish(*, proposal, moderator):
 
 
 @transaction.atomic
-def proposal_reject(*, proposal, moderator, reason):
+def proposal_reject(*, proposal: Proposal, moderator: User, reason: str) -> Decision:
     """Reject a pending or published proposal; its author is mailed the required
     reason, which they also see in « Mon espace »."""
     reason = (reason or "").strip()
@@ -102,7 +104,14 @@ def proposal_reject(*, proposal, moderator, reason):
 
 
 @transaction.atomic
-def proposal_edit(*, proposal, moderator, text, question, region):
+def proposal_edit(
+    *,
+    proposal: Proposal,
+    moderator: User,
+    text: str,
+    question: GuidingQuestion,
+    region: Region | None,
+) -> Proposal:
     """
     A moderator corrects a proposal: its text (within the same rules as a
     submission, and never the same as another live proposal of the question), its

@@ -15,6 +15,9 @@ sent at once after the response (`account_mail_write`).
 
 import datetime
 import time
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -28,6 +31,7 @@ from consultation.background import after_this_response
 from consultation.mail import Delivery, mail_send
 from consultation.models import AccountMailKind, User
 from consultation.services import account_mail_content
+from trajectories.models import Trajectory
 
 from .. import permissions
 from ..models import (
@@ -44,6 +48,7 @@ from ..models import (
     Vote,
     preferences_of,
 )
+from ..permissions import Person
 from .common import refuse_if
 
 NOTIFICATION_BATCH = 200  # notifications claimed and mailed per round
@@ -57,20 +62,22 @@ DECISION_KINDS = (NotificationKind.PUBLISHED, NotificationKind.REJECTED)
 # Following
 
 
-def _follow_set(*, user, following, **target):
+def _follow_set(*, user: User, following: bool, **target: Any) -> None:
     refuse_if(permissions.follow_refusal(user))
     Follow.objects.update_or_create(
         user=user, **target, defaults={"following": following}
     )
 
 
-def proposal_follow(*, user, proposal, following=True):
+def proposal_follow(*, user: User, proposal: Proposal, following: bool = True) -> None:
     """`user` follows `proposal`, or stops following it (even one that it would
     follow without asking: its own, cosigned or voted on)."""
     _follow_set(user=user, following=following, proposal=proposal)
 
 
-def trajectory_follow(*, user, trajectory, following=True):
+def trajectory_follow(
+    *, user: User, trajectory: Trajectory, following: bool = True
+) -> None:
     """`user` follows `trajectory` (the weekly digest of its new proposals), or not."""
     if following:
         _follow_set(user=user, following=True, trajectory=trajectory)
@@ -78,7 +85,7 @@ def trajectory_follow(*, user, trajectory, following=True):
         Follow.objects.filter(user=user, trajectory=trajectory).delete()
 
 
-def follows_proposal(user, proposal):
+def follows_proposal(user: Person, proposal: Proposal) -> bool:
     """Whether `user` follows `proposal`, asked or not."""
     if not user.is_authenticated:
         return False
@@ -103,7 +110,7 @@ def follows_proposal(user, proposal):
     )
 
 
-def follows_trajectory(user, trajectory):
+def follows_trajectory(user: Person, trajectory: Trajectory) -> bool:
     return (
         user.is_authenticated
         and Follow.objects.filter(
@@ -112,7 +119,9 @@ def follows_trajectory(user, trajectory):
     )
 
 
-def proposal_follower_ids(proposal, *, voter_ids=None):
+def proposal_follower_ids(
+    proposal: Proposal, *, voter_ids: Iterable[int] | None = None
+) -> set[int]:
     """The accounts that follow `proposal` but did not write it: those that asked,
     its cosigners and its voters (or `voter_ids`, once its votes moved) unless they
     switched that off, minus those that stopped following it."""
@@ -124,6 +133,7 @@ def proposal_follower_ids(proposal, *, voter_ids=None):
         .exclude(cosigner__notification_preferences__follows_own=False)
         .values_list("cosigner_id", flat=True)
     )
+    voters: Iterable[int | None]
     if voter_ids is None:
         voters = (
             Vote.objects.filter(proposal=proposal, voter__isnull=False)
@@ -146,7 +156,14 @@ def proposal_follower_ids(proposal, *, voter_ids=None):
 # Writing notifications
 
 
-def notify(*, kind, user_ids, event, proposal=None, data=None):
+def notify(
+    *,
+    kind: str,
+    user_ids: Iterable[int | None],
+    event: str,
+    proposal: Proposal | None = None,
+    data: dict[str, Any] | None = None,
+) -> list[str]:
     """Write the notification `kind` of `event` (a short name, unique for this kind)
     for each of `user_ids`; the same event written again adds nothing. Returns the
     rows' keys."""
@@ -164,7 +181,9 @@ def notify(*, kind, user_ids, event, proposal=None, data=None):
     return [row.key for row in rows]
 
 
-def notification_preferences_set(*, user, follows_own, follows_voted, mails):
+def notification_preferences_set(
+    *, user: User, follows_own: bool, follows_voted: bool, mails: Iterable[str]
+) -> None:
     """What `user` follows without asking, and the `NotificationKind` mails it
     wants (the others are turned off)."""
     user.notification_preferences, _created = (
@@ -187,12 +206,12 @@ def notification_preferences_set(*, user, follows_own, follows_voted, mails):
 UNSUBSCRIBE_SALT = "consultation.services.unsubscribe"
 
 
-def unsubscribe_token(user):
+def unsubscribe_token(user: User) -> str:
     """The token of the one-click link that stops `user`'s notification mails."""
     return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
 
 
-def user_unsubscribe(*, token):
+def user_unsubscribe(*, token: str) -> User | None:
     """Stop every notification mail of the account that `token` names (it may turn
     some on again in « Mon espace »); the account, or None when the token is not one
     of ours."""
@@ -209,7 +228,7 @@ def user_unsubscribe(*, token):
     return user
 
 
-def account_mail_write(*, kind, user, data):
+def account_mail_write(*, kind: str, user: User, data: dict[str, Any]) -> None:
     """Queue the `AccountMailKind` mail `kind` to `user` with the current transaction;
     once it commits, it is sent after the response (at once outside a request), and
     by `send_notifications` if the mail server failed."""
@@ -219,7 +238,7 @@ def account_mail_write(*, kind, user, data):
     )
 
 
-def notify_decision(proposal, *, event):
+def notify_decision(proposal: Proposal, *, event: int) -> Delivery:
     """Tell the author of `proposal` of its publication or rejection (`event`: the
     moderation event's id) at once, after the commit; the `Delivery` says whether the
     mail went out (True when there is none to send). A failed mail stays due, for
@@ -234,7 +253,7 @@ def notify_decision(proposal, *, event):
     )
     delivery = Delivery()
 
-    def send():
+    def send() -> None:
         counts = notifications_send(keys=keys)
         delivery.sent = counts["failed"] == 0
 
@@ -242,7 +261,7 @@ def notify_decision(proposal, *, event):
     return delivery
 
 
-def notify_cosigned(cosignature):
+def notify_cosigned(cosignature: CoSignature) -> None:
     """Tell the author that an organisation cosigns their proposal."""
     proposal = cosignature.proposal
     if proposal.author_id is not None:
@@ -255,7 +274,9 @@ def notify_cosigned(cosignature):
         )
 
 
-def notify_merge(*, proposal, into, event, voter_ids):
+def notify_merge(
+    *, proposal: Proposal, into: Proposal, event: int, voter_ids: Iterable[int]
+) -> None:
     """Tell the authors of both proposals, and the followers of the merged one
     (its voters among them, `voter_ids`: their votes moved), of a merge."""
     data = {"merged": proposal.pk, "into": into.pk}
@@ -277,7 +298,7 @@ def notify_merge(*, proposal, into, event, voter_ids):
     )
 
 
-def notifications_from_answers():
+def notifications_from_answers() -> int:
     """Write the notifications of the official answers not told yet: to the author
     of each proposal, and to its followers. Each answer is told once."""
     written = 0
@@ -313,7 +334,9 @@ def notifications_from_answers():
     return written
 
 
-def digest_week(moment):
+def digest_week(
+    moment: datetime.datetime,
+) -> tuple[datetime.datetime, datetime.datetime]:
     """The last whole week (Monday to Monday, local time) before `moment`."""
     today = timezone.localtime(moment).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -322,7 +345,7 @@ def digest_week(moment):
     return end - datetime.timedelta(days=7), end
 
 
-def notifications_from_digest(now=None):
+def notifications_from_digest(now: datetime.datetime | None = None) -> int:
     """Write the weekly digests of the last whole week: for each organisation that
     follows trajectories where proposals were published that week, one digest (once
     per week, however often this runs)."""
@@ -336,7 +359,7 @@ def notifications_from_digest(now=None):
     )
     if not published:
         return 0
-    by_user = {}
+    by_user: dict[int, set[int]] = {}
     for user_id, trajectory_id in Follow.objects.filter(
         following=True, trajectory__in=set(published.values())
     ).values_list("user_id", "trajectory_id"):
@@ -361,7 +384,9 @@ def notifications_from_digest(now=None):
 # Sending
 
 
-def _claim(now, limit, keys=None):
+def _claim(
+    now: datetime.datetime, limit: int, keys: Iterable[str] | None = None
+) -> list[int]:
     """Take up to `limit` due notifications (among `keys`) for this run; their ids."""
     stale = now - datetime.timedelta(minutes=NOTIFICATION_CLAIM_MINUTES)
     due = Notification.objects.filter(state=NotificationState.PENDING)
@@ -379,7 +404,7 @@ def _claim(now, limit, keys=None):
     return ids
 
 
-def _mail_context(notifications):
+def _mail_context(notifications: Sequence[Notification]) -> list[dict[str, Any]]:
     """What the mail of one organisation's notifications shows, by kind."""
     proposal_ids = set()
     for notification in notifications:
@@ -410,7 +435,7 @@ def _mail_context(notifications):
     return items
 
 
-def _send_to(user, notifications):
+def _send_to(user: User, notifications: Sequence[Notification]) -> bool:
     """Mail `user` its `notifications` in one mail; whether it went out (True when
     there was nothing left to say)."""
     items = _mail_context(notifications)
@@ -448,7 +473,7 @@ def _send_to(user, notifications):
     )
 
 
-def _account_mail_send(user, notification):
+def _account_mail_send(user: User, notification: Notification) -> bool:
     """Mail `user` the account mail `notification`, alone; whether it went out (True
     when there is nothing left to say: an invitation withdrawn meanwhile)."""
     if notification.kind == AccountMailKind.INVITATION:
@@ -478,22 +503,31 @@ def _account_mail_send(user, notification):
     )
 
 
-def _mails(user, rows):
+def _mails(
+    user: User, rows: Sequence[Notification]
+) -> list[tuple[list[Notification], Callable[[], bool]]]:
     """`user`'s wanted `rows` as the mails they make: (rows, send) pairs, an account
     mail alone, the rest together."""
     account = [row for row in rows if row.kind in AccountMailKind.values]
-    mails = [([row], lambda row=row: _account_mail_send(user, row)) for row in account]
+    mails: list[tuple[list[Notification], Callable[[], bool]]] = [
+        ([row], partial(_account_mail_send, user, row)) for row in account
+    ]
     others = [row for row in rows if row not in account]
     if others:
         mails.append((others, lambda: _send_to(user, others)))
     return mails
 
 
-def _mark(ids, **fields):
+def _mark(ids: Iterable[int], **fields: Any) -> None:
     Notification.objects.filter(pk__in=ids).update(claimed_at=None, **fields)
 
 
-def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
+def notifications_send(
+    *,
+    now: datetime.datetime | None = None,
+    batch: int = NOTIFICATION_BATCH,
+    keys: Iterable[str] | None = None,
+) -> dict[str, int]:
     """
     Mail the due notifications, one mail per organisation and round, `batch` rows a
     round until none is due. Returns {"sent": mails, "failed": mails, "skipped":
@@ -515,7 +549,7 @@ def notifications_send(*, now=None, batch=NOTIFICATION_BATCH, keys=None):
             .select_related("user__notification_preferences")
             .order_by("user_id", "pk")
         )
-        by_user = {}
+        by_user: dict[User, list[Notification]] = {}
         for row in rows:
             by_user.setdefault(row.user, []).append(row)
         for user, theirs in by_user.items():

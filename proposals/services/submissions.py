@@ -2,6 +2,9 @@
 
 from django.db import IntegrityError, transaction
 
+from consultation.models import User
+from trajectories.models import GuidingQuestion
+
 from .. import permissions
 from ..models import ModerationAction, Proposal, Source, Status
 from .common import ProposalActionError, locked_proposal, refuse_if, text_normalised
@@ -16,19 +19,19 @@ class WithdrawalNeedsConfirmation(ProposalActionError):
 class DuplicateProposal(ProposalActionError):
     """The same text (case, accents and punctuation aside) exists under the question."""
 
-    def __init__(self, message, existing):
+    def __init__(self, message: str, existing: Proposal) -> None:
         super().__init__(message)
         self.existing = existing
 
 
-def _duplicate_error(existing, author):
+def _duplicate_error(existing: Proposal, author: User) -> DuplicateProposal:
     return DuplicateProposal(
         permissions.submission_duplicate_refusal(author, existing), existing
     )
 
 
 @transaction.atomic
-def proposal_submit(*, author, question, text):
+def proposal_submit(*, author: User, question: GuidingQuestion, text: str) -> Proposal:
     """Submit an online proposal; it waits for moderation (status `pending`)."""
     text = text_normalised(text)
     consultation = question.trajectory.consultation
@@ -60,7 +63,9 @@ def proposal_submit(*, author, question, text):
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal, author, confirmed=False):
+def proposal_withdraw(
+    *, proposal: Proposal, author: User, confirmed: bool = False
+) -> Proposal:
     """
     Let an author withdraw their own pending or published proposal. Once others have
     voted on it, the author must confirm: it then stays on record, its page at its

@@ -14,10 +14,14 @@ millisecond, and the counters, score and tallies always equal the vote rows.
 """
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+
+from consultation.models import Consultation, User
 
 from .. import permissions
 from ..models import (
@@ -40,13 +44,16 @@ PARTICIPATION = Participation._meta.db_table
 # A vote changed and removed between two of our statements is looked for again.
 VOTE_WRITE_ATTEMPTS = 3
 
+# A row as the database cursor returns it.
+Row = tuple[Any, ...]
 
-def _vote_insert(*, proposal, voter, choice):
+
+def _vote_insert(*, proposal: Proposal, voter: User, choice: str) -> int | None:
     """Insert `voter`'s vote unless they already have one; its id, or None. A first
     vote also counts the voter among the consultation's participants."""
     consultation_id = proposal.question.trajectory.consultation_id
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    vote = [proposal.pk, voter.pk, choice, voter.region_id]
+    vote: list[Any] = [proposal.pk, voter.pk, choice, voter.region_id]
     vote += [voter.organisation_type, now, now]
     insert = f"""
         INSERT INTO {VOTE} (proposal_id, voter_id, choice, region_id,
@@ -55,7 +62,7 @@ def _vote_insert(*, proposal, voter, choice):
         ON CONFLICT (proposal_id, voter_id) DO NOTHING
         RETURNING id
     """  # noqa: S608 - the table names are the models', values are parameters
-    participation = [consultation_id, voter.pk, voter.region_id]
+    participation: list[Any] = [consultation_id, voter.pk, voter.region_id]
     participation += [voter.organisation_type, now]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -82,7 +89,7 @@ def _vote_insert(*, proposal, voter, choice):
     return row[0] if row else None
 
 
-def _vote_delete(*, proposal, voter):
+def _vote_delete(*, proposal: Proposal, voter: User) -> Row | None:
     """Delete `voter`'s vote; its (choice, region, organisation type), or None."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -95,7 +102,7 @@ def _vote_delete(*, proposal, voter):
         return cursor.fetchone()
 
 
-def _vote_change(*, proposal, voter, choice):
+def _vote_change(*, proposal: Proposal, voter: User, choice: str) -> Row | None:
     """Lock `voter`'s existing vote and set its choice; its (id, previous choice,
     region, organisation type), or None when there is none."""
     if connection.vendor != "postgresql":
@@ -130,7 +137,9 @@ def _vote_change(*, proposal, voter, choice):
         return cursor.fetchone()
 
 
-def _vote_write(*, proposal, voter, choice):
+def _vote_write(
+    *, proposal: Proposal, voter: User, choice: str | None
+) -> tuple[Vote | None, str | None, list[Any] | None]:
     """
     Write `voter`'s vote on `proposal`. Returns the vote (None once removed), its
     previous choice and the (region, organisation type) its tallies count it in.
@@ -162,7 +171,9 @@ def _vote_write(*, proposal, voter, choice):
     raise ProposalActionError(permissions.race_refusal("vote.retry"))
 
 
-def _counts_move(*, proposal, group, add, remove):
+def _counts_move(
+    *, proposal: Proposal, group: list[Any], add: str | None, remove: str | None
+) -> Row | None:
     """
     Move `proposal`'s counters, score and tallies in the database, if it is still
     published. Returns its new (agree, mixed, disagree) counts, or None.
@@ -185,14 +196,24 @@ def _counts_move(*, proposal, group, add, remove):
         WHERE id = %s AND status = %s
         RETURNING id, agree_count, mixed_count, disagree_count
     """  # noqa: S608 - the table name is the model's, values are parameters
-    counters_params = [*deltas, sum(deltas), *deltas, proposal.pk, Status.PUBLISHED]
+    counters_params: list[Any] = [
+        *deltas,
+        sum(deltas),
+        *deltas,
+        proposal.pk,
+        Status.PUBLISHED,
+    ]
     upsert = f"""
         ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
             agree_count = {TALLY}.agree_count + %s,
             mixed_count = {TALLY}.mixed_count + %s,
             disagree_count = {TALLY}.disagree_count + %s
     """  # noqa: S608 - as above
-    groups = [TallyDimension.REGION, region or "", TallyDimension.ORGANISATION_TYPE]
+    groups: list[Any] = [
+        TallyDimension.REGION,
+        region or "",
+        TallyDimension.ORGANISATION_TYPE,
+    ]
     groups += [organisation_type]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -232,7 +253,7 @@ def _counts_move(*, proposal, group, add, remove):
         return row[1:]
 
 
-def participation_record(*, consultation, user):
+def participation_record(*, consultation: Consultation, user: User) -> None:
     """Count `user` among the consultation's participants (once)."""
     Participation.objects.bulk_create(
         [
@@ -248,7 +269,7 @@ def participation_record(*, consultation, user):
 
 
 @transaction.atomic
-def vote_cast(*, proposal, voter, choice):
+def vote_cast(*, proposal: Proposal, voter: User, choice: str | None) -> Vote | None:
     """
     Set `voter`'s vote on `proposal` to `choice` (a `Choice` value), or remove it when
     `choice` is None. Returns the vote, or None once removed; `proposal`'s counters
@@ -258,7 +279,7 @@ def vote_cast(*, proposal, voter, choice):
         proposal.refresh_from_db(fields=["status"])  # published since it was read?
     refuse_if(permissions.vote_refusal(voter, proposal))
     vote, previous, group = _vote_write(proposal=proposal, voter=voter, choice=choice)
-    if choice != previous:
+    if choice != previous and group is not None:  # None: no vote before nor after
         if settings.VOTE_LOCK_LOG:
             _lock_time_logged()
         counts = _counts_move(
@@ -288,12 +309,12 @@ def vote_cast(*, proposal, voter, choice):
     return vote
 
 
-def _lock_time_logged():
+def _lock_time_logged() -> None:
     """From now (the counters' statement locks the proposal's row) to the commit that
     releases it: appended to `settings.VOTE_LOCK_LOG`, for `bench`."""
     locked_at = time.perf_counter()
 
-    def released():
+    def released() -> None:
         with open(settings.VOTE_LOCK_LOG, "a") as log:
             log.write(f"{time.perf_counter() - locked_at:.6f}\n")
 
@@ -301,7 +322,7 @@ def _lock_time_logged():
 
 
 @transaction.atomic
-def vote_counters_repair(*, proposals):
+def vote_counters_repair(*, proposals: Iterable[Proposal]) -> int:
     """
     Set the counters, score and tallies of `proposals` to what their vote rows say. Each
     row is locked first, so that no vote moves them while they are being recounted.
