@@ -6,11 +6,14 @@ SEED := proposals/seeds/atelier-regional.txt
 # Development only: `make run` serves in debug mode with a throwaway key.
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1
-# The browser tests run in a pytest process of their own (their live server and its
-# settings stay apart), beside the rest of the suite, which runs on one worker per core
-# (pytest-xdist): the browser mostly waits while the suite computes.
+# The browser tests run in pytest processes of their own (their live servers and their
+# settings stay apart), two at a time, beside the rest of the suite, which runs on one
+# worker per core (pytest-xdist): a test waiting for its browser or its servers leaves
+# the core to another. A worker that is done takes tests left to the others
+# (--dist worksteal).
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
+BROWSER_WORKERS ?= 2
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 TIER ?= small
@@ -86,10 +89,10 @@ test: style translations
 	$(MAKE) --no-print-directory --output-sync=target -j3 test-suite test-browser types
 
 test-suite: install translations
-	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install translations
-	$(TEST_ENV) $(BIN)/pytest -m browser $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(BROWSER_WORKERS) --dist worksteal -m browser $(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): set DATABASE_URL (and REDIS_URL) first.
 seed-bench: install translations

@@ -155,11 +155,13 @@ def seeded_database(directory=None, url=None):
 
 
 def _database_seeded(url):
+    # One process does all three (a Django start each would cost more than the work).
     env = production_env(DATABASE_URL=url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "import_workshop", str(SEED))
     shell(
         env,
+        "from django.core.management import call_command; "
+        "call_command('migrate', interactive=False, verbosity=0); "
+        f"call_command('import_workshop', {str(SEED)!r}, verbosity=0); "
         "from django.utils import timezone; from consultation.models import User, "
         "Region; User.objects.create_user("
         f"{PARTICIPANT_EMAIL!r}, {PARTICIPANT_PASSWORD!r}, organisation='Coop test', "

@@ -408,17 +408,34 @@ def test_the_daily_purge_says_how_many_invitation_addresses_it_erases(every_stat
 
     from django.utils import timezone
 
-    from proposals.models import CoSignature
+    from consultation.models import User
+    from proposals.models import CoSignature, Participation
+    from tests.factories import ConsultationFactory
 
     consultation = every_state.consultation
     consultation.opens_at = timezone.now() - timedelta(days=500)
     consultation.closes_at = timezone.now() - timedelta(days=366)
     consultation.save()
+    # The organisations that took part go on in an open consultation, but for three
+    # of them: the purge deletes those three accounts (a thousand would take long).
+    taking_part = list(
+        User.objects.filter(participations__consultation=consultation)
+        .distinct()
+        .order_by("pk")
+    )
+    leaving = taking_part[:3]
+    still_open = ConsultationFactory()
+    Participation.objects.bulk_create(
+        Participation(consultation=still_open, user=user) for user in taking_part[3:]
+    )
     dry_run = StringIO()
     call_command("purge_personal_data", stdout=dry_run)
+    assert "would delete 3 account(s)." in dry_run.getvalue()
     assert "Would erase 1 invitation address(es)." in dry_run.getvalue()
     assert CoSignature.objects.filter(email="invitee@exemple.fr").exists()
     applied = StringIO()
     call_command("purge_personal_data", "--apply", stdout=applied)
+    assert "Deleted 3 account(s)." in applied.getvalue()
     assert "Erased 1 invitation address(es)." in applied.getvalue()
     assert not CoSignature.objects.filter(email="invitee@exemple.fr").exists()
+    assert not User.objects.filter(pk__in=[user.pk for user in leaving]).exists()

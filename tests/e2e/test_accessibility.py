@@ -143,11 +143,21 @@ LOGGED_IN_PATHS = {
 WIDTHS = (375, 1366)
 
 
+def axe_context(browser, **options):
+    """A browser context whose pages load axe before their own scripts (a third
+    faster than adding it to each page loaded). axe is injected as an inline script:
+    this context alone bypasses the CSP."""
+    context = browser.new_context(bypass_csp=True, **options)
+    context.add_init_script(path=str(AXE))
+    return context
+
+
 def scan(page, url=None):
     """axe's violations on `url`, or on the page as it is."""
     if url is not None:
         page.goto(url)
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"
     )
@@ -169,9 +179,8 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
     cosigned = with_cosigners(world["proposals"][2], "axe@exemple.fr")
     failures = {}
     for width in WIDTHS:
-        # axe is injected as an inline script: this context alone bypasses the CSP.
-        context = browser.new_context(
-            bypass_csp=True, locale="fr-FR", viewport={"width": width, "height": 900}
+        context = axe_context(
+            browser, locale="fr-FR", viewport={"width": width, "height": 900}
         )
         page = context.new_page()
         for name, path in paths.items():

@@ -239,7 +239,7 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     44 px controls, a 64 px header) on every page of the data with every state."""
     from synthesis.services import synthesis_build
     from tests.e2e.conftest import log_in
-    from tests.e2e.test_accessibility import scan
+    from tests.e2e.test_accessibility import axe_context, scan
     from tests.e2e.test_phone import CONTROLS, HEADER_MAX, MEASURE
 
     world = world_with_every_state
@@ -248,8 +248,8 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     public, author = _every_state_paths(world)
     failures = {}
     for width in (375, 1366):
-        context = browser.new_context(
-            bypass_csp=True,
+        context = axe_context(
+            browser,
             locale=f"{language}-FR",
             viewport={"width": width, "height": 812},
             is_mobile=width < 768,
