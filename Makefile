@@ -28,7 +28,7 @@ GUNICORN_WORKERS ?= 4
 # refuses anything else, so a tampered or substituted file never installs.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --no-compile -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -198,20 +198,27 @@ def test_a_focused_vote_button_shows_a_clear_outline(page, live_server, world):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # focused by the keyboard: :focus-visible applies
     style = button.evaluate(
-        """(el) => {
+        """async (el) => {
+            // The focus style's transitions (Bootstrap's, 0.15 s) end first: what
+            // stays on screen is measured, not a frame of the change.
+            await Promise.all(el.getAnimations().map((animation) => animation.finished));
             const css = getComputedStyle(el);
-            const rgb = (value) => value.match(/\\d+/g).slice(0, 3).map(Number);
+            const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+            const clear = (value) => value === 'transparent'
+                || /^rgba\\(.*,\\s*0\\)$/.test(value);
             let node = el.parentElement, background = 'rgb(255, 255, 255)';
             while (node) {
                 const colour = getComputedStyle(node).backgroundColor;
-                if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') {
+                if (!clear(colour)) {
                     background = colour; break;
                 }
                 node = node.parentElement;
             }
+            // A clear button shows what is behind it.
+            const fill = clear(css.backgroundColor) ? background : css.backgroundColor;
             return {
                 width: parseFloat(css.outlineWidth), style: css.outlineStyle,
-                outline: rgb(css.outlineColor), fill: rgb(css.backgroundColor),
+                outline: rgb(css.outlineColor), fill: rgb(fill),
                 page: rgb(background),
                 focused: document.activeElement === el,
             };
