@@ -9,8 +9,9 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1
 # The browser tests run in pytest processes of their own (their live servers and their
 # settings stay apart), two at a time, beside the rest of the suite, which runs on one
 # worker per core (pytest-xdist): a test waiting for its browser or its servers leaves
-# the core to another. A worker that is done takes tests left to the others
-# (--dist worksteal).
+# the core to another. The tests of a module whose servers start once for the module
+# run on one worker (--dist loadgroup, `xdist_group`); a browser worker that is done
+# takes tests left to the other (--dist worksteal).
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 BROWSER_WORKERS ?= 2
@@ -89,7 +90,7 @@ test: style translations
 	$(MAKE) --no-print-directory --output-sync=target -j3 test-suite test-browser types
 
 test-suite: install translations
-	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install translations
 	$(TEST_ENV) $(BIN)/pytest -n $(BROWSER_WORKERS) --dist worksteal -m browser $(PYTEST_ARGS)

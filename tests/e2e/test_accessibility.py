@@ -1,5 +1,10 @@
 """An axe-core scan of every page, public and a participant's, on a phone (375 px) and
-a laptop (1366 px): no violation at any impact level (the report is printed)."""
+a laptop (1366 px): no violation at any impact level (the report is printed).
+
+The pages of a consultation's content (its home, themes, trajectories, proposals in
+every state, results, synthesis, « Mon espace ») are scanned on the data with every
+state, in both languages (`test_every_state.py`); this file scans the others: the
+forms, the account's pages, the site's pages, the open data, the errors."""
 
 import json
 from pathlib import Path
@@ -55,32 +60,6 @@ def with_arguments(proposal):
         services.argument_add(
             proposal=proposal, author=UserFactory(), side=side, text=text
         )
-    return proposal
-
-
-def with_cosigners(proposal, author_email):
-    """The proposal of `author_email`'s account, cosigned by an organisation, with
-    a pending invitation; and an invitation to that account from another author."""
-    from consultation.models import User
-    from proposals import services
-    from proposals.models import Proposal
-    from tests.factories import ProposalFactory, UserFactory
-
-    author = User.objects.get(email=author_email)
-    Proposal.objects.filter(pk=proposal.pk).update(author=author)
-    proposal.refresh_from_db()
-    friend = UserFactory(organisation="Fondation Amie")
-    services.cosignature_accept(
-        cosignature=services.cosignature_invite(
-            proposal=proposal, author=author, email=friend.email
-        ),
-        user=friend,
-    )
-    services.cosignature_invite(
-        proposal=proposal, author=author, email="en-attente@exemple.fr"
-    )
-    other = ProposalFactory(question=proposal.question, author=UserFactory())
-    services.cosignature_invite(proposal=other, author=other.author, email=author_email)
     return proposal
 
 
@@ -141,6 +120,11 @@ LOGGED_IN_PATHS = {
     "account_delete": "/mon-espace/supprimer-mon-compte/",
 }
 WIDTHS = (375, 1366)
+# Scanned with every state and both languages by `test_every_state.py`.
+CONTENT_PAGES = {
+    "consultations", "consultation_home", "consultation_results", "synthesis", "theme",
+    "trajectory", "proposal", "proposal_answered", "proposal_with_merged",
+}  # fmt: skip
 
 
 def axe_context(browser, **options):
@@ -175,8 +159,11 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
 
     settings.MEDIA_ROOT = tmp_path
     UserFactory(email="axe@exemple.fr")
-    paths = public_paths(world)
-    cosigned = with_cosigners(world["proposals"][2], "axe@exemple.fr")
+    paths = {
+        name: path
+        for name, path in public_paths(world).items()
+        if name not in CONTENT_PAGES
+    }
     failures = {}
     for width in WIDTHS:
         context = axe_context(
@@ -192,11 +179,8 @@ def test_no_violation_at_any_impact_level_on_any_page_at_both_widths(
         argument = world["proposals"][0].arguments.first()
         for name, path in {
             **LOGGED_IN_PATHS,
-            "trajectory_voter": world["trajectory"].get_absolute_url(),
             "proposal_argument_form": world["proposals"][0].get_absolute_url(),
             "argument_report": f"/arguments/{argument.pk}/signaler/",
-            "proposal_author": cosigned.get_absolute_url(),
-            "my_space_invited": "/mon-espace/",
         }.items():
             violations = scan(page, f"{live_server.url}{path}")
             REPORT[f"{name}@{width}"] = len(violations)
