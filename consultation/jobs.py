@@ -4,11 +4,13 @@ others find its lock taken and stop at once, saying so.
 
 On PostgreSQL the lock is an advisory lock, held by the run's database session (a
 crashed run's lock goes with its connection); on SQLite, which serves one machine, a
-file lock in the temporary folder, named after the database.
+file lock in the temporary folder, named after the database (and the process, for a
+database in memory, which no other process sees).
 """
 
 import fcntl
 import hashlib
+import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +40,10 @@ def job_lock(name):
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(name)])
         return
-    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode())
+    identity = str(connection.settings_dict["NAME"])
+    if connection.is_in_memory_db():  # a database no other process sees
+        identity += f":{os.getpid()}"
+    database = hashlib.sha256(identity.encode())
     path = (
         Path(tempfile.gettempdir())
         / f"trajectoires-{database.hexdigest()[:12]}-{name}.lock"

@@ -4,6 +4,7 @@ a command's lock (`consultation.jobs`: a PostgreSQL advisory lock, a file lock o
 SQLite), another does nothing and says so; once it is released, the next run works.
 """
 
+import os
 import threading
 from io import StringIO
 
@@ -75,3 +76,27 @@ def test_a_synthesis_is_not_built_while_another_run_builds_it(published_proposal
 def test_two_commands_take_two_locks():
     with job_lock("send_notifications") as first, job_lock("flush_exposures") as second:
         assert first and second
+
+
+def test_a_database_in_memory_is_locked_by_its_own_process_alone():
+    """Two processes with databases in memory (say, two test workers) have two
+    databases, whatever their names: neither holds the other's lock."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's advisory locks belong to each database already")
+    assert connection.is_in_memory_db()
+    held, release = os.pipe(), os.pipe()
+    child = os.fork()
+    if child == 0:  # another process, with a database of its own
+        try:
+            with job_lock("send_notifications") as taken:
+                os.write(held[1], b"1" if taken else b"0")
+                os.read(release[0], 1)
+        finally:
+            os._exit(0)
+    try:
+        assert os.read(held[0], 1) == b"1"
+        with job_lock("send_notifications") as taken:
+            assert taken
+    finally:
+        os.write(release[1], b"x")
+        os.waitpid(child, 0)
