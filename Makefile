@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 SEED := proposals/seeds/atelier-regional.txt
 # Development only: `make run` serves in debug mode with a throwaway key.
 DEV_ENV := DJANGO_DEBUG=1
-TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1
+# The tests start hundreds of Python processes (servers, commands): each reads the
+# project's compiled modules rather than compiling them again, even where the machine
+# turns off writing them (PYTHONDONTWRITEBYTECODE).
+TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1 PYTHONDONTWRITEBYTECODE=
 # The browser tests run in pytest processes of their own (their live servers and their
 # settings stay apart), two at a time, beside the rest of the suite, which runs on one
 # worker per core (pytest-xdist): a test waiting for its browser or its servers leaves
@@ -29,7 +32,7 @@ GUNICORN_WORKERS ?= 4
 # refuses anything else, so a tampered or substituted file never installs.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --no-compile -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
