@@ -177,9 +177,10 @@ def test_a_failed_import_leaves_the_previous_one_whole(tmp_path):
     imported(sirene_file(tmp_path / "s.csv"), rna_zip(tmp_path / "r.zip"))
     before = tables()
     broken = tmp_path / "broken.csv"
-    sirene_file(broken, units=UNITS * 40_000)  # beyond the first megabyte read
+    sirene_file(broken, units=UNITS * 2_000)
     with open(broken, "ab") as out:
         out.write(b"123456789,O,,\xff\xfe not UTF-8\n")
+    assert broken.stat().st_size > 1 << 20  # beyond the first mebibyte read
     with pytest.raises(CommandError, match="is not utf-8.*Nothing was changed"):
         imported(broken)
     assert tables() == before
