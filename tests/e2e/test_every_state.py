@@ -236,9 +236,10 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     browser, live_server, world_with_every_state, language, settings, tmp_path
 ):
     """axe at every impact level and the phone measurements (no sideways scroll,
-    44 px controls, a 64 px header) on every page of the data with every state. axe
-    reads the French pages at both widths and the English ones on the phone (the
-    words change, not the colours nor the landmarks); both are measured at both."""
+    44 px controls, a 64 px header) on every page of the data with every state: the
+    French pages at both widths, the English ones on the phone (their words change,
+    and their length matters where the page is narrow; not the colours, landmarks nor
+    layout)."""
     from synthesis.services import synthesis_build
     from tests.e2e.conftest import log_in
     from tests.e2e.test_accessibility import axe_context, scan
@@ -249,7 +250,7 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     synthesis_build(world.consultation)
     public, author = _every_state_paths(world)
     failures = {}
-    for width in (375, 1366):
+    for width in (375, 1366) if language == "fr" else (375,):
         context = axe_context(
             browser,
             locale=f"{language}-FR",
@@ -272,11 +273,7 @@ def test_every_state_passes_axe_and_the_phone_measurements(
                 speak(language)
             for path in paths:
                 key = f"{path}@{width}{'+author' if logged_in else ''}"
-                if language == "fr" or width < 768:
-                    violations = scan(page, f"{live_server.url}{path}")
-                else:
-                    page.goto(f"{live_server.url}{path}")
-                    violations = []
+                violations = scan(page, f"{live_server.url}{path}")
                 measured = page.evaluate(MEASURE, [CONTROLS, width])
                 if violations:
                     failures[key] = violations

@@ -75,19 +75,27 @@ def public_paths(world):
     return [
         long_one.get_absolute_url(),
         "/",
-        "/consultations/",
-        f"/consultations/{slug}/",
-        world["theme"].get_absolute_url(),
-        world["trajectory"].get_absolute_url(),
+        *content_pages(world, slug),
         world["trajectory"].get_absolute_url() + "?sort=best&source=online",
-        world["proposals"][0].get_absolute_url(),
-        "/resultats/",
-        f"/consultations/{slug}/synthese/",
         "/open-data/",
         "/compte/inscription/",
         "/compte/connexion/",
         "/compte/mot-de-passe/oubli/",
         "/pages/accessibilite/",
+    ]
+
+
+def content_pages(world, slug):
+    """The consultation's pages that `test_every_state.py` measures at 375 and 1366
+    px in both languages, on richer data: here at 320 px alone."""
+    return [
+        "/consultations/",
+        f"/consultations/{slug}/",
+        world["theme"].get_absolute_url(),
+        world["trajectory"].get_absolute_url(),
+        world["proposals"][0].get_absolute_url(),
+        "/resultats/",
+        f"/consultations/{slug}/synthese/",
     ]
 
 
@@ -110,6 +118,7 @@ def test_every_page_fits_a_phone_with_a_short_header_and_big_enough_controls(
 
     settings.MEDIA_ROOT = tmp_path
     paths = public_paths(world)
+    elsewhere = set(content_pages(world, world["consultation"].slug))
     UserFactory(email="telephone@exemple.fr")
     report, failures = {}, []
     for width in WIDTHS:
@@ -118,6 +127,8 @@ def test_every_page_fits_a_phone_with_a_short_header_and_big_enough_controls(
             if logged_in:
                 log_in(page, live_server.url, "telephone@exemple.fr")
             for path in paths + (LOGGED_IN_PATHS if logged_in else []):
+                if width != min(WIDTHS) and path in elsewhere:
+                    continue
                 page.goto(f"{live_server.url}{path}")
                 measured = page.evaluate(MEASURE, [CONTROLS, width])
                 key = f"{width} {'in' if logged_in else 'out'} {path}"
