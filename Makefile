@@ -12,9 +12,8 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1 PYTHONDO
 # The browser tests run in pytest processes of their own (their live servers and their
 # settings stay apart), two at a time, beside the rest of the suite, which runs on one
 # worker per core (pytest-xdist): a test waiting for its browser or its servers leaves
-# the core to another. The tests of a module whose servers start once for the module
-# run on one worker (--dist loadgroup, `xdist_group`); a browser worker that is done
-# takes tests left to the other (--dist worksteal).
+# the core to another. A browser worker that is done takes tests left to the other
+# (--dist worksteal).
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 BROWSER_WORKERS ?= 2
@@ -25,7 +24,7 @@ BENCH_ENV := DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_BENCHMARKS=1
 
 GUNICORN_WORKERS ?= 4
 
-.PHONY: install lock run serve test test-suite test-browser lint style types format migrate messages translations seed-bench bench audit clean \
+.PHONY: install lock run serve test test-suite test-browser lint style types migrations-checked format migrate messages translations seed-bench bench audit clean \
 	screenshots
 
 # Every package, transitive ones included, is pinned with its hashes (make lock): pip
@@ -87,13 +86,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The type check runs beside the tests, which do not wait for it.
+# The type check and the migration check run beside the tests, which do not wait.
 test: style translations
+	$(MAKE) --no-print-directory --output-sync=target -j4 test-suite test-browser types \
+		migrations-checked
+
+# Every change to the models has its migration.
+migrations-checked: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory --output-sync=target -j3 test-suite test-browser types
 
 test-suite: install translations
-	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install translations
 	$(TEST_ENV) $(BIN)/pytest -n $(BROWSER_WORKERS) --dist worksteal -m browser $(PYTEST_ARGS)

@@ -186,6 +186,9 @@ class Site:
                 sys.executable, "-m", "gunicorn", "consultation.wsgi",
                 "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
                 "--log-level", "critical",
+                # The project is imported once, before the workers are forked: the
+                # tests start dozens of servers.
+                "--preload",
             ],
             cwd=ROOT,
             env=env,

@@ -33,9 +33,6 @@ from tests.servers import (
     shell,
 )
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_load_balancer")
-
 CLIENTS = 4
 CUT = "cut"  # a response that its server's death cut in the middle
 SECONDS = 8

@@ -20,9 +20,6 @@ from tests.servers import (
     shell,
 )
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_mail_timing")
-
 ROUNDS = 30
 INVITEES = 8
 PROPOSALS = 4  # at most 20 invitations each

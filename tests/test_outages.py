@@ -21,9 +21,6 @@ from tests.servers import (
     shell,
 )
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_outages")
-
 PUBLIC_PAGES = [
     "/",
     "/themes/1/",

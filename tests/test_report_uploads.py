@@ -12,9 +12,6 @@ import pytest
 from tests.documents import NOT_PDF, pdf_document
 from tests.servers import Site, production_env, seeded_database, shell
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_report_uploads")
-
 ADMIN_EMAIL = "moderation@exemple.fr"
 ADMIN_PASSWORD = "une-phrase-de-passe-de-moderation"  # noqa: S105 - test account
 FIFTY_MEGABYTES = b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024)

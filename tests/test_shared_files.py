@@ -15,9 +15,6 @@ import pytest
 from tests.documents import pdf_document
 from tests.servers import Site, manage, production_env, seeded_database, shell
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_shared_files")
-
 ADMIN_EMAIL = "moderation@exemple.fr"
 ADMIN_PASSWORD = "une-phrase-de-passe-de-moderation"  # noqa: S105 - test account
 

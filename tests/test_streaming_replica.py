@@ -16,9 +16,6 @@ import pytest
 from tests.postgres_cluster import primary_and_standby
 from tests.servers import Site, production_env, seeded_database, shell
 
-# Its servers start once for the module: its tests run on one worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_streaming_replica")
-
 NO_VOTE = "Pas encore de vote."
 ONE_VOTE = "1 vote, 100"
 
