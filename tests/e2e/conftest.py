@@ -35,6 +35,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The browser tests run beside the rest of the suite, each on xdist workers of
+    its own (gw0, gw1…): on PostgreSQL their test databases get names of their own."""
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    _set_suffix_to_test_databases(suffix="browser")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Playwright's own browser download is not available here: use Debian's Chromium.
     return {
