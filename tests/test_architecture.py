@@ -175,19 +175,15 @@ def _named_templates(source):
     names = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if (
-                TEMPLATE_NAME.fullmatch(node.value)
-                and "/" in node.value
-                or TEMPLATE_NAME.fullmatch(node.value)
-                and node.value[0].isdigit()
-            ):
-                names.add(node.value)
+            name = node.value
+            if TEMPLATE_NAME.fullmatch(name) and ("/" in name or name[0].isdigit()):
+                names.add(name)
         elif isinstance(node, ast.JoinedStr) and node.values:
             first = node.values[0]
-            value = first.value if isinstance(first, ast.Constant) else ""
-            folder = str(value).split("/")[0] if "/" in str(value) else ""
-            if folder and (TEMPLATES / folder).is_dir():
-                names.add(first.value)
+            start = first.value if isinstance(first, ast.Constant) else ""
+            folder, slash, _rest = start.partition("/")
+            if folder and slash and (TEMPLATES / folder).is_dir():
+                names.add(start)
     return names
 
 
