@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from consultation import background
+from tests import servers
 from tests.factories import (
     ConsultationFactory,
     GuidingQuestionFactory,
@@ -23,6 +24,14 @@ MEMORY = Path("/dev/shm")  # noqa: S108 - a folder of our own is made in it
 if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
     os.environ["TMPDIR"] = str(MEMORY)
     tempfile.tempdir = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _servers_share_a_folder(tmp_path_factory, worker_id):
+    # The run's workers each have a folder in one of the run: the servers' first
+    # seeded database is built there once and copied by all.
+    base = tmp_path_factory.getbasetemp()
+    servers.SHARED_DIRECTORY = base if worker_id == "master" else base.parent
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ confirmed participant), so it runs on any machine and in both CI passes.
 
 import atexit
 import contextlib
+import fcntl
 import http.cookiejar
 import os
 import re
@@ -135,23 +136,28 @@ def shell(env, code):
     return manage(env, "shell", "--no-imports", "-c", code).stdout.strip()
 
 
-_SEEDED = {}  # the first SQLite database built, copied for the next ones
+# Where the first SQLite database built is kept, for copies: the folder the run's
+# workers share (tests/conftest.py sets it), so that one of them builds it.
+SHARED_DIRECTORY: Path | None = None
 
 
 def seeded_database(directory=None, url=None):
     """A migrated database with the seed workshop and one confirmed participant: the
     SQLite file `site.sqlite3` in `directory`, or the (empty) database at `url`. The
-    first SQLite file is built by the commands; the next ones are copies of it."""
-    if url is None:
-        path = directory / "site.sqlite3"
-        if "sqlite" in _SEEDED:
-            shutil.copyfile(_SEEDED["sqlite"], path)
-            return f"sqlite:///{path}"
-        url = _database_seeded(f"sqlite:///{path}")
-        _SEEDED["sqlite"] = path.with_name("seeded-template.sqlite3")
-        shutil.copyfile(path, _SEEDED["sqlite"])
-        return url
-    return _database_seeded(url)
+    run's first SQLite file is built by the commands; the next ones are copies of it."""
+    if url is not None:
+        return _database_seeded(url)
+    path = directory / "site.sqlite3"
+    template = (SHARED_DIRECTORY or directory) / "seeded-template.sqlite3"
+    with open(template.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building it
+        if not template.exists():
+            building = template.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            _database_seeded(f"sqlite:///{building}")
+            building.replace(template)  # whole, or not there
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 def _database_seeded(url):
