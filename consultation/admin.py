@@ -1,5 +1,8 @@
+import json
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -14,11 +17,21 @@ from . import otp_admin
 from .admin_mixins import (
     ContentChangeAdminMixin,
     PermissionLabelsMixin,
+    ScopedAdminMixin,
     fields_except,
 )
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import Consultation, Organisation, Phase, Region, SitePage, User
+from .models import (
+    Consultation,
+    ModerationScope,
+    Organisation,
+    Phase,
+    Region,
+    SitePage,
+    User,
+)
 from .registers import imported_registers
+from .scopes import moderation_scope
 
 if settings.ADMIN_REQUIRE_OTP:
     # Staff log into the admin with their password and a one-time code (django-otp).
@@ -38,6 +51,17 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(PermissionLabelsMixin, BaseGroupAdmin):
     pass
+
+
+class ModerationScopeInline(admin.StackedInline):
+    """A moderator's scope, set by whoever manages accounts: none = national."""
+
+    model = ModerationScope
+    fields = ["regions", "consultations"]
+    filter_horizontal = ["regions", "consultations"]
+    can_delete = True
+    extra = 0
+    max_num = 1
 
 
 @admin.register(User)
@@ -82,6 +106,11 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["organisation_key", "last_login", "date_joined"]
+
+    def get_inlines(self, request, obj):
+        # A scope is a staff account's: set it once the account is staff.
+        return [ModerationScopeInline] if obj is not None and obj.is_staff else []
+
     add_fieldsets = [
         (
             None,
@@ -109,7 +138,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
+class ConsultationAdmin(ScopedAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
+    scope_lookups = {"consultation": "pk"}
+    whole_consultation = True
     list_display = [
         "title",
         "phase",
@@ -195,8 +226,12 @@ class ReverificationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    """Moderators verify organisations here; accounts themselves stay out of reach."""
+class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Moderators verify organisations here (those of their regions, when scoped);
+    accounts themselves stay out of reach. Each verification is in the account's
+    history, with the moderator and its scope."""
+
+    scope_lookups = {"region": "region"}
 
     fields = (
         "organisation",
@@ -245,10 +280,31 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def log_change(self, request, obj, message):
+        if not isinstance(message, str):
+            message = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return super().log_change(
+            request,
+            obj,
+            _("%(change)s (périmètre : %(scope)s)")
+            % {"change": message, "scope": moderation_scope(request.user).label()},
+        )
+
     def _set_verified(self, request, queryset, verified):
+        organisations = list(queryset)
         count = queryset.update(
             organisation_verified=verified, reverification_requested_at=None
         )
+        for organisation in organisations:
+            self.log_change(
+                request,
+                organisation,
+                str(
+                    _("Organisation vérifiée.")
+                    if verified
+                    else _("Vérification retirée.")
+                ),
+            )
         self.message_user(
             request,
             ngettext(

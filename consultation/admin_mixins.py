@@ -5,9 +5,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .cache import content_changed
+from .scopes import moderation_scope
 
 
 class ContentChangeAdminMixin:
@@ -30,6 +32,51 @@ class ContentChangeAdminMixin:
         super().delete_queryset(request, queryset)
         for consultation_id in consultation_ids:
             content_changed(consultation_id)
+
+
+class ScopedAdminMixin:
+    """
+    An admin that holds only what is in the moderator's scope (`consultation.scopes`):
+    `scope_lookups` names its objects' region and consultation (a missing key: that
+    kind of limit does not apply to them). What is outside is not listed, and its
+    address answers 404, like an object that does not exist. `whole_consultation`:
+    content of a whole consultation (its settings, themes, trajectories), which a
+    moderator scoped to regions reads without changing it.
+    """
+
+    scope_lookups: dict[str, str] = {}
+    whole_consultation = False
+
+    def get_queryset(self, request):
+        return moderation_scope(request.user).filter(
+            super().get_queryset(request), **self.scope_lookups
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's admin redirects home; an object out of scope must not be told
+        # apart from one that does not exist.
+        raise Http404
+
+    def _regional(self, request):
+        return (
+            self.whole_consultation
+            and moderation_scope(request.user).regions is not None
+        )
+
+    def has_add_permission(self, request, *args):
+        return not self._regional(request) and super().has_add_permission(
+            request, *args
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._regional(request) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._regional(request) and super().has_delete_permission(
+            request, obj
+        )
 
 
 class ReadOnlyTabularInline(admin.TabularInline):

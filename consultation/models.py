@@ -666,3 +666,39 @@ class StoredFileChunk(models.Model):
 
     def __str__(self):
         return f"{self.file_id}:{self.index}"
+
+
+class ModerationScope(models.Model):
+    """
+    Where a moderator acts when not everywhere: some regions and/or some consultations
+    (none of one kind = every one of that kind). A moderator without a scope is
+    national. `consultation.scopes` reads it: the one rule of what is in scope.
+    """
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("modératrice ou modérateur"),
+        on_delete=models.CASCADE,
+        related_name="moderation_scope",
+    )
+    regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("régions"),
+        blank=True,
+        related_name="+",
+        help_text=_("Aucune : toutes les régions."),
+    )
+    consultations = models.ManyToManyField(
+        Consultation,
+        verbose_name=_("consultations"),
+        blank=True,
+        related_name="+",
+        help_text=_("Aucune : toutes les consultations."),
+    )
+
+    class Meta:
+        verbose_name = _("périmètre de modération")
+        verbose_name_plural = _("périmètres de modération")
+
+    def __str__(self):
+        return str(self.user)

@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consultation.models import Consultation, Phase, User
+from consultation.models import Consultation, Phase, Region, User
+from consultation.scopes import moderation_scope
 from trajectories.models import GuidingQuestion
 
 from .models import (
@@ -235,12 +236,49 @@ def can_withdraw_proposal(user: Person, proposal: Proposal) -> bool:
     return withdrawal_refusal(user, proposal) is None
 
 
-def moderation_refusal(user: Person) -> Refusal | None:
-    """Moderators: active staff allowed to change proposals (the "Modérateurs")."""
+def moderation_refusal(
+    user: Person, proposal: Proposal | None = None
+) -> Refusal | None:
+    """Moderators: active staff allowed to change proposals (the "Modérateurs"), and
+    with a `proposal`, one in their scope."""
     if not _staff_with(user, "proposals.change_proposal"):
         return Refusal(
             "moderation.forbidden",
             _("Vous n'avez pas le droit de modérer les propositions."),
+        )
+    return None if proposal is None else scope_refusal(user, proposal)
+
+
+def scope_refusal(user: Person, proposal: Proposal) -> Refusal | None:
+    """Why `proposal` is outside `user`'s moderation scope (its region, its
+    consultation: `consultation.scopes`), or None."""
+    if _signed_in(user) and not moderation_scope(user).covers(
+        region_id=proposal.region_id,
+        consultation_id=proposal.question.trajectory.consultation_id,
+    ):
+        return _out_of_scope()
+    return None
+
+
+def _out_of_scope() -> Refusal:
+    return Refusal(
+        "moderation.out_of_scope",
+        _("Cette proposition est hors de votre périmètre de modération."),
+    )
+
+
+def place_refusal(
+    user: Person, consultation: Consultation, region: Region | None
+) -> Refusal | None:
+    """Why `user` may not put proposals in `region` of `consultation` (a workshop's
+    import, a moderator's edit), or None: both in its scope."""
+    if _signed_in(user) and not moderation_scope(user).covers(
+        region_id=region.pk if region is not None else None,
+        consultation_id=consultation.pk,
+    ):
+        return Refusal(
+            "moderation.place_out_of_scope",
+            _("Cette région ou cette consultation est hors de votre périmètre."),
         )
     return None
 
@@ -251,7 +289,7 @@ def can_moderate_proposals(user: Person) -> bool:
 
 def publication_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not publish `proposal`, or None."""
-    if refusal := moderation_refusal(user) or closed_refusal(
+    if refusal := moderation_refusal(user, proposal) or closed_refusal(
         proposal.question.trajectory.consultation
     ):
         return refusal
@@ -265,7 +303,7 @@ def publication_refusal(user: Person, proposal: Proposal) -> Refusal | None:
 
 def rejection_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not reject `proposal`, or None."""
-    if refusal := moderation_refusal(user) or closed_refusal(
+    if refusal := moderation_refusal(user, proposal) or closed_refusal(
         proposal.question.trajectory.consultation
     ):
         return refusal
@@ -289,6 +327,8 @@ def answer_refusal(user: Person, proposal: Proposal) -> Refusal | None:
             "answer.forbidden",
             _("Vous n'avez pas le droit de répondre aux propositions."),
         )
+    if refusal := scope_refusal(user, proposal):
+        return refusal
     if proposal.status != Status.PUBLISHED:
         return Refusal(
             "answer.not_published",
@@ -308,7 +348,7 @@ def answer_refusal(user: Person, proposal: Proposal) -> Refusal | None:
 
 def edit_refusal(user: Person, proposal: Proposal) -> Refusal | None:
     """Why `user` may not edit `proposal`'s text, question or region, or None."""
-    return moderation_refusal(user) or closed_refusal(
+    return moderation_refusal(user, proposal) or closed_refusal(
         proposal.question.trajectory.consultation
     )
 
@@ -321,7 +361,7 @@ def can_view_proposal(user: Person, proposal: Proposal) -> bool:
         return True
     return user.is_authenticated and (
         proposal.author_id == user.pk
-        or can_moderate_proposals(user)
+        or moderation_refusal(user, proposal) is None
         or proposal.cosignatures.filter(
             Q(cosigner=user) | Q(email=user.email), status__in=ACTIVE_STATUSES
         ).exists()
@@ -365,14 +405,17 @@ def report_refusal(user: Person, argument: Argument) -> Refusal | None:
     return None
 
 
-def argument_moderation_refusal(user: Person) -> Refusal | None:
-    """Moderators of arguments: active staff allowed to change them."""
+def argument_moderation_refusal(
+    user: Person, argument: Argument | None = None
+) -> Refusal | None:
+    """Moderators of arguments: active staff allowed to change them, and with an
+    `argument`, one on a proposal in their scope."""
     if not _staff_with(user, "proposals.change_argument"):
         return Refusal(
             "argument_moderation.forbidden",
             _("Vous n'avez pas le droit de modérer les arguments."),
         )
-    return None
+    return None if argument is None else scope_refusal(user, argument.proposal)
 
 
 def invitation_refusal(user: Person, proposal: Proposal) -> Refusal | None:
@@ -432,8 +475,9 @@ def merge_source_refusal(proposal: Proposal) -> Refusal | None:
 def merge_refusal(user: Person, proposal: Proposal, into: Proposal) -> Refusal | None:
     """Why `user` may not merge `proposal` into `into`, or None: a moderator, a
     pending or published proposal into another published one of the same
-    consultation (so that its participations stay where they are)."""
-    if refusal := moderation_refusal(user) or closed_refusal(
+    consultation (so that its participations stay where they are), both in the
+    moderator's scope."""
+    if refusal := moderation_refusal(user, proposal) or closed_refusal(
         proposal.question.trajectory.consultation
     ):
         return refusal
@@ -442,7 +486,7 @@ def merge_refusal(user: Person, proposal: Proposal, into: Proposal) -> Refusal |
             "merge.itself",
             _("Une proposition ne peut pas être fusionnée avec elle-même."),
         )
-    if refusal := merge_source_refusal(proposal):
+    if refusal := merge_source_refusal(proposal) or scope_refusal(user, into):
         return refusal
     if into.status != Status.PUBLISHED:
         return Refusal(
@@ -628,7 +672,7 @@ def report_reason_refusal(reason: str) -> Refusal | None:
 
 def hiding_refusal(user: Person, argument: Argument, reason: str) -> Refusal | None:
     """Why `user` may not hide `argument` for `reason` (normalised), or None."""
-    if refusal := argument_moderation_refusal(user):
+    if refusal := argument_moderation_refusal(user, argument):
         return refusal
     if not reason:
         return Refusal("hide.no_reason", _("Un masquage doit être motivé."))

@@ -23,6 +23,7 @@ from django.db.models import (
 
 from consultation.cache import STRUCTURE, content_versions, trajectory_scope
 from consultation.models import AccountMailKind, Consultation, Region, User
+from consultation.scopes import moderation_scope
 from trajectories.models import GuidingQuestion, Trajectory
 
 from .models import (
@@ -567,11 +568,32 @@ def account_past_retention_list(*, now: datetime.datetime) -> QuerySet[User]:
     )
 
 
-def proposal_next_pending(after: Proposal) -> Proposal | None:
+# Where each kind of object is, for a moderator's scope (`consultation.scopes.Scope`):
+# the lookups of its region and its consultation.
+PROPOSAL_PLACE = {
+    "region": "region",
+    "consultation": "question__trajectory__consultation",
+}
+ARGUMENT_PLACE = {axis: f"proposal__{path}" for axis, path in PROPOSAL_PLACE.items()}
+VOTE_PLACE = ARGUMENT_PLACE
+WORKSHOP_PLACE = {"region": "region", "consultation": "consultation"}
+
+
+def moderated_proposals(user: Person) -> QuerySet[Proposal]:
+    """The proposals in `user`'s moderation scope (every one for a national
+    moderator): the same rule as `permissions.scope_refusal`, as a query."""
+    return moderation_scope(user).filter(Proposal.objects.all(), **PROPOSAL_PLACE)
+
+
+def proposal_next_pending(
+    after: Proposal, among: QuerySet[Proposal] | None = None
+) -> Proposal | None:
     """The pending proposal that follows `after` in the moderation queue (oldest
-    first), or the first one when none follows; None when the queue is empty."""
+    first) of `among` (a moderator's proposals), or the first one when none follows;
+    None when the queue is empty."""
     pending = (
-        Proposal.objects.filter(status=Status.PENDING)
+        (Proposal.objects.all() if among is None else among)
+        .filter(status=Status.PENDING)
         .exclude(pk=after.pk)
         .order_by("created_at", "pk")
     )
@@ -582,16 +604,20 @@ def proposal_next_pending(after: Proposal) -> Proposal | None:
     return later or pending.first()
 
 
-def moderation_queue_summary() -> dict[str, Any]:
-    """How many proposals wait for moderation, and the oldest one (`first_pk`), with
-    the time it was submitted (`oldest`); how many reported arguments (`arguments`)."""
-    pending = Proposal.objects.filter(status=Status.PENDING)
+def moderation_queue_summary(user: Person) -> dict[str, Any]:
+    """How many proposals of `user`'s scope wait for moderation, and the oldest one
+    (`first_pk`), with the time it was submitted (`oldest`); how many reported
+    arguments (`arguments`)."""
+    scope = moderation_scope(user)
+    pending = moderated_proposals(user).filter(status=Status.PENDING)
     oldest = pending.order_by("created_at", "pk").values("pk", "created_at").first()
     return {
         "pending": pending.count() if oldest else 0,
         "oldest": oldest["created_at"] if oldest else None,
         "first_pk": oldest["pk"] if oldest else None,
-        "arguments": Argument.objects.to_review().count(),
+        "arguments": scope.filter(
+            Argument.objects.to_review(), **ARGUMENT_PLACE
+        ).count(),
     }
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from consultation.admin_mixins import ContentChangeAdminMixin
+from consultation.admin_mixins import ContentChangeAdminMixin, ScopedAdminMixin
 
 from .models import GuidingQuestion, Theme, Trajectory, title_advice
 
@@ -46,7 +46,11 @@ class TrajectoryInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
+class ThemeAdmin(
+    ScopedAdminMixin, TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin
+):
+    scope_lookups = {"consultation": "consultation"}
+    whole_consultation = True
     list_display = ["title", "title_check", "position", "consultation"]
     list_editable = ["position"]
     list_filter = ["consultation"]
@@ -68,7 +72,11 @@ class GuidingQuestionInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
+class TrajectoryAdmin(
+    ScopedAdminMixin, TitleAdviceAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin
+):
+    scope_lookups = {"consultation": "consultation"}
+    whole_consultation = True
     list_display = ["number", "title", "title_check", "theme"]
     list_display_links = ["number", "title"]
     list_filter = ["consultation", "theme"]

@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultation.admin_mixins import ReadOnlyTabularInline
+from consultation.admin_mixins import ReadOnlyTabularInline, ScopedAdminMixin
 
-from .. import services
+from .. import selectors, services
 from ..forms import ArgumentHideForm
 from ..models import Argument, ArgumentReport
 
@@ -44,7 +44,8 @@ class ArgumentReportInline(ReadOnlyTabularInline):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(admin.ModelAdmin):
+class ArgumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_lookups = selectors.ARGUMENT_PLACE
     list_display = [
         "text",
         "side",
@@ -71,6 +72,8 @@ class ArgumentAdmin(admin.ModelAdmin):
         "hidden_reason",
         "created_at",
         "reviewed_at",
+        "reviewed_by",
+        "review_scope",
     )
     readonly_fields = fields
     inlines = [ArgumentReportInline]

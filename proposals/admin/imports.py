@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consultation.scopes import consultations_in_scope, regions_in_scope
+
 from .. import services
 from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
 from ..imports.forms import (
@@ -57,12 +59,15 @@ class WorkshopImportAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": title,
-            "form": upload_form(),
+            "form": self._scoped_form(request, upload_form()),
         }
         if request.method == "POST":
             confirming = "confirm" in request.POST
-            form = (confirm_form if confirming else upload_form)(
-                request.POST, request.FILES
+            form = self._scoped_form(
+                request,
+                (confirm_form if confirming else upload_form)(
+                    request.POST, request.FILES
+                ),
             )
             if form.is_valid():
                 done = step(request, form, confirming, context)
@@ -71,6 +76,17 @@ class WorkshopImportAdminMixin:
             elif not confirming:
                 context["form"] = form
         return TemplateResponse(request, template, context)
+
+    def _scoped_form(self, request, form):
+        """`form` offering only the regions and consultations of the moderator's
+        scope (what else it names is refused on import)."""
+        for name, choices in (
+            ("region", regions_in_scope),
+            ("consultation", consultations_in_scope),
+        ):
+            if name in form.fields:
+                form.fields[name].queryset = choices(request.user)
+        return form
 
     def import_answers_view(self, request):
         """Upload a CSV file of answers (`id,state,answer`), preview, confirm."""
@@ -134,6 +150,7 @@ class WorkshopImportAdminMixin:
                 region=data["region"],
                 workshop=form.workshop(),
                 dry_run=not confirming,
+                importer=request.user,
             )
         except WorkshopError as error:
             context["import_error"] = _("Ligne %(line)s : %(reason)s") % {

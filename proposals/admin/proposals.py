@@ -13,8 +13,10 @@ from django.utils.translation import ngettext
 from consultation.admin_mixins import (
     ContentChangeAdminMixin,
     ReadOnlyTabularInline,
+    ScopedAdminMixin,
     fields_except,
 )
+from consultation.scopes import consultations_in_scope, regions_in_scope
 from trajectories.models import Trajectory
 
 from .. import permissions, selectors, services
@@ -93,14 +95,19 @@ class ModerationEventInline(ReadOnlyTabularInline):
         "reason",
         "previous_text",
         "merged_into",
+        "scope",
         "details",
     ]
 
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    WorkshopImportAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin
+    ScopedAdminMixin,
+    WorkshopImportAdminMixin,
+    ContentChangeAdminMixin,
+    admin.ModelAdmin,
 ):
+    scope_lookups = selectors.PROPOSAL_PLACE
     list_display = [
         "full_text",
         "question_label",
@@ -159,6 +166,11 @@ class ProposalAdmin(
 
     def consultation_id_of(self, obj):
         return obj.question.trajectory.consultation_id
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":  # regions of the moderator's scope only
+            kwargs["queryset"] = regions_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """A moderator's edit goes through the service, which records it."""
@@ -433,7 +445,9 @@ class ProposalAdmin(
         suivante »), or to the list when none is left."""
         if "next" not in request.POST:
             return redirect(self._change_url(proposal))
-        following = selectors.proposal_next_pending(after=proposal)
+        following = selectors.proposal_next_pending(
+            after=proposal, among=self.get_queryset(request)
+        )
         if following is None:
             self.message_user(
                 request, _("Plus aucune proposition en attente."), messages.INFO
@@ -442,7 +456,7 @@ class ProposalAdmin(
         return redirect(self._change_url(following))
 
     def publish_view(self, request, pk):
-        proposal = get_object_or_404(Proposal, pk=pk)
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.method != "POST" or not self.has_change_permission(
             request, proposal
         ):
@@ -452,7 +466,7 @@ class ProposalAdmin(
         return self._after(request, proposal)
 
     def reject_view(self, request, pk):
-        proposal = get_object_or_404(Proposal, pk=pk)
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
         form = RejectionForm(request.POST or None)
@@ -477,8 +491,8 @@ class ProposalAdmin(
 
     def merge_view(self, request, pk, into):
         """Merge proposal `pk` into `into`, once the moderator confirmed it."""
-        proposal = get_object_or_404(Proposal, pk=pk)
-        kept = get_object_or_404(Proposal, pk=into)
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk)
+        kept = get_object_or_404(self.get_queryset(request), pk=into)
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
         form = MergeForm(request.POST if request.method == "POST" else None)
@@ -520,7 +534,8 @@ class ProposalAdmin(
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_lookups = selectors.VOTE_PLACE
     list_display = ["proposal", "choice", "voter", "created_at"]
     list_filter = ["choice"]
     list_select_related = ["proposal", "voter"]
@@ -538,9 +553,11 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
+class WorkshopAdmin(ScopedAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin):
     """The regional workshops: imports create them; moderators complete them (the
     organiser, the number of participants, the report)."""
+
+    scope_lookups = selectors.WORKSHOP_PLACE
 
     list_display = ["__str__", "consultation", "region", "date", "proposal_count"]
     list_filter = ["consultation", "region"]
@@ -555,6 +572,13 @@ class WorkshopAdmin(ContentChangeAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("propositions"), ordering="proposal_total")
     def proposal_count(self, workshop):
         return workshop.proposal_total
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_in_scope(request.user)
+        elif db_field.name == "consultation":
+            kwargs["queryset"] = consultations_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RejectionReason)

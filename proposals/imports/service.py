@@ -15,13 +15,15 @@ from consultation.cache import content_changed
 from consultation.models import Consultation, Phase
 from trajectories.models import GuidingQuestion, Theme, Trajectory
 
+from .. import permissions
 from ..models import Proposal, Source, Status, Workshop
 from ..text import text_fingerprint
 from .parser import WorkshopConflict
 
 
 class NoImportTarget(Exception):
-    """No consultation to import into was given, and none is open."""
+    """No consultation to import into was given, and none is open; or the one given
+    (or its region) is outside the importing moderator's scope."""
 
 
 @dataclass
@@ -92,7 +94,13 @@ def _import_target(consultation):
 
 
 def workshop_import(
-    *, themes, consultation=None, region=None, workshop=None, dry_run=False
+    *,
+    themes,
+    consultation=None,
+    region=None,
+    workshop=None,
+    dry_run=False,
+    importer=None,
 ):
     """
     Create the themes, trajectories, questions and published workshop proposals of a
@@ -106,9 +114,15 @@ def workshop_import(
     All or nothing: a conflict with existing content raises `WorkshopConflict` and
     writes nothing. A dry run does the same work and rolls it back, so its report is
     exactly what a real import would create.
+
+    `importer`, a moderator, imports only into its scope (`permissions.place_refusal`).
     """
     with transaction.atomic():
         target, consultation_created = _import_target(consultation)
+        if importer is not None and (
+            refusal := permissions.place_refusal(importer, target, region)
+        ):
+            raise NoImportTarget(refusal)
         report = WorkshopImportReport(
             consultation=target,
             consultation_created=consultation_created,

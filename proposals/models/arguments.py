@@ -81,6 +81,16 @@ class Argument(models.Model):
     hidden_reason = models.TextField(_("motif du masquage"), blank=True)
     # When a moderator last looked at its reports (kept or hidden).
     reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
+    # Who looked at them last, and within which scope (`ModerationEvent.scope`).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("examiné par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_scope = models.CharField(_("périmètre"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("publié le"), auto_now_add=True)
 
     objects = ArgumentQuerySet.as_manager()

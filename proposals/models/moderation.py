@@ -53,6 +53,9 @@ class ModerationEvent(models.Model):
         related_name="+",
     )
     details = models.JSONField(_("détail"), default=dict, blank=True)
+    # The actor's scope when deciding, in words (`consultation.scopes.Scope.label`):
+    # « national », or the regions and consultations a scoped moderator acted within.
+    scope = models.CharField(_("périmètre"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:

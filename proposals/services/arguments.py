@@ -13,6 +13,7 @@ from django.utils import timezone
 from consultation.cache import content_changed
 from consultation.mail import mail_after_commit
 from consultation.models import User
+from consultation.scopes import moderation_scope
 from consultation.text import visible_text
 
 from .. import permissions
@@ -112,7 +113,17 @@ def argument_hide(
     argument.status = ArgumentStatus.HIDDEN
     argument.hidden_reason = reason
     argument.reviewed_at = timezone.now()
-    argument.save(update_fields=["status", "hidden_reason", "reviewed_at"])
+    argument.reviewed_by = moderator
+    argument.review_scope = moderation_scope(moderator).label()
+    argument.save(
+        update_fields=[
+            "status",
+            "hidden_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "review_scope",
+        ]
+    )
     _counted(argument, -1)
     author = argument.author
     if author is not None and author.email:
@@ -132,5 +143,9 @@ def argument_hide(
 @transaction.atomic
 def argument_keep(*, argument: Argument, moderator: User) -> None:
     """The reports of `argument` were looked at: it stays published."""
-    refuse_if(permissions.argument_moderation_refusal(moderator))
-    Argument.objects.filter(pk=argument.pk).update(reviewed_at=timezone.now())
+    refuse_if(permissions.argument_moderation_refusal(moderator, argument))
+    Argument.objects.filter(pk=argument.pk).update(
+        reviewed_at=timezone.now(),
+        reviewed_by=moderator,
+        review_scope=moderation_scope(moderator).label(),
+    )

@@ -35,6 +35,7 @@ from ..models import (
     Vote,
 )
 from .common import ProposalActionError, refuse_if
+from .moderation import decision_scope
 from .notifications import notify_merge
 from .votes import vote_counters_repair
 
@@ -166,6 +167,7 @@ def proposal_merge(
         previous_status=previous_status,
         reason=(reason or "").strip(),
         merged_into=into,
+        scope=decision_scope(moderator, ModerationAction.MERGED),
         details={
             "moved_votes": [pk for pk, _voter in moved],
             "dropped_votes": dropped,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consultation.cache import content_changed
 from consultation.mail import Delivery
 from consultation.models import Region, User
+from consultation.scopes import moderation_scope
 from trajectories.models import GuidingQuestion
 
 from .. import permissions
@@ -46,7 +47,16 @@ def moderation_record(
         previous_status=previous_status,
         reason=reason,
         previous_text=previous_text,
+        scope=decision_scope(actor, action),
     )
+
+
+def decision_scope(actor: User | None, action: str) -> str:
+    """The scope a moderator decided within, in words; none for an author's
+    withdrawal."""
+    if actor is None or action == ModerationAction.WITHDRAWN:
+        return ""
+    return moderation_scope(actor).label()
 
 
 class Decision(NamedTuple):
@@ -119,6 +129,9 @@ def proposal_edit(
     """
     proposal = locked_proposal(proposal)
     refuse_if(permissions.edit_refusal(moderator, proposal))
+    refuse_if(
+        permissions.place_refusal(moderator, question.trajectory.consultation, region)
+    )
     text = text_normalised(text)
     refuse_if(permissions.text_refusal(text))
     refuse_if(permissions.edit_duplicate_refusal(proposal, question, text))

@@ -1,5 +1,6 @@
-"""`{% moderation_queue as queue %}`: the moderation queue's size and age, for the
-admin's home (`queue.pending`, `queue.oldest`, `queue.first_pk`)."""
+"""`{% moderation_queue user as queue %}`: the size and age of the moderation queue
+of `user`'s scope, for the admin's home (`queue.pending`, `queue.oldest`,
+`queue.first_pk`, `queue.arguments`)."""
 
 from django import template
 
@@ -9,5 +10,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def moderation_queue():
-    return moderation_queue_summary()
+def moderation_queue(user):
+    return moderation_queue_summary(user)
