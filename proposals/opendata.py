@@ -51,6 +51,13 @@ CSV_COLUMNS = [
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
 
+def proposals_on_record(consultation, region=None):
+    """The proposals an export holds: `consultation`'s on record, or with `region`
+    (`?region=<code>`), the region's among them (`ProposalQuerySet.of_region`)."""
+    proposals = Proposal.objects.on_record_in(consultation)
+    return proposals if region is None else proposals.of_region(region)
+
+
 def workshop_ids_by_proposal(consultation):
     """{proposal id: [workshop ids]} for the consultation's proposals, in one query."""
     links = {}
@@ -85,13 +92,14 @@ def cosigners_by_proposal(consultation):
     return cosigners
 
 
-def consultation_document(consultation):
-    """The JSON document: the consultation, its hierarchy, its published proposals."""
+def consultation_document(consultation, region=None):
+    """The JSON document: the consultation, its hierarchy, its published proposals;
+    with `region`, the region's proposals and workshops only."""
     proposals_by_question = {}
     workshops = workshop_ids_by_proposal(consultation)
     cosigners = cosigners_by_proposal(consultation)
     rows = (
-        Proposal.objects.on_record_in(consultation)
+        proposals_on_record(consultation, region)
         .order_by("pk")
         .values(
             "pk",
@@ -181,7 +189,7 @@ def consultation_document(consultation):
             }
         )
 
-    return {
+    document = {
         "consultation": {
             "title": consultation.title,
             "slug": consultation.slug,
@@ -199,6 +207,7 @@ def consultation_document(consultation):
                 "participants": workshop.participant_count,
             }
             for workshop in Workshop.objects.filter(consultation=consultation)
+            if region is None or workshop.region_id == region.pk
         ],
         "themes": [
             {
@@ -211,6 +220,9 @@ def consultation_document(consultation):
             )
         ],
     }
+    if region is not None:  # a key the whole consultation's document does not have
+        document["region"] = {"code": region.pk, "name": region.name}
+    return document
 
 
 # The arguments export: each published argument of a proposal on record, with its
@@ -227,26 +239,30 @@ ARGUMENT_COLUMNS = [
 ]
 
 
-def _argument_rows(consultation):
+def _argument_rows(consultation, region=None):
     return (
         Argument.objects.published()
-        .filter(proposal__in=Proposal.objects.on_record_in(consultation))
+        .filter(proposal__in=proposals_on_record(consultation, region))
         .order_by("pk")
         .values_list(*(field for _, field in ARGUMENT_COLUMNS))
     )
 
 
-def arguments_document(consultation):
-    """The arguments as JSON: the consultation, then one object per argument."""
-    return {
+def arguments_document(consultation, region=None):
+    """The arguments as JSON: the consultation, then one object per argument (with
+    `region`, on the region's proposals only)."""
+    document = {
         "consultation": {"title": consultation.title, "slug": consultation.slug},
         "licence": LICENCE,
         "generated_at": timezone.now().isoformat(),
         "arguments": [
             _argument_item(row)
-            for row in _argument_rows(consultation).iterator(chunk_size=2000)
+            for row in _argument_rows(consultation, region).iterator(chunk_size=2000)
         ],
     }
+    if region is not None:
+        document["region"] = {"code": region.pk, "name": region.name}
+    return document
 
 
 def _argument_item(row):
@@ -256,12 +272,12 @@ def _argument_item(row):
     return item
 
 
-def arguments_csv(consultation):
+def arguments_csv(consultation, region=None):
     """The arguments as CSV text: a header row, then one row per argument."""
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(name for name, _ in ARGUMENT_COLUMNS)
-    for row in _argument_rows(consultation).iterator(chunk_size=2000):
+    for row in _argument_rows(consultation, region).iterator(chunk_size=2000):
         *values, created_at = (spreadsheet_safe(value) for value in row)
         writer.writerow(
             [value if value is not None else "" for value in values]
@@ -270,20 +286,20 @@ def arguments_csv(consultation):
     return output.getvalue()
 
 
-def proposals_csv(consultation):
+def proposals_csv(consultation, region=None):
     """The CSV export as text: a header row, then one row per published proposal."""
     output = io.StringIO()
-    csv.writer(output).writerows(proposal_rows(consultation))
+    csv.writer(output).writerows(proposal_rows(consultation, region))
     return output.getvalue()
 
 
-def proposal_rows(consultation, *, formula_guard=True):
+def proposal_rows(consultation, region=None, *, formula_guard=True):
     """The CSV rows, header first, read from the database in chunks; texts that a
     spreadsheet would run are guarded (`spreadsheet_safe`) unless told otherwise."""
     yield CSV_HEADER
     workshops = workshop_ids_by_proposal(consultation)
     rows = (
-        Proposal.objects.on_record_in(consultation)
+        proposals_on_record(consultation, region)
         .order_by("pk")
         .values_list(*(field for _, field in CSV_COLUMNS if field))
     )
@@ -385,13 +401,13 @@ CSV_COLUMN_DESCRIPTIONS = {
 }  # fmt: skip
 
 
-def proposals_xlsx(consultation):
+def proposals_xlsx(consultation, region=None):
     """The CSV's rows as a workbook: a French header row, region names instead of
     codes; bytes of an .xlsx file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Propositions")))
     sheet.freeze_panes = "A2"
-    rows = proposal_rows(consultation, formula_guard=False)
+    rows = proposal_rows(consultation, region, formula_guard=False)
     header = next(rows)
     sheet_row(
         sheet,

@@ -57,6 +57,14 @@ class ProposalQuerySet(models.QuerySet):
     def on_record_in(self, consultation):
         return self.on_record().in_consultation(consultation)
 
+    def of_region(self, region):
+        """A region's proposals: those of its organisations (their region) and those
+        its workshops brought (a proposal several workshops brought is each one's)."""
+        brought = Workshop.proposals.through.objects.filter(workshop__region=region)
+        return self.filter(
+            models.Q(region=region) | models.Q(pk__in=brought.values("proposal_id"))
+        )
+
 
 class Proposal(models.Model):
     """

@@ -2,10 +2,11 @@
 
 import hashlib
 import json
+from functools import wraps
 
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import (
     require_GET,
@@ -14,6 +15,7 @@ from django.views.generic import TemplateView
 
 from consultation.cache import cached
 from consultation.downloads import prepared_file, prepared_response
+from consultation.models import Region, regions_in_french_order
 from consultation.storage import stored_file_response
 from trajectories import selectors as trajectory_selectors
 
@@ -65,75 +67,92 @@ def _stable_json(name, consultation, document):
     return body
 
 
-@require_GET
-def open_data_json(request, slug=None):
-    consultation = trajectory_selectors.consultation_or_404(slug)
+def regional(view):
+    """An export of a consultation, or with `?region=<code>`, of one region's part of
+    it. An unknown code answers 404; a region written otherwise (spaces, repeated,
+    with other parameters) is sent to its one canonical address, so that each
+    export has one cached copy and one ETag."""
+
+    @wraps(view)
+    def export(request, slug=None):
+        consultation = trajectory_selectors.consultation_or_404(slug)
+        codes = request.GET.getlist("region")
+        if not codes:
+            return view(request, consultation, None, "")
+        region = Region.objects.filter(code=codes[0].strip()).first()
+        if region is None:
+            raise Http404
+        if codes != [region.pk] or len(request.GET) > 1:
+            return redirect(f"{request.path}?region={region.pk}", permanent=True)
+        return view(request, consultation, region, f"-region-{region.pk}")
+
+    return require_GET(export)
+
+
+@regional
+def open_data_json(request, consultation, region, part):
+    name = f"open-data-json{part}"
     return _export(
         request,
         consultation,
-        "open-data-json",
+        name,
         lambda: _stable_json(
-            "open-data-json", consultation, opendata.consultation_document(consultation)
+            name, consultation, opendata.consultation_document(consultation, region)
         ),
         content_type="application/json",
-        filename=_inline("consultation.json"),
+        filename=_inline(f"consultation{part}.json"),
     )
 
 
-@require_GET
-def open_data_csv(request, slug=None):
-    consultation = trajectory_selectors.consultation_or_404(slug)
+@regional
+def open_data_csv(request, consultation, region, part):
     return _export(
         request,
         consultation,
-        "open-data-csv",
-        lambda: opendata.proposals_csv(consultation),
+        f"open-data-csv{part}",
+        lambda: opendata.proposals_csv(consultation, region),
         content_type="text/csv; charset=utf-8",
-        filename=_dated("propositions", consultation, "csv"),
+        filename=_dated(f"propositions{part}", consultation, "csv"),
     )
 
 
-@require_GET
-def open_data_xlsx(request, slug=None):
-    consultation = trajectory_selectors.consultation_or_404(slug)
+@regional
+def open_data_xlsx(request, consultation, region, part):
     return _export(
         request,
         consultation,
-        "open-data-xlsx",
-        lambda: opendata.proposals_xlsx(consultation),
+        f"open-data-xlsx{part}",
+        lambda: opendata.proposals_xlsx(consultation, region),
         content_type=XLSX_TYPE,
-        filename=_dated("propositions", consultation, "xlsx"),
+        filename=_dated(f"propositions{part}", consultation, "xlsx"),
         compress=False,  # a workbook is a zip already: no gzip on top
     )
 
 
-@require_GET
-def open_data_arguments_json(request, slug=None):
-    consultation = trajectory_selectors.consultation_or_404(slug)
+@regional
+def open_data_arguments_json(request, consultation, region, part):
+    name = f"open-data-arguments-json{part}"
     return _export(
         request,
         consultation,
-        "open-data-arguments-json",
+        name,
         lambda: _stable_json(
-            "open-data-arguments-json",
-            consultation,
-            opendata.arguments_document(consultation),
+            name, consultation, opendata.arguments_document(consultation, region)
         ),
         content_type="application/json",
-        filename=_inline("arguments.json"),
+        filename=_inline(f"arguments{part}.json"),
     )
 
 
-@require_GET
-def open_data_arguments_csv(request, slug=None):
-    consultation = trajectory_selectors.consultation_or_404(slug)
+@regional
+def open_data_arguments_csv(request, consultation, region, part):
     return _export(
         request,
         consultation,
-        "open-data-arguments-csv",
-        lambda: opendata.arguments_csv(consultation),
+        f"open-data-arguments-csv{part}",
+        lambda: opendata.arguments_csv(consultation, region),
         content_type="text/csv; charset=utf-8",
-        filename=_dated("arguments", consultation, "csv"),
+        filename=_dated(f"arguments{part}", consultation, "csv"),
     )
 
 
@@ -150,6 +169,7 @@ class OpenDataView(TemplateView):
                 for name in opendata.CSV_HEADER
             ],
             licence=opendata.LICENCE,
+            regions=regions_in_french_order(),
             **kwargs,
         )
 
