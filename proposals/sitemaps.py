@@ -7,7 +7,7 @@ from django.urls import reverse
 from trajectories.models import Theme, Trajectory
 from trajectories.selectors import consultation_public_list
 
-from .models import Proposal, Status
+from .models import Participation, Proposal, Status, Workshop
 
 
 class PageSitemap(Sitemap):
@@ -54,10 +54,38 @@ class ProposalSitemap(Sitemap):
         return proposal.updated_at
 
 
+class RegionSitemap(Sitemap):
+    """The page of each region that has taken part in a public consultation (a
+    workshop, an organisation that voted or proposed, a proposal)."""
+
+    def items(self):
+        public = consultation_public_list().order_by()
+        places = (
+            Workshop.objects.filter(consultation__in=public)
+            .order_by()
+            .values_list("consultation__slug", "region_id")
+            .union(
+                Participation.objects.filter(consultation__in=public)
+                .order_by()
+                .values_list("consultation__slug", "region_id"),
+                Proposal.objects.published()
+                .filter(question__trajectory__consultation__in=public)
+                .order_by()
+                .values_list("question__trajectory__consultation__slug", "region_id"),
+            )
+        )  # one query
+        return sorted((slug, code) for slug, code in places if code is not None)
+
+    def location(self, item):
+        slug, code = item
+        return reverse("consultation_region", kwargs={"slug": slug, "code": code})
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "consultations": ConsultationSitemap,
     "themes": ThemeSitemap,
     "trajectories": TrajectorySitemap,
     "proposals": ProposalSitemap,
+    "regions": RegionSitemap,
 }

@@ -24,6 +24,7 @@ consultation_patterns = [
         name="trajectory_feed",
     ),
     path("resultats/", views.ResultsView.as_view(), name="consultation_results"),
+    path("regions/<str:code>/", views.RegionView.as_view(), name="consultation_region"),
     path(
         "open-data/consultation.json",
         views.open_data_json,

@@ -31,7 +31,9 @@ def test_the_sitemap_lists_the_public_pages_only(
 ):
     published = ProposalFactory.create_batch(3, question=question)
     hidden = ProposalFactory(question=question, status=Status.PENDING)
-    with django_assert_max_num_queries(8) as small:
+    # A query or two a section (pages, consultations, themes, trajectories, proposals,
+    # regions), whatever the data.
+    with django_assert_max_num_queries(9) as small:
         xml = client.get("/sitemap.xml").content.decode()
     trajectory = question.trajectory
     slug = trajectory.consultation.slug
@@ -42,6 +44,7 @@ def test_the_sitemap_lists_the_public_pages_only(
         f"/consultations/{slug}/",
         trajectory.get_absolute_url(),
         trajectory.theme.get_absolute_url(),
+        f"/consultations/{slug}/regions/76/",  # the region of the proposals' authors
         *(p.get_absolute_url() for p in published),
     ):
         assert f"<loc>http://testserver{path}</loc>" in xml, path

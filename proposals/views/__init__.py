@@ -28,6 +28,7 @@ from .pages import (
     ConsultationListView,
     HomeView,
     ProposalDetailView,
+    RegionView,
     ResultsView,
     TrajectoryDetailView,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "MySpaceView",
     "ProposalCreateView",
     "ProposalDetailView",
+    "RegionView",
     "ResultsView",
     "TrajectoryDetailView",
     "my_data",

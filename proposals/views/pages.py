@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from consultation.cache import cached, proposal_scope, trajectory_scope
+from consultation.models import Region
 from consultation.page_cache import (
     declare_canonical_query,
     depends_on,
@@ -19,7 +20,7 @@ from trajectories import selectors as trajectory_selectors
 from trajectories.models import Trajectory
 from trajectories.views import ConsultationMixin
 
-from .. import permissions, results, selectors, services
+from .. import permissions, regions, results, selectors, services
 from ..exposures import exposures_record
 from ..forms import (
     ArgumentForm,
@@ -337,6 +338,40 @@ class ResultsView(ConsultationMixin, TemplateView):
                 consultation.pk,
                 body,
             ),
+            **kwargs,
+        )
+
+
+class RegionView(ConsultationMixin, TemplateView):
+    """A region's part of the consultation (`proposals.regions`). Like the results,
+    anonymous readers get it from the page cache; its body, the same for everyone,
+    is rendered once per refresh for the others."""
+
+    template_name = "proposals/region_detail.html"
+
+    def get_context_data(self, **kwargs):
+        consultation = self.consultation
+        region = get_object_or_404(Region, code=self.kwargs["code"])
+        share_page(self.request, consultation=consultation)
+
+        def body():
+            return render_to_string(
+                "proposals/includes/region_body.html",
+                {
+                    "consultation": consultation,
+                    "region": region,
+                    "min_votes": RANKING_MIN_VOTES,
+                    "overview": regions.region_overview(consultation, region),
+                },
+            )
+
+        return super().get_context_data(
+            region=region,
+            canonical_path=reverse(
+                "consultation_region",
+                kwargs={"slug": consultation.slug, "code": region.code},
+            ),
+            region_body=cached(f"region-body-{region.code}", consultation.pk, body),
             **kwargs,
         )
 

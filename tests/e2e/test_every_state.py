@@ -215,6 +215,7 @@ def _every_state_paths(world):
         world["published"].get_absolute_url(),
         f"/consultations/{slug}/resultats/",
         f"/consultations/{slug}/resultats/?tout=1",
+        f"/consultations/{slug}/regions/53/",
         f"/consultations/{slug}/synthese/",
         world.closed.get_absolute_url(),
         "/consultations/",
