@@ -461,3 +461,41 @@ def test_workshops_and_votes_are_listed_within_the_scope(world):
     assert client.get(outside).status_code == 404
     votes = client.get(reverse("admin:proposals_vote_changelist"))
     assert {v.proposal.region_id for v in votes.context["cl"].result_list} == {"53"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_decisions_taken_before_scopes_existed_read_national():
+    """Before scopes, every moderator was national: the migration says so on the
+    decisions and reviews already recorded, and not on an author's withdrawal."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("proposals", "0028_notification_preferences")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    consultation = old.get_model("consultation", "Consultation").objects.create(
+        title="Avant", slug="avant", opens_at="2024-01-01T00:00:00Z"
+    )
+    theme = old.get_model("trajectories", "Theme").objects.create(
+        consultation=consultation, title="T", position=1
+    )
+    trajectory = old.get_model("trajectories", "Trajectory").objects.create(
+        consultation=consultation, theme=theme, number=1, title="Tr"
+    )
+    question = old.get_model("trajectories", "GuidingQuestion").objects.create(
+        trajectory=trajectory, text="Q ?", position=1
+    )
+    proposal = old.get_model("proposals", "Proposal").objects.create(
+        question=question, text="Une proposition d'avant les périmètres."
+    )
+    events = old.get_model("proposals", "ModerationEvent").objects
+    events.create(proposal=proposal, action="published", previous_status="pending")
+    events.create(proposal=proposal, action="withdrawn", previous_status="published")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert dict(ModerationEvent.objects.values_list("action", "scope")) == {
+        "published": "national",
+        "withdrawn": "",
+    }
