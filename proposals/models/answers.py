@@ -38,6 +38,8 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(_("répondu le"), auto_now=True)
     # When the organisations concerned were mailed this answer (send_answer_mails).
     notified_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    # The author's scope when answering (`ModerationEvent.scope`).
+    scope = models.CharField(_("périmètre"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("réponse officielle")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from consultation.cache import content_changed
 from consultation.models import User
+from consultation.scopes import moderation_scope
 from consultation.text import visible_text
 
 from .. import permissions
@@ -29,7 +30,13 @@ def proposal_answer(
         raise ProposalActionError(refusal.capitalised())
     answer, _created = Answer.objects.update_or_create(
         proposal=proposal,
-        defaults={"state": state, "text": text, "author": author, "notified_at": None},
+        defaults={
+            "state": state,
+            "text": text,
+            "author": author,
+            "scope": moderation_scope(author).label(),
+            "notified_at": None,
+        },
     )
     trajectory = proposal.question.trajectory
     content_changed(

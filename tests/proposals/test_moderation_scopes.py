@@ -16,7 +16,14 @@ from consultation.models import ModerationScope, Region, User
 from consultation.scopes import moderation_scope
 from proposals import permissions, selectors, services
 from proposals.imports import NoImportTarget, parse_workshop, workshop_import
-from proposals.models import Argument, ModerationEvent, Proposal, Status, Workshop
+from proposals.models import (
+    Answer,
+    Argument,
+    ModerationEvent,
+    Proposal,
+    Status,
+    Workshop,
+)
 from tests.factories import (
     ConsultationFactory,
     GuidingQuestionFactory,
@@ -139,15 +146,20 @@ def test_the_admin_lists_and_opens_only_the_proposals_in_scope(
     with django_assert_max_num_queries(30):
         response = client.get(changelist, {"status": "all"})
     listed = {proposal.pk for proposal in response.context["cl"].result_list}
+    opened = set()
     for (key, region, status), proposal in world["proposals"].items():
         covered = in_scope(name, key, region)
         assert (proposal.pk in listed) is covered, (key, region, status)
-        change = reverse("admin:proposals_proposal_change", args=[proposal.pk])
-        assert client.get(change).status_code == (200 if covered else 404)
-        history = reverse("admin:proposals_proposal_history", args=[proposal.pk])
-        assert client.get(history).status_code == (200 if covered else 404)
-        reject = reverse("admin:proposals_proposal_reject", args=[proposal.pk])
-        assert client.get(reject).status_code == (200 if covered else 404)
+        # Every address of a proposal out of scope answers 404; of those in scope,
+        # one of each kind of page is opened (the rule is the same for all).
+        for page in ("change", "history", "reject"):
+            url = reverse(f"admin:proposals_proposal_{page}", args=[proposal.pk])
+            if not covered:
+                assert client.get(url).status_code == 404, (page, key, region)
+            elif page not in opened:
+                assert client.get(url).status_code == 200, (page, key, region)
+                opened.add(page)
+    assert opened == {"change", "history", "reject"}
 
 
 @pytest.mark.parametrize("name", SCOPES)
@@ -250,6 +262,13 @@ def test_each_decision_records_the_scope_it_was_taken_within(world):
         moderator=national,
         reason="Hors sujet.",
     )
+    answer = services.proposal_answer(
+        proposal=proposals["a", "53", Status.PUBLISHED],
+        author=breton,
+        state="studying",
+        text="À l'étude en Bretagne.",
+    )
+    assert answer.scope == "régions : Bretagne (53) ; consultations : a"
     withdrawn = proposals["a", "11", Status.PUBLISHED]
     services.proposal_withdraw(
         proposal=withdrawn, author=withdrawn.author, confirmed=True
@@ -492,6 +511,9 @@ def test_decisions_taken_before_scopes_existed_read_national():
     events = old.get_model("proposals", "ModerationEvent").objects
     events.create(proposal=proposal, action="published", previous_status="pending")
     events.create(proposal=proposal, action="withdrawn", previous_status="published")
+    old.get_model("proposals", "Answer").objects.create(
+        proposal=proposal, state="adopted", text="Retenue."
+    )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
@@ -499,3 +521,55 @@ def test_decisions_taken_before_scopes_existed_read_national():
         "published": "national",
         "withdrawn": "",
     }
+    assert Answer.objects.get().scope == "national"
+
+
+def test_a_scope_is_set_on_a_staff_account_in_the_admin(world, client):
+    """The user admin shows « Périmètre de modération » on staff accounts only; what
+    is set there is the moderator's scope at its next request."""
+    manager = UserFactory(
+        email="gestion@exemple.fr", organisation="", is_staff=True, is_superuser=True
+    )
+    client.force_login(manager)
+    national = world["moderators"]["national"]
+    url = reverse("admin:consultation_user_change", args=[national.pk])
+    form = client.get(url)
+    assert "Périmètre de modération" in form.content.decode()
+    participant = UserFactory()
+    assert (
+        "Périmètre de modération"
+        not in client.get(
+            reverse("admin:consultation_user_change", args=[participant.pk])
+        ).content.decode()
+    )
+    data = {
+        "email": national.email,
+        "organisation": "",
+        "organisation_type": "",
+        "region": "",
+        "legal_identifier": "",
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [g.pk for g in national.groups.all()],
+        "user_permissions": [],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        "moderation_scope-TOTAL_FORMS": "1",
+        "moderation_scope-INITIAL_FORMS": "0",
+        "moderation_scope-MIN_NUM_FORMS": "0",
+        "moderation_scope-MAX_NUM_FORMS": "1",
+        "moderation_scope-0-regions": ["53"],
+        "moderation_scope-0-consultations": [],
+        "moderation_scope-0-user": str(national.pk),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+    )
+    assert moderation_scope(fresh(national)).regions == {"53"}
+    outside = world["proposals"]["a", "11", Status.PENDING]
+    change = reverse("admin:proposals_proposal_change", args=[outside.pk])
+    assert client_of(national).get(change).status_code == 404
