@@ -48,6 +48,20 @@ def test_every_dependency_is_locked_with_hashes(lock, sources):
 
 def test_the_install_requires_the_hashes():
     makefile = (ROOT / "Makefile").read_text()
-    install = re.search(r"pip install[^\n]*-r requirements-dev.txt", makefile)
+    install = re.search(r"pip install[^\n]*\n?[^\n]*-r requirements-dev.txt", makefile)
     assert install and "--require-hashes" in install[0]
     assert "pip install --quiet --upgrade" not in makefile  # nothing unhashed
+
+
+def test_the_installed_packages_come_compiled():
+    """`make install` leaves every installed module compiled (compileall after pip's
+    --no-compile): a process that imports Django reads bytecode, never source."""
+    from importlib.util import cache_from_source
+
+    import django
+
+    package = Path(django.__file__).parent
+    modules = list(package.rglob("*.py"))
+    assert len(modules) > 500
+    missing = [m for m in modules if not Path(cache_from_source(str(m))).exists()]
+    assert missing == []
