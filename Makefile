@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1 PYTHONDO
 # settings stay apart), two at a time, beside the rest of the suite, which runs on one
 # worker per core (pytest-xdist): a test waiting for its browser or its servers leaves
 # the core to another. A browser worker that is done takes tests left to the other
-# (--dist worksteal).
+# (--dist worksteal). They live in tests/e2e, which alone their processes collect.
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 BROWSER_WORKERS ?= 2
@@ -104,7 +104,8 @@ test-suite: install translations
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install translations
-	$(TEST_ENV) $(BIN)/pytest -n $(BROWSER_WORKERS) --dist worksteal -m browser $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest tests/e2e -n $(BROWSER_WORKERS) --dist worksteal -m browser \
+		$(PYTEST_ARGS)
 
 # Benchmarks (docs/performance.md): set DATABASE_URL (and REDIS_URL) first.
 seed-bench: install translations

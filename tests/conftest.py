@@ -144,13 +144,26 @@ def _database_order(item):
     return 1 if marker or "db" in fixtures else 0
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
+    """Before `-m` deselects them: `make test-browser` collects tests/e2e alone, so a
+    browser test elsewhere would run in neither half of `make test`. After every
+    other plugin: the order of the databases' tests."""
+    astray = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("browser")
+        and not item.nodeid.startswith("tests/e2e/")
+    ]
+    if astray:
+        raise pytest.UsageError(f"Browser tests belong in tests/e2e: {astray}")
+    result = yield
     # pytest-django puts the transactional tests after the others (as Django does),
     # then pytest groups the tests of a parametrized session fixture (Playwright's
     # browser) and undoes it: a test run after a transactional one, in the same
     # process (one xdist worker), would find no region. The order is made again.
     items.sort(key=_database_order)
+    return result
 
 
 # The contents a serialized rollback restores, per database alias (`django_db_setup`).
