@@ -11,8 +11,6 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from consultation.models import Region
 from trajectories.models import GuidingQuestion, Theme, Trajectory
@@ -404,6 +402,11 @@ CSV_COLUMN_DESCRIPTIONS = {
 def proposals_xlsx(consultation, region=None):
     """The CSV's rows as a workbook: a French header row, region names instead of
     codes; bytes of an .xlsx file."""
+    # Imported here: every process of the site would otherwise load openpyxl at its
+    # start (a tenth of a second), for a file that a few requests build.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Propositions")))
     sheet.freeze_panes = "A2"

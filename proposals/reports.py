@@ -12,7 +12,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 MEGABYTE = 1024 * 1024
 REPORT_MAX_BYTES = 20 * MEGABYTE
@@ -60,6 +59,8 @@ def starts_as_pdf(file):
 
 def _pages(file):
     """How many pages a parse of `file` finds (0 when it does not parse)."""
+    from pypdf import PdfReader  # loaded by an upload's check, not at every start
+
     try:
         return len(PdfReader(file).pages)
     except Exception:  # noqa: BLE001 - whatever stops the parse, it is no PDF

@@ -1,12 +1,12 @@
 """Writing workbooks with openpyxl in write-only mode: memory stays flat."""
 
-from openpyxl.cell import WriteOnlyCell
-
 
 def sheet_row(sheet, values, font=None):
     """`values` as a row of `sheet`: numbers as numbers, lazy texts as text. A text
     that starts with « = » becomes a string cell, never a formula (openpyxl would
     otherwise write it as one)."""
+    from openpyxl.cell import WriteOnlyCell  # loaded by the workbooks' builders only
+
     row = []
     for value in values:
         if value is not None and not isinstance(value, (int, float, str)):
