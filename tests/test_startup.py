@@ -18,7 +18,7 @@ def test_the_site_starts_without_the_libraries_of_a_few_requests():
         "import consultation.wsgi; "
         f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))"
     )
-    loaded = subprocess.run(
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "consultation.settings"},
