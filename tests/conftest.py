@@ -129,10 +129,9 @@ def answerer(moderator):
 
 
 def _database_order(item):
-    """0: a test without the database; 1: a test in a transaction rolled back; 2: a
-    transactional test, which leaves the database empty behind it. The tests without
-    the database come first: most start servers and wait on them, which leaves the
-    core to other work while there is other work to do (the browser tests beside)."""
+    """0: a test in a transaction rolled back; 1: a transactional test, which leaves
+    the database empty behind it; 2: a test without the database (most start servers,
+    and some time them: they come last, when the browser tests beside are done)."""
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", [])
     transactional = bool(
@@ -140,8 +139,8 @@ def _database_order(item):
         and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
     ) or bool({"transactional_db", "live_server"} & set(fixtures))
     if transactional:
-        return 2
-    return 1 if marker or "db" in fixtures else 0
+        return 1
+    return 0 if marker or "db" in fixtures else 2
 
 
 @pytest.hookimpl(wrapper=True)
