@@ -13,7 +13,8 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_BENCHMARKS=1 PYTHONDO
 # settings stay apart), one test at a time, beside the rest of the suite, which runs on
 # one worker per core (pytest-xdist): a test waiting for its browser or its servers
 # leaves the core to another. One browser worker rather than two: on two cores, a
-# second Chromium cost more in contention than it gained (make test 266 s → 249 s).
+# second Chromium cost more in contention than it gained (make test from a fresh
+# clone, same hour: 254–266 s with two, 218–255 s with one).
 # They live in tests/e2e, which alone their processes collect.
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
