@@ -123,7 +123,8 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_lookups = {"region": "code"}
     list_display = ["code", "name"]
     ordering = ["code"]
 

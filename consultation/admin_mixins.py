@@ -39,7 +39,9 @@ class ScopedAdminMixin:
     An admin that holds only what is in the moderator's scope (`consultation.scopes`):
     `scope_lookups` names its objects' region and consultation (a missing key: that
     kind of limit does not apply to them). What is outside is not listed, and its
-    address answers 404, like an object that does not exist. `whole_consultation`:
+    address answers 404, like an object that does not exist; its forms offer only the
+    regions, consultations, themes… of the scope (those their own scoped admin holds).
+    `whole_consultation`:
     content of a whole consultation (its settings, themes, trajectories), which a
     moderator scoped to regions reads without changing it.
     """
@@ -51,6 +53,14 @@ class ScopedAdminMixin:
         return moderation_scope(request.user).filter(
             super().get_queryset(request), **self.scope_lookups
         )
+
+    def get_field_queryset(self, db, db_field, request):
+        # A choice of regions, consultations, themes…: what their own admin holds
+        # for this moderator, when it is scoped too.
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related, ScopedAdminMixin):
+            return related.get_queryset(request)
+        return super().get_field_queryset(db, db_field, request)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django's admin redirects home; an object out of scope must not be told

@@ -66,9 +66,13 @@ class Scope:
 
     def label(self) -> str:
         """The scope in words, as a decision records it (in the site's language,
-        whatever the moderator's)."""
-        with translation.override(settings.LANGUAGE_CODE):
-            return self._label()
+        whatever the moderator's); read once for a scope, however many decisions a
+        list action records with it."""
+        if "_words" not in self.__dict__:
+            with translation.override(settings.LANGUAGE_CODE):
+                object.__setattr__(self, "_words", self._label())
+        words: str = self.__dict__["_words"]
+        return words
 
     def _label(self) -> str:
         if self.national:
@@ -109,11 +113,8 @@ def moderation_scope(user: User | AnonymousUser) -> Scope:
     return scope
 
 
-def regions_in_scope(user: User | AnonymousUser) -> QuerySet[Region]:
-    """The regions `user` moderates (where it may put proposals and workshops)."""
-    return moderation_scope(user).filter(Region.objects.all(), region="code")
-
-
-def consultations_in_scope(user: User | AnonymousUser) -> QuerySet[Consultation]:
-    """The consultations `user` moderates."""
-    return moderation_scope(user).filter(Consultation.objects.all(), consultation="pk")
+def scoped_choices(user: User | AnonymousUser, queryset: _Q) -> _Q:
+    """`queryset` of regions or consultations (a form's choices) limited to those
+    `user` moderates; a queryset of another model as it is."""
+    lookups = {Region: {"region": "code"}, Consultation: {"consultation": "pk"}}
+    return moderation_scope(user).filter(queryset, **lookups.get(queryset.model, {}))

@@ -7,6 +7,7 @@ country's, and the official answers its proposals got. Read from counters and pe
 tallies (`VoteTally`), never the vote rows: its cost grows with the proposals.
 """
 
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -109,7 +110,6 @@ def comparison(consultation: Consultation, region: Region) -> dict[str, Any]:
                 "national": round(national),
                 "gap": regional - national,
                 "points": abs(round(regional) - round(national)),
-                "regional_votes": votes,
             }
         )
     more = sorted(
@@ -136,11 +136,7 @@ def region_overview(consultation: Consultation, region: Region) -> dict[str, Any
         proposals.exclude(answer=None).order_by("question__trajectory__number", "pk")
     )
     states = dict(AnswerState.choices)
-    answer_counts: dict[str, int] = {}
-    for proposal in answered:
-        answer_counts[proposal.answer.state] = (
-            answer_counts.get(proposal.answer.state, 0) + 1
-        )
+    answer_counts = Counter(proposal.answer.state for proposal in answered)
     return {
         "workshops": workshop_list(consultation, region),
         "participation": participation,

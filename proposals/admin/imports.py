@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultation.scopes import consultations_in_scope, regions_in_scope
+from consultation.scopes import scoped_choices
 
 from .. import services
 from ..imports import NoImportTarget, WorkshopError, parse_workshop, workshop_import
@@ -80,12 +80,9 @@ class WorkshopImportAdminMixin:
     def _scoped_form(self, request, form):
         """`form` offering only the regions and consultations of the moderator's
         scope (what else it names is refused on import)."""
-        for name, choices in (
-            ("region", regions_in_scope),
-            ("consultation", consultations_in_scope),
-        ):
-            if name in form.fields:
-                form.fields[name].queryset = choices(request.user)
+        for field in form.fields.values():
+            if hasattr(field, "queryset"):
+                field.queryset = scoped_choices(request.user, field.queryset)
         return form
 
     def import_answers_view(self, request):

@@ -16,7 +16,6 @@ from consultation.admin_mixins import (
     ScopedAdminMixin,
     fields_except,
 )
-from consultation.scopes import consultations_in_scope, regions_in_scope
 from trajectories.models import Trajectory
 
 from .. import permissions, selectors, services
@@ -166,11 +165,6 @@ class ProposalAdmin(
 
     def consultation_id_of(self, obj):
         return obj.question.trajectory.consultation_id
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":  # regions of the moderator's scope only
-            kwargs["queryset"] = regions_in_scope(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """A moderator's edit goes through the service, which records it."""
@@ -572,13 +566,6 @@ class WorkshopAdmin(ScopedAdminMixin, ContentChangeAdminMixin, admin.ModelAdmin)
     @admin.display(description=_("propositions"), ordering="proposal_total")
     def proposal_count(self, workshop):
         return workshop.proposal_total
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = regions_in_scope(request.user)
-        elif db_field.name == "consultation":
-            kwargs["queryset"] = consultations_in_scope(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RejectionReason)

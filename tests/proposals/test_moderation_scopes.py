@@ -412,6 +412,28 @@ def test_a_moderator_of_regions_reads_the_consultations_content_without_changing
     )
 
 
+def test_the_admins_forms_offer_only_the_regions_and_consultations_in_scope(world):
+    """Wherever a moderator picks a region, a consultation or a theme (adding a
+    theme, a trajectory, a workshop; a proposal's region), only those of its scope
+    are offered."""
+    a = world["consultations"]["a"]
+    of_a = client_of(world["moderators"]["consultation_a"])
+    for model in ("trajectories_theme", "proposals_workshop"):
+        form = of_a.get(reverse(f"admin:{model}_add")).context["adminform"].form
+        assert list(form.fields["consultation"].queryset) == [a], model
+    form = of_a.get(reverse("admin:trajectories_trajectory_add")).context["adminform"]
+    themes = form.form.fields["theme"].queryset
+    assert {theme.consultation for theme in themes} == {a}
+    client = client_of(world["moderators"]["bretagne_a"])
+    workshop = client.get(reverse("admin:proposals_workshop_add")).context["adminform"]
+    assert [r.code for r in workshop.form.fields["region"].queryset] == ["53"]
+    proposal = world["proposals"]["a", "53", Status.PENDING]
+    edit = client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
+    assert [
+        r.code for r in edit.context["adminform"].form.fields["region"].queryset
+    ] == ["53"]
+
+
 @pytest.mark.parametrize("name", SCOPES)
 def test_a_pending_proposals_page_opens_to_moderators_of_its_scope_only(world, name):
     client = client_of(world["moderators"][name])

@@ -70,7 +70,6 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
             if answers:
                 user.groups.add(Group.objects.get(name=ANSWERS_GROUP))
-            scope = None
             if regions or consultations:
                 scope, _created = ModerationScope.objects.get_or_create(user=user)
                 scope.regions.set(regions)
