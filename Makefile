@@ -67,7 +67,7 @@ migrate: install translations
 
 run: migrate
 	$(DEV_ENV) $(BIN)/python manage.py import_workshop $(SEED) --if-no-consultation
-	$(DEV_ENV) $(BIN)/python manage.py build_synthesis --all
+	$(DEV_ENV) $(BIN)/python manage.py build_synthesis --all --regions
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production-like: gunicorn + whitenoise; DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY and

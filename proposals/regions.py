@@ -79,33 +79,26 @@ def participation_by_type(
     )
 
 
-def comparison(consultation: Consultation, region: Region) -> dict[str, Any]:
+def compared(pairs: Any) -> dict[str, Any]:
     """
-    What the region supports more, or less, than the country: for each published
-    proposal with `COMPARISON_MIN_VOTES` votes from the region and as many in all,
-    the region's approval against the country's (every vote, the region's included);
-    the largest gaps either way.
+    What a region supports more, or less, than the country, from `pairs` of (item,
+    the region's (agree, mixed, disagree), the country's (agree, mixed, disagree)):
+    only items with `COMPARISON_MIN_VOTES` votes from the region and as many in all
+    are compared (the country's counts hold every vote, the region's included); the
+    largest gaps either way. The region's page and its synthesis both say this rule.
     """
-    tallies = VoteTally.objects.filter(
-        dimension=TallyDimension.REGION,
-        key=region.pk,
-        proposal__in=Proposal.objects.public_in(consultation),
-    ).select_related("proposal")
     rows: list[dict[str, Any]] = []
-    for tally in tallies:
-        proposal = tally.proposal
-        votes = tally.agree_count + tally.mixed_count + tally.disagree_count
-        if votes < COMPARISON_MIN_VOTES or proposal.vote_count < COMPARISON_MIN_VOTES:
+    for item, regional_counts, national_counts in pairs:
+        if (
+            sum(regional_counts) < COMPARISON_MIN_VOTES
+            or sum(national_counts) < COMPARISON_MIN_VOTES
+        ):
             continue
-        regional = 100 * approval_share(
-            tally.agree_count, tally.mixed_count, tally.disagree_count
-        )
-        national = 100 * approval_share(
-            proposal.agree_count, proposal.mixed_count, proposal.disagree_count
-        )
+        regional = 100 * approval_share(*regional_counts)
+        national = 100 * approval_share(*national_counts)
         rows.append(
             {
-                "proposal": proposal,
+                "proposal": item,
                 "regional": round(regional),
                 "national": round(national),
                 "gap": regional - national,
@@ -126,6 +119,28 @@ def comparison(consultation: Consultation, region: Region) -> dict[str, Any]:
         "less": less[:COMPARISON_LENGTH],
         "min_votes": COMPARISON_MIN_VOTES,
     }
+
+
+def comparison(consultation: Consultation, region: Region) -> dict[str, Any]:
+    """`compared` over the consultation's published proposals, read from the
+    region's tallies."""
+    tallies = VoteTally.objects.filter(
+        dimension=TallyDimension.REGION,
+        key=region.pk,
+        proposal__in=Proposal.objects.public_in(consultation),
+    ).select_related("proposal")
+    return compared(
+        (
+            tally.proposal,
+            (tally.agree_count, tally.mixed_count, tally.disagree_count),
+            (
+                tally.proposal.agree_count,
+                tally.proposal.mixed_count,
+                tally.proposal.disagree_count,
+            ),
+        )
+        for tally in tallies
+    )
 
 
 def region_overview(consultation: Consultation, region: Region) -> dict[str, Any]:

@@ -1,16 +1,30 @@
 from django.contrib import admin
 
-from .models import Synthesis
+from .models import RegionalSynthesis, Synthesis
 
 
-@admin.register(Synthesis)
-class SynthesisAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Read only: `build_synthesis` writes the syntheses."""
-
-    list_display = ["consultation", "built_at", "build_seconds", "proposal_count"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Synthesis)
+class SynthesisAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "built_at", "build_seconds", "proposal_count"]
+
+
+@admin.register(RegionalSynthesis)
+class RegionalSynthesisAdmin(ReadOnlyAdmin):
+    list_display = [
+        "region",
+        "consultation",
+        "built_at",
+        "build_seconds",
+        "proposal_count",
+    ]
+    list_filter = ["consultation"]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -64,10 +65,15 @@ class ProposalRow:
     score: float
     answer_state: str
     answer: str
+    region_code: str = ""  # the proposing organisation's region
+    answer_code: str = ""  # the answer's state (`AnswerState`), "" without one
 
     @property
     def votes(self):
         return self.agree + self.mixed + self.disagree
+
+    def get_absolute_url(self):
+        return reverse("proposal_detail", args=[self.pk])
 
     @property
     def workshop_label(self):
@@ -304,6 +310,8 @@ def _proposal_rows(consultation, regions, workshops):
                 score=score,
                 answer_state=answer_labels.get(answer_state, ""),
                 answer=answer or "",
+                region_code=region or "",
+                answer_code=answer_state or "",
             )
         )
     for rows in by_question.values():
@@ -311,18 +319,15 @@ def _proposal_rows(consultation, regions, workshops):
     return by_question
 
 
-def synthesis_content(consultation):
-    """Everything a synthesis shows. Its labels are lazy where they can be: one
-    content renders in each language."""
-    overview = consultation_overview(consultation)
-    regions, figures = overview["regions"], overview["figures"]
-    workshops = list(workshop_list(consultation))
-    rows = _proposal_rows(consultation, regions, workshops)
-    themes = [
+def theme_sections(themes, rows, trajectory_section=None):
+    """The synthesis's themes → trajectories → questions, each question holding its
+    `rows` ({question id: [row]}), from `theme_list(…, with_questions=True)`."""
+    trajectory_section = trajectory_section or TrajectorySection
+    return [
         ThemeSection(
             title=theme.title,
             trajectories=[
-                TrajectorySection(
+                trajectory_section(
                     number=trajectory.number,
                     title=trajectory.title,
                     questions=[
@@ -333,8 +338,20 @@ def synthesis_content(consultation):
                 for trajectory in theme.trajectories.all()
             ],
         )
-        for theme in theme_list(consultation=consultation, with_questions=True)
+        for theme in themes
     ]
+
+
+def synthesis_content(consultation):
+    """Everything a synthesis shows. Its labels are lazy where they can be: one
+    content renders in each language."""
+    overview = consultation_overview(consultation)
+    regions, figures = overview["regions"], overview["figures"]
+    workshops = list(workshop_list(consultation))
+    rows = _proposal_rows(consultation, regions, workshops)
+    themes = theme_sections(
+        theme_list(consultation=consultation, with_questions=True), rows
+    )
     return SynthesisContent(
         consultation=consultation,
         generated_at=timezone.now(),

@@ -13,7 +13,7 @@ linear time (35,000 proposals: minutes against seconds).
 
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -50,8 +50,30 @@ from .pdf_style import (
     register_fonts,
     styles,
 )
+from .regional import regional_method_paragraphs
 
 ROWS_PER_TABLE = 200
+
+# The proposals' table: widths in points, text columns pre-wrapped to their width
+# less the cell padding.
+PADDING = 3
+PROPOSAL_WIDTHS = [
+    10 * mm,
+    80 * mm,
+    28 * mm,
+    13 * mm,
+    12 * mm,
+    13 * mm,
+    11 * mm,
+    13 * mm,
+]
+TEXT_WIDTH = PROPOSAL_WIDTHS[1] - 2 * PADDING
+ORIGIN_WIDTH = PROPOSAL_WIDTHS[2] - 2 * PADDING
+
+
+# A region's table: the same text columns, its figures' columns as wide as their
+# headings (« Adhésion ») need.
+REGIONAL_WIDTHS = [*PROPOSAL_WIDTHS[:3], 12 * mm, 13 * mm, 12 * mm, 13 * mm, 12 * mm]
 
 
 def _number(value):
@@ -145,10 +167,17 @@ class RotatedLabel(Flowable):
 
 
 class _Renderer:
+    # Whether a question without proposals is named, saying so.
+    empty_questions_said = True
+    widths = PROPOSAL_WIDTHS  # of the proposals' tables
+
     def __init__(self, content):
         self.content = content
         self.styles = styles()
         self.width = A4[0] - 2 * MARGIN
+
+    def title(self):
+        return _("Synthèse : %(title)s") % {"title": self.content.consultation.title}
 
     def paragraph(self, text, style="body"):
         return Paragraph(escape(printable(str(text))), self.styles[style])
@@ -444,8 +473,14 @@ class _Renderer:
             ],
             numeric_from=3,
         )
+        yield from self.question_tables(trajectory, header)
+
+    def question_tables(self, trajectory, header):
+        """Each question's heading and its proposals, cut into tables."""
         for question in trajectory.questions:
             heading = self.paragraph(question.text, "h3")
+            if not question.proposals and not self.empty_questions_said:
+                continue
             if not question.proposals:
                 yield KeepTogether(
                     [
@@ -458,7 +493,9 @@ class _Renderer:
                 continue
             rows = [self.proposal_row(row) for row in question.proposals]
             tables = (
-                _proposal_table([header, *rows[start : start + ROWS_PER_TABLE]])
+                _proposal_table(
+                    [header, *rows[start : start + ROWS_PER_TABLE]], self.widths
+                )
                 for start in range(0, len(rows), ROWS_PER_TABLE)
             )
             yield KeepTogether([heading, next(tables)])
@@ -502,25 +539,8 @@ class _Renderer:
         )
 
 
-# The proposals' table: widths in points, text columns pre-wrapped to their width
-# less the cell padding.
-PADDING = 3
-PROPOSAL_WIDTHS = [
-    10 * mm,
-    80 * mm,
-    28 * mm,
-    13 * mm,
-    12 * mm,
-    13 * mm,
-    11 * mm,
-    13 * mm,
-]
-TEXT_WIDTH = PROPOSAL_WIDTHS[1] - 2 * PADDING
-ORIGIN_WIDTH = PROPOSAL_WIDTHS[2] - 2 * PADDING
-
-
-def _proposal_table(rows):
-    table = LongTable(rows, colWidths=PROPOSAL_WIDTHS, repeatRows=1)
+def _proposal_table(rows, widths):
+    table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -542,10 +562,11 @@ def _proposal_table(rows):
     return table
 
 
-def write_pdf(content, path):
+def write_pdf(content, path, renderer=None):
     """Write the synthesis of `content` to the file `path`."""
+    renderer = (renderer or _Renderer)(content)
     register_fonts()
-    title = _("Synthèse : %(title)s") % {"title": content.consultation.title}
+    title = renderer.title()
 
     def footer(canvas, document):
         if document.page == 1:
@@ -571,8 +592,202 @@ def write_pdf(content, path):
         lang=get_language(),
     )
     document.build(
-        list(_Renderer(content).story()),
+        list(renderer.story()),
         onFirstPage=footer,
         onLaterPages=footer,
         canvasmaker=contents.canvas_maker(FONT, MUTED),
     )
+
+
+class _RegionalRenderer(_Renderer):
+    """A region's synthesis (`regional.RegionalContent`): its figures beside the
+    country's, its workshops and organisations, what it supports more or less than
+    the country, then its proposals with the region's approval beside the country's."""
+
+    empty_questions_said = False
+    widths = REGIONAL_WIDTHS
+
+    def title(self):
+        return _("Synthèse %(region)s : %(title)s") % {
+            "region": self.content.region.name,
+            "title": self.content.consultation.title,
+        }
+
+    def sections(self):
+        return [
+            ("method", _("Méthode et chiffres"), 0, self.opening, False),
+            ("comparison", _("La région et le pays"), 0, self.comparison, False),
+            ("workshops", _("Ateliers de la région"), 0, self.workshops, False),
+            ("participation", _("Participation de la région"), 0,
+             self.participation, False),
+        ]  # fmt: skip
+
+    def cover(self):
+        content = self.content
+        yield Spacer(0, 40 * mm)
+        yield self.paragraph(
+            _("Synthèse régionale : %(region)s") % {"region": content.region.name},
+            "kicker",
+        )
+        yield self.paragraph(content.consultation.title, "cover_title")
+        yield Spacer(0, 14 * mm)
+        figures = content.figures
+        yield charts.key_figures(
+            [
+                (_number(figures["proposals"]), _("Propositions de la région")),
+                (_number(figures["votes"]), _("Votes de la région")),
+                (_number(figures["organisations"]), _("Organisations")),
+                (_number(figures["workshops"]), _("Ateliers")),
+            ],
+            self.width,
+        )
+        yield Spacer(0, 14 * mm)
+        yield self.paragraph(
+            _("Établie le %(date)s.")
+            % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
+            "cover_meta",
+        )
+
+    def opening(self):
+        content = self.content
+        for text in regional_method_paragraphs(content):
+            yield self.paragraph(text)
+        if content.answers:
+            yield self.paragraph(
+                _("Réponses officielles :")
+                + " "
+                + ", ".join(str(row["label"]) for row in content.answers)
+                + "."
+            )
+
+    def comparison(self):
+        comparison = self.content.comparison
+        if not comparison["compared"]:
+            yield self.paragraph(
+                _("Aucune proposition n'a encore assez de votes de la région pour être "
+                  "comparée.")
+            )  # fmt: skip
+            return
+        header = self.heads(
+            [_("Proposition"), _("Région"), _("Pays"), _("Écart")], numeric_from=1
+        )
+        for title, rows in (
+            (_("Plus soutenues dans la région"), comparison["more"]),
+            (_("Moins soutenues dans la région"), comparison["less"]),
+        ):
+            yield self.paragraph(title, "h3")
+            if not rows:
+                yield self.paragraph(_("Aucune."))
+                continue
+            yield _table(
+                [
+                    header,
+                    *(
+                        [
+                            self.paragraph(row["proposal"].text, "small"),
+                            percent(row["regional"]),
+                            percent(row["national"]),
+                            points(row["regional"] - row["national"]),
+                        ]
+                        for row in rows
+                    ),
+                ],
+                [self.width - 60 * mm, 20 * mm, 20 * mm, 20 * mm],
+                numeric_from=1,
+            )
+
+    def workshops(self):
+        if not self.content.workshops:
+            yield self.paragraph(
+                _("Aucun atelier de la région n'a encore été importé dans cette "
+                  "consultation.")
+            )  # fmt: skip
+            return
+        yield from super().workshops()
+
+    def participation(self):
+        rows = self.content.participation
+        if not rows:
+            yield self.paragraph(
+                _("Aucune organisation de la région n'a encore voté ni proposé.")
+            )
+            return
+        yield _table(
+            [
+                self.heads([_("Type"), _("Organisations")], numeric_from=1),
+                *([self.paragraph(row["label"], "small"), _number(row["count"])]
+                  for row in rows),
+            ],
+            [self.width - 30 * mm, 30 * mm],
+            numeric_from=1,
+        )  # fmt: skip
+
+    def trajectory(self, trajectory):
+        region = trajectory.approval_percent if trajectory.votes else None
+        yield self.paragraph(
+            ", ".join(
+                [
+                    counted(trajectory.proposal_count, "proposals"),
+                    _("%(votes)s de la région") % {
+                        "votes": counted(trajectory.votes, "votes")
+                    },
+                    _("adhésion : %(region)s dans la région, %(country)s dans le pays.")
+                    % {
+                        "region": _unknown(region),
+                        "country": _unknown(trajectory.country_approval_percent),
+                    },
+                ]
+            )
+        )  # fmt: skip
+        header = self.heads(
+            [
+                _("Rang"),
+                _("Proposition"),
+                _("Origine"),
+                _("Votes (pays)"),
+                _("Adhésion (pays)"),
+                _("Votes (région)"),
+                _("Adhésion (région)"),
+                _("Écart"),
+            ],
+            numeric_from=3,
+        )
+        if not trajectory.proposal_count:
+            yield self.paragraph(
+                _("Aucune proposition de la région dans cette trajectoire.")
+            )
+        yield from self.question_tables(trajectory, header)
+
+    def proposal_row(self, row):
+        national = super().proposal_row(row.country)
+        gap = row.gap
+        return [
+            "" if row.rank is None else str(row.rank),
+            national[1],
+            national[2],
+            _number(row.country.votes),
+            percent(row.country.approval_percent),
+            _number(row.votes),
+            _unknown(row.approval_percent),
+            "" if gap is None else points(gap),
+        ]
+
+
+def _unknown(value):
+    """A share in percent, or a dash where there is no vote to make it."""
+    return "–" if value is None else percent(value)
+
+
+def points(gap):
+    """A signed gap in percentage points: « +12 pts », « –3 pts » (the font has no
+    minus sign, U+2212: an en dash stands for it, as French print often does)."""
+    sign = "+" if gap > 0 else "\u2013" if gap < 0 else ""
+    return ngettext("%(sign)s%(points)s pt", "%(sign)s%(points)s pts", abs(gap)) % {
+        "sign": sign,
+        "points": abs(gap),
+    }
+
+
+def write_regional_pdf(content, path):
+    """Write the synthesis of a region (`regional.RegionalContent`) to `path`."""
+    write_pdf(content, path, _RegionalRenderer)

@@ -210,3 +210,128 @@ def write_xlsx(content, path):
     _breakdowns(workbook, content)
     _workshops(workbook, content)
     workbook.save(path)
+
+
+def _regional_figures(workbook, content):
+    sheet = _Sheet(workbook, _("Chiffres"), [_("Mesure"), _("Valeur")], [44, 24])
+    figures = content.figures
+    sheet.append([_("Consultation"), content.consultation.title])
+    sheet.append([_("Région"), content.region.name])
+    sheet.append(
+        [_("Établie le"), localtime(content.generated_at).strftime("%Y-%m-%d %H:%M")]
+    )
+    sheet.append([_("Propositions de la région"), figures["proposals"]])
+    sheet.append([_("Votes de la région"), figures["votes"]])
+    sheet.append([_("Organisations participantes"), figures["organisations"]])
+    sheet.append([_("Ateliers"), figures["workshops"]])
+    sheet.append([_("Adhésion dans la région (%)"), content.approval["region"]])
+    sheet.append([_("Adhésion dans le pays (%)"), content.approval["country"]])
+    for row in content.answers:
+        sheet.append([_("Réponses officielles"), row["label"]])
+
+
+def _regional_proposals(workbook, content):
+    sheet = _Sheet(
+        workbook,
+        _("Propositions"),
+        [
+            _("Identifiant"),
+            _("Thème"),
+            _("Trajectoire"),
+            _("Question"),
+            _("Rang"),
+            _("Proposition"),
+            _("Origine"),
+            _("Ateliers"),
+            _("Type d'organisation"),
+            _("Votes (pays)"),
+            _("Adhésion (pays, %)"),
+            _("D'accord (région)"),
+            _("Mitigé (région)"),
+            _("Pas d'accord (région)"),
+            _("Votes (région)"),
+            _("Adhésion (région, %)"),
+            _("Écart (points)"),
+            _("Réponse officielle"),
+            _("Texte de la réponse"),
+        ],
+        widths=[11, 28, 28, 36, 7, 70, 10, 30, 22],
+    )
+    for theme in content.themes:
+        for trajectory in theme.trajectories:
+            trajectory_label = f"{trajectory.number}. {trajectory.title}"
+            for question in trajectory.questions:
+                for row in question.proposals:
+                    country = row.country
+                    sheet.append(
+                        [
+                            row.pk,
+                            theme.title,
+                            trajectory_label,
+                            question.text,
+                            row.rank,
+                            row.text,
+                            country.source,
+                            country.workshop_label,
+                            country.organisation_type,
+                            country.votes,
+                            country.approval_percent,
+                            row.agree,
+                            row.mixed,
+                            row.disagree,
+                            row.votes,
+                            row.approval_percent,
+                            row.gap,
+                            country.answer_state,
+                            country.answer,
+                        ]
+                    )
+
+
+def _regional_comparison(workbook, content):
+    sheet = _Sheet(
+        workbook,
+        _("La région et le pays"),
+        [
+            _("Sens"),
+            _("Identifiant"),
+            _("Proposition"),
+            _("Adhésion (région, %)"),
+            _("Adhésion (pays, %)"),
+            _("Écart (points)"),
+        ],
+        [26, 11, 70],
+    )
+    comparison = content.comparison
+    for label, rows in (
+        (_("Plus soutenue dans la région"), comparison["more"]),
+        (_("Moins soutenue dans la région"), comparison["less"]),
+    ):
+        for row in rows:
+            sheet.append(
+                [
+                    label,
+                    row["proposal"].pk,
+                    row["proposal"].text,
+                    row["regional"],
+                    row["national"],
+                    row["regional"] - row["national"],
+                ]
+            )
+
+
+def _regional_participation(workbook, content):
+    sheet = _Sheet(workbook, _("Participation"), [_("Type"), _("Organisations")], [40])
+    for row in content.participation:
+        sheet.append([row["label"], row["count"]])
+
+
+def write_regional_xlsx(content, path):
+    """Write the workbook of a region's synthesis (`regional.RegionalContent`)."""
+    workbook = Workbook(write_only=True)
+    _regional_figures(workbook, content)
+    _regional_proposals(workbook, content)
+    _regional_comparison(workbook, content)
+    _workshops(workbook, content)
+    _regional_participation(workbook, content)
+    workbook.save(path)

@@ -43,3 +43,37 @@ def proposal_rows(rows):
     """The table rows of these `content.ProposalRow`, escaped."""
     # Every value that comes from people is escaped in `_row`.
     return mark_safe("\n".join(map(_row, rows)))  # noqa: S308
+
+
+def signed(number):
+    """« +12 », « −3 » (a true minus sign), « 0 »."""
+    return f"{number:+d}".replace("-", "\u2212") if number else "0"
+
+
+def _share(value):
+    return "–" if value is None else f"{value} %"
+
+
+def _regional_row(row):
+    country = row.country
+    origin = (country.source, country.organisation_type, country.workshop_label)
+    details = " · ".join(escape(str(item)) for item in origin if item)
+    gap = row.gap
+    address = reverse("proposal_detail", args=[row.pk])
+    return (
+        f"<tr><td>{'–' if row.rank is None else row.rank}</td>"
+        f'<td><a href="{address}">{escape(row.text)}</a>'
+        f'<span class="d-block small text-body-secondary">{details}</span></td>'
+        f'<td class="text-end">{country.votes}</td>'
+        f'<td class="text-end">{country.approval_percent} %</td>'
+        f'<td class="text-end">{row.votes}</td>'
+        f'<td class="text-end">{_share(row.approval_percent)}</td>'
+        f'<td class="text-end">{"" if gap is None else signed(gap)}</td></tr>'
+    )
+
+
+@register.simple_tag
+def regional_proposal_rows(rows):
+    """The table rows of these `regional.RegionalRow`, escaped."""
+    # Every value that comes from people is escaped in `_regional_row`.
+    return mark_safe("\n".join(map(_regional_row, rows)))  # noqa: S308

@@ -217,6 +217,7 @@ def _every_state_paths(world):
         f"/consultations/{slug}/resultats/?tout=1",
         f"/consultations/{slug}/regions/53/",
         f"/consultations/{slug}/synthese/",
+        f"/consultations/{slug}/regions/53/synthese/",
         world.closed.get_absolute_url(),
         "/consultations/",
     ]
@@ -241,7 +242,8 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     French pages at both widths, the English ones on the phone (their words change,
     and their length matters where the page is narrow; not the colours, landmarks nor
     layout)."""
-    from synthesis.services import synthesis_build
+    from consultation.models import Region
+    from synthesis.services import regional_syntheses_build, synthesis_build
     from tests.e2e.conftest import log_in
     from tests.e2e.test_accessibility import axe_context, scan
     from tests.e2e.test_phone import CONTROLS, HEADER_MAX, MEASURE
@@ -249,6 +251,7 @@ def test_every_state_passes_axe_and_the_phone_measurements(
     world = world_with_every_state
     settings.MEDIA_ROOT = tmp_path
     synthesis_build(world.consultation)
+    list(regional_syntheses_build(world.consultation, Region.objects.filter(code="53")))
     public, author = _every_state_paths(world)
     failures = {}
     for width in (375, 1366) if language == "fr" else (375,):
