@@ -26,15 +26,19 @@ from .xlsx import write_regional_xlsx, write_xlsx
 DOCUMENT_LANGUAGE = "fr"
 
 
-def _write_files(target, content, *, pdf, xlsx, template, method):
-    """The PDF, the workbook and the page's body in each language, into `target`."""
+def _write_files(target, content, *, pdf, xlsx, template, method, collect=True):
+    """The PDF, the workbook and the page's body in each language, into `target`.
+    `collect`: free the PDF's garbage between the steps (worth it for a large
+    document only: a full collection costs more the more the process holds)."""
     with translation.override(DOCUMENT_LANGUAGE):
         pdf(content, target / PDF_NAME)
         # The PDF's layout objects hold reference cycles: freed now, so that the
         # peaks of the steps do not add up (large tier: 444 → 368 MB).
-        gc.collect()
+        if collect:
+            gc.collect()
         xlsx(content, target / XLSX_NAME)
-        gc.collect()
+        if collect:
+            gc.collect()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             html = render_to_string(
@@ -118,6 +122,7 @@ def regional_syntheses_build(consultation, regions=None):
                 xlsx=write_regional_xlsx,
                 template="synthesis/regional_synthesis_document.html",
                 method=regional_method_paragraphs,
+                collect=False,
             )
             yield publish(
                 RegionalSynthesis,
@@ -128,5 +133,3 @@ def regional_syntheses_build(consultation, regions=None):
                 proposal_count=content.figures["proposals"],
             )
         started = time.monotonic()
-        del content
-        gc.collect()

@@ -169,7 +169,7 @@ def test_the_page_in_both_languages_and_linked_from_the_regions_page(
     for name in ("regional_synthesis_pdf", "regional_synthesis_xlsx"):
         assert client.get(address(name, consultation, "53")).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):  # the cached page goes
-        build(consultation)
+        build(consultation, "53", "11")
     page = squeeze(client.get(page_address).content.decode())
     assert "Synthèse régionale : Bretagne" in page
     assert "L&#x27;économie d&#x27;abord &amp; ensemble" in page  # escaped once
