@@ -122,15 +122,20 @@ def served(stored):
         page_served.send(sender=served, note=stored["note"])
 
 
+def kept_headers(response):
+    """The headers a kept copy of `response` is served with (not its cookies)."""
+    return [
+        (header, value)
+        for header, value in response.items()
+        if header.lower() not in SKIPPED_HEADERS
+    ]
+
+
 def page_entry(request, response):
     """What a kept page carries besides its content: its headers, the content versions
     it shows, until when it is fresh, and its view's note (`page_note`)."""
     return {
-        "headers": [
-            (header, value)
-            for header, value in response.items()
-            if header.lower() not in SKIPPED_HEADERS
-        ],
+        "headers": kept_headers(response),
         "depends": getattr(request, "page_depends", None)
         or {SITE: request.page_versions_at_start[SITE]},
         "fresh_until": time.time()

@@ -45,6 +45,7 @@ from .page_cache import (
     PAGE_STALE_SECONDS,
     SHUFFLE_COOKIE,
     bucket_in_cookie,
+    kept_headers,
     page_entry,
     render_again,
     served,
@@ -364,3 +365,61 @@ class SharedPageMiddleware:
             # Rendered with its author's controls: for them alone.
             and not _involved(request.user, request.shared_page["involved_in"])
         )
+
+
+# How long a page kept for its owner alone may be served without being rendered
+# again: what its stamp does not follow (another organisation's new name on an
+# invitation) shows within this time.
+OWN_PAGE_SECONDS = 5 * 60
+
+
+def kept_for_its_owner(request, stamp, render):
+    """
+    A page that shows one person's own things (« Mon espace »): `render()` (its
+    response, rendered) kept for `request.user` under its address and language, and
+    served again while `stamp` (what the page shows of their things, read in one
+    statement: the caller's) and the site's content version are unchanged, with their
+    current CSRF token. Never with flash messages to show, nor kept when the response
+    sets a cookie.
+    """
+    if CookieStorage.cookie_name in request.COOKIES:
+        return render()
+    key = ":".join(
+        [
+            "own",
+            str(request.user.pk),
+            translation.get_language() or settings.LANGUAGE_CODE,
+            request.get_host(),
+            request.get_full_path(),
+        ]
+    )
+    found = cache.get_many([key, version_key(SITE)])
+    stored, site = found.get(key), found.get(version_key(SITE))
+    if (
+        stored is not None
+        and stored["stamp"] == stamp
+        and stored["site"] == site
+        and time.time() < stored["until"]
+    ):
+        response = HttpResponse(
+            stored["html"].replace(CSRF_PLACEHOLDER, get_token(request))
+        )
+        for header, value in stored["headers"]:
+            response[header] = value
+        response["X-Page-Cache"] = "own"
+        return response
+    site = site if site is not None else content_versions([SITE])[SITE]
+    response = render()
+    if response.status_code == 200 and not response.cookies:
+        cache.set(
+            key,
+            {
+                "stamp": stamp,
+                "site": site,
+                "until": time.time() + OWN_PAGE_SECONDS,
+                "html": _without_token(response.content.decode()),
+                "headers": kept_headers(response),
+            },
+            OWN_PAGE_SECONDS,
+        )
+    return response

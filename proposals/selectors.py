@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -34,6 +35,7 @@ from .models import (
     CoSignatureStatus,
     Follow,
     Notification,
+    NotificationPreferences,
     NotificationState,
     Participation,
     Proposal,
@@ -697,3 +699,94 @@ def confirmation_mail_waiting(user: User) -> bool:
         .first()
     )
     return latest is not None and latest[0] != NotificationState.SENT and latest[1] > 0
+
+
+# What « Mon espace » shows of an account's own things, one scalar each, with the
+# parameters each needs (`my_space_stamp`). The tables are the models'.
+_MY_SPACE_PARTS = [
+    ("SELECT COUNT(*) FROM {votes} WHERE voter_id = %s", ["pk"]),
+    ("SELECT MAX(updated_at) FROM {votes} WHERE voter_id = %s", ["pk"]),
+    ("SELECT COUNT(*) FROM {proposals} WHERE author_id = %s", ["pk"]),
+    ("SELECT MAX(updated_at) FROM {proposals} WHERE author_id = %s", ["pk"]),
+    ("SELECT SUM(agree_count) FROM {proposals} WHERE author_id = %s", ["pk"]),
+    ("SELECT SUM(mixed_count) FROM {proposals} WHERE author_id = %s", ["pk"]),
+    ("SELECT SUM(disagree_count) FROM {proposals} WHERE author_id = %s", ["pk"]),
+    (
+        "SELECT COUNT(*) FROM {follows} WHERE user_id = %s AND following = %s",
+        ["pk", "true"],
+    ),
+    # Which rows are followed, not only how many: one followed, another not.
+    (
+        "SELECT SUM(id) FROM {follows} WHERE user_id = %s AND following = %s",
+        ["pk", "true"],
+    ),
+    (
+        "SELECT SUM(id) FROM {cosignatures} WHERE email = %s AND status = %s",
+        ["email", "invited"],
+    ),
+    (
+        "SELECT SUM(id) FROM {cosignatures} WHERE cosigner_id = %s AND status = %s",
+        ["pk", "accepted"],
+    ),
+    ("SELECT follows_own FROM {preferences} WHERE user_id = %s", ["pk"]),
+    ("SELECT follows_voted FROM {preferences} WHERE user_id = %s", ["pk"]),
+    ("SELECT mails_off FROM {preferences} WHERE user_id = %s", ["pk"]),
+    (
+        "SELECT MAX(id) FROM {notifications} WHERE user_id = %s AND kind = %s",
+        ["pk", "confirmation"],
+    ),
+    (
+        "SELECT state FROM {notifications} WHERE user_id = %s AND kind = %s "
+        "ORDER BY id DESC LIMIT 1",
+        ["pk", "confirmation"],
+    ),
+    (
+        "SELECT attempts FROM {notifications} WHERE user_id = %s AND kind = %s "
+        "ORDER BY id DESC LIMIT 1",
+        ["pk", "confirmation"],
+    ),
+]
+
+
+def my_space_stamp(user: User) -> str:
+    """
+    What « Mon espace » shows of `user`'s own things, condensed, in one statement
+    (and the account's row, already read): it changes whenever the page would (a vote
+    cast or changed, a proposal of theirs written, decided or voted on, a follow, an
+    invitation or a cosignature, their e-mail choices, their confirmation mail, their
+    organisation's details), so that a page kept for them with the
+    same stamp is the page they would get rendered now (`consultation.own_pages`).
+    Changes to what others wrote (a text edited, a decision) bump the site's content
+    version, which the kept page depends on too.
+    """
+    tables = {
+        "votes": Vote._meta.db_table,
+        "proposals": Proposal._meta.db_table,
+        "follows": Follow._meta.db_table,
+        "cosignatures": CoSignature._meta.db_table,
+        "preferences": NotificationPreferences._meta.db_table,
+        "notifications": Notification._meta.db_table,
+    }
+    values: dict[str, Any] = {
+        "pk": user.pk,
+        "email": user.email,
+        "true": True,
+        "invited": CoSignatureStatus.INVITED.value,
+        "accepted": CoSignatureStatus.ACCEPTED.value,
+        "confirmation": AccountMailKind.CONFIRMATION.value,
+    }
+    sql = "SELECT " + ", ".join(
+        f"({part.format(**tables)})" for part, _names in _MY_SPACE_PARTS
+    )
+    params = [values[name] for _part, names in _MY_SPACE_PARTS for name in names]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    # The account's own row as read for this request: its name, type, region,
+    # confirmation… (all but what a login changes).
+    account = [
+        getattr(user, field.attname)
+        for field in user._meta.concrete_fields
+        if field.name not in ("password", "last_login")
+    ]
+    return repr((row, account))

@@ -21,7 +21,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from consultation.security import rate
-from consultation.shared_pages import counts_moved_by
+from consultation.shared_pages import counts_moved_by, kept_for_its_owner
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -191,12 +191,21 @@ def proposal_withdraw(request, pk):
 @method_decorator(login_required, name="dispatch")
 class MySpaceView(TemplateView):
     """An organisation's own space: its proposals, votes and follows, each list paged
-    (its own query parameter), so that 2,000 votes read as fast as 20."""
+    (its own query parameter), so that 2,000 votes read as fast as 20; kept for it
+    (`kept_for_its_owner`) while what it shows is unchanged."""
 
     template_name = "proposals/my_space.html"
     VOTES_PER_PAGE = 50
     PROPOSALS_PER_PAGE = 20
     FOLLOWS_PER_PAGE = 50
+
+    def get(self, request, *args, **kwargs):
+        # Kept for its owner while what it shows of their things is unchanged.
+        return kept_for_its_owner(
+            request,
+            selectors.my_space_stamp(request.user),
+            lambda: super(MySpaceView, self).get(request, *args, **kwargs).render(),
+        )
 
     def _page(self, items, per_page, parameter):
         paginator = Paginator(items, per_page)
