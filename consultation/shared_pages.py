@@ -199,14 +199,15 @@ def _without_token(html):
 
 
 def _interned(slots):
-    """The slots' variants without their token, each distinct text kept once: the
-    vote buttons are the same on every card, and the stored copy holds them once."""
+    """The slots' variants without their token, encoded, each distinct text kept once:
+    the vote buttons are the same on every card, and the stored copy holds them once."""
     texts = {}
     return {
         slot: {
             value: texts.setdefault(text, text)
             for value, text in (
-                (value, _without_token(html)) for value, html in variants.items()
+                (value, _without_token(html).encode())
+                for value, html in variants.items()
             )
         }
         for slot, variants in slots.items()
@@ -214,26 +215,33 @@ def _interned(slots):
 
 
 def _split(content):
-    """The page as text pieces and (kind, key) slots, in order."""
+    """The page as encoded pieces and (kind, key) slots, in order: a page is served as
+    bytes, joined, never encoded again at each request (a 330 KB page: 0.35 ms)."""
     pieces, start = [], 0
     for match in _SLOT.finditer(content):
-        pieces.append(content[start : match.start()])
+        pieces.append(content[start : match.start()].encode())
         pieces.append((match.group(1), int(match.group(2))))
         start = match.end()
-    pieces.append(content[start:])
+    pieces.append(content[start:].encode())
     return pieces
 
 
+CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+
 def fill(entry, request, known):
-    """The stored page with the reader's facts `known` ({(kind, key): value}) in its
-    slots, and their token."""
+    """The stored page (bytes) with the reader's facts `known` ({(kind, key): value})
+    in its slots, and their token."""
     out = []
     for piece in entry["pieces"]:
-        if isinstance(piece, str):
-            out.append(piece)
-            continue
-        out.append(entry["variants"][piece][known[piece]])
-    return "".join(out).replace(CSRF_PLACEHOLDER, get_token(request))
+        if isinstance(piece, tuple):
+            piece = entry["variants"][piece][known[piece]]
+        # A copy kept before pages were stored encoded holds text: served as well.
+        out.append(piece if isinstance(piece, bytes) else piece.encode())
+    page = b"".join(out)
+    if CSRF_PLACEHOLDER_BYTES in page:
+        page = page.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
+    return page
 
 
 # The scopes each page showed when this process last served it: their versions are
@@ -353,7 +361,7 @@ class SharedPageMiddleware:
         } | page_entry(request, response)
         if self._shareable(request, response):
             store_page(request, key, entry)
-        response.content = fill(entry, request, request.shared_values).encode()
+        response.content = fill(entry, request, request.shared_values)
         return response
 
     def _shareable(self, request, response):
@@ -402,7 +410,7 @@ def kept_for_its_owner(request, stamp, render):
         and time.time() < stored["until"]
     ):
         response = HttpResponse(
-            stored["html"].replace(CSRF_PLACEHOLDER, get_token(request))
+            stored["html"].replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
         )
         for header, value in stored["headers"]:
             response[header] = value
@@ -417,7 +425,7 @@ def kept_for_its_owner(request, stamp, render):
                 "stamp": stamp,
                 "site": site,
                 "until": time.time() + OWN_PAGE_SECONDS,
-                "html": _without_token(response.content.decode()),
+                "html": _without_token(response.content.decode()).encode(),
                 "headers": kept_headers(response),
             },
             OWN_PAGE_SECONDS,

@@ -410,3 +410,25 @@ def test_a_participants_search_is_shared_once_asked_twice(readers):
     served = reader.get(url)
     assert served["X-Page-Cache"] == "shared"
     assert _pressed(_read(served)) == _pressed(_read(first_read)) != {}
+
+
+def test_a_copy_kept_as_text_is_filled_like_one_kept_as_bytes(rf):
+    """Copies are kept encoded (served without encoding the page again); one kept as
+    text by an earlier version of the site is still served, the same."""
+    from consultation.shared_pages import CSRF_PLACEHOLDER, fill
+
+    request = rf.get("/")
+    slot = ("vote", 7)
+    known = {slot: "agree"}
+    as_bytes = {
+        "pieces": [b"<p>", slot, f"<input value='{CSRF_PLACEHOLDER}'>".encode()],
+        "variants": {slot: {"agree": "D’accord".encode()}},
+    }
+    as_text = {
+        "pieces": ["<p>", slot, f"<input value='{CSRF_PLACEHOLDER}'>"],
+        "variants": {slot: {"agree": "D’accord"}},
+    }
+    for entry in (as_bytes, as_text):
+        filled = fill(entry, request, known)
+        # The page, the fact in its slot, a token (masked anew at each request).
+        assert re.fullmatch(rb"<p>D\xe2\x80\x99accord<input value='\w{64}'>", filled)
