@@ -26,11 +26,15 @@ def vote_request_max_statements():
 
 
 def statements(queries):
-    """The statements a request sent, transaction control aside."""
+    """The statements a request sent, transaction control and the counters'
+    statement's preparation (once per database session, tested below) aside."""
     return [
         q["sql"]
         for q in queries
-        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        if not q["sql"]
+        .upper()
+        .lstrip()
+        .startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "PREPARE"))
     ]
 
 
@@ -239,3 +243,32 @@ def test_the_json_answer_renders_no_template(client, participant, published_prop
     )
     assert response.status_code == 200 and response.json()["choice"] == "agree"
     assert response.templates == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL prepares the statement"
+)
+def test_the_counters_statement_is_prepared_once_a_database_session(
+    published_proposal,
+):
+    """Prepared on a session's first vote, then executed: not planned while the
+    proposal's row is locked."""
+    with connection.cursor() as cursor:  # as a new session would be
+        cursor.execute("DEALLOCATE ALL")
+    connection.counters_prepared_on = None
+    sent = []
+    for voter in UserFactory.create_batch(3):
+        with CaptureQueriesContext(connection) as queries:
+            services.vote_cast(proposal=published_proposal, voter=voter, choice="agree")
+        sent.append([q["sql"].lstrip().split()[0].upper() for q in queries])
+    assert [kinds.count("PREPARE") for kinds in sent] == [1, 0, 0]
+    assert all(kinds.count("EXECUTE") == 1 for kinds in sent)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+            ["vote_counters_move"],
+        )
+        assert cursor.fetchone() == (1,)
+    published_proposal.refresh_from_db()
+    assert published_proposal.agree_count == 3
+    assert not proposal_counter_drift().exists() and not vote_tally_drift()
