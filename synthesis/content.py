@@ -159,8 +159,22 @@ class CrossTable:
             )
 
 
+class ContentSections:
+    """What a synthesis's content (national or a region's) offers its renderings
+    from its `answer_totals` and `themes`."""
+
+    @property
+    def answers(self):
+        """The answers counted in words, in the active language."""
+        return answer_counts(self.answer_totals)
+
+    def trajectories(self):
+        for theme in self.themes:
+            yield from theme.trajectories
+
+
 @dataclass
-class SynthesisContent:
+class SynthesisContent(ContentSections):
     consultation: object
     generated_at: object
     figures: dict
@@ -175,15 +189,6 @@ class SynthesisContent:
     themes: list
     min_votes: int = RANKING_MIN_VOTES
     min_regions: int = CONSENSUS_MIN_REGIONS
-
-    @property
-    def answers(self):
-        """The answers counted in words, in the active language."""
-        return answer_counts(self.answer_totals)
-
-    def trajectories(self):
-        for theme in self.themes:
-            yield from theme.trajectories
 
 
 def _cell(agree, mixed, disagree):

@@ -248,10 +248,24 @@ class _Renderer:
 
     def cover(self):
         content = self.content
-        consultation = content.consultation
         yield Spacer(0, 40 * mm)
-        yield self.paragraph(_("Synthèse de la consultation"), "kicker")
-        yield self.paragraph(consultation.title, "cover_title")
+        yield self.paragraph(self.kicker(), "kicker")
+        yield self.paragraph(content.consultation.title, "cover_title")
+        yield from self.cover_dates()
+        yield Spacer(0, 14 * mm)
+        yield charts.key_figures(self.key_figures(), self.width)
+        yield Spacer(0, 14 * mm)
+        yield self.paragraph(
+            _("Établie le %(date)s.")
+            % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
+            "cover_meta",
+        )
+
+    def kicker(self):
+        return _("Synthèse de la consultation")
+
+    def cover_dates(self):
+        consultation = self.content.consultation
         dates = date_format(consultation.start_date, "j F Y")
         if consultation.end_date:
             dates = _("Du %(start)s au %(end)s") % {
@@ -261,23 +275,16 @@ class _Renderer:
         else:
             dates = _("Ouverte le %(start)s") % {"start": dates}
         yield self.paragraph(dates, "cover_meta")
-        yield Spacer(0, 14 * mm)
-        figures = content.figures
-        yield charts.key_figures(
-            [
-                (_number(figures["proposals"]), _("Propositions publiées")),
-                (_number(figures["votes"]), _("Votes")),
-                (_number(figures["organisations"]), _("Organisations")),
-                (_("%(count)s sur 18") % {"count": figures["regions"]}, _("Régions")),
-            ],
-            self.width,
-        )
-        yield Spacer(0, 14 * mm)
-        yield self.paragraph(
-            _("Établie le %(date)s.")
-            % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
-            "cover_meta",
-        )
+
+    def key_figures(self):
+        """The cover's figures: (value, label)."""
+        figures = self.content.figures
+        return [
+            (_number(figures["proposals"]), _("Propositions publiées")),
+            (_number(figures["votes"]), _("Votes")),
+            (_number(figures["organisations"]), _("Organisations")),
+            (_("%(count)s sur 18") % {"count": figures["regions"]}, _("Régions")),
+        ]
 
     def contents(self):
         yield self.paragraph(_("Sommaire"), "title")
@@ -622,31 +629,19 @@ class _RegionalRenderer(_Renderer):
              self.participation, False),
         ]  # fmt: skip
 
-    def cover(self):
-        content = self.content
-        yield Spacer(0, 40 * mm)
-        yield self.paragraph(
-            _("Synthèse régionale : %(region)s") % {"region": content.region.name},
-            "kicker",
-        )
-        yield self.paragraph(content.consultation.title, "cover_title")
-        yield Spacer(0, 14 * mm)
-        figures = content.figures
-        yield charts.key_figures(
-            [
-                (_number(figures["proposals"]), _("Propositions de la région")),
-                (_number(figures["votes"]), _("Votes de la région")),
-                (_number(figures["organisations"]), _("Organisations")),
-                (_number(figures["workshops"]), _("Ateliers")),
-            ],
-            self.width,
-        )
-        yield Spacer(0, 14 * mm)
-        yield self.paragraph(
-            _("Établie le %(date)s.")
-            % {"date": date_format(localtime(content.generated_at), "j F Y, H:i")},
-            "cover_meta",
-        )
+    def kicker(self):
+        return _("Synthèse régionale : %(region)s") % {
+            "region": self.content.region.name
+        }
+
+    def key_figures(self):
+        figures = self.content.figures
+        return [
+            (_number(figures["proposals"]), _("Propositions de la région")),
+            (_number(figures["votes"]), _("Votes de la région")),
+            (_number(figures["organisations"]), _("Organisations")),
+            (_number(figures["workshops"]), _("Ateliers")),
+        ]
 
     def opening(self):
         content = self.content

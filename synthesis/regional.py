@@ -23,10 +23,11 @@ from consultation.templatetags.typography import percent
 from proposals.models import Participation, Proposal, TallyDimension, VoteTally
 from proposals.ranking import RANKING_MIN_VOTES, approval_share
 from proposals.regions import COMPARISON_MIN_VOTES, compared
-from proposals.results import answer_counts, region_names
+from proposals.results import region_names
 from trajectories.selectors import theme_list
 
 from .content import (
+    ContentSections,
     ProposalRow,
     TrajectorySection,
     _proposal_rows,
@@ -61,6 +62,14 @@ class RegionalRow:
     @property
     def text(self):
         return self.country.text
+
+    @property
+    def source(self):
+        return self.country.source
+
+    @property
+    def workshop_label(self):
+        return self.country.workshop_label
 
     @property
     def votes(self):
@@ -103,7 +112,7 @@ class RegionalTrajectorySection(TrajectorySection):
 
 
 @dataclass
-class RegionalContent:
+class RegionalContent(ContentSections):
     consultation: object
     region: Region
     generated_at: object
@@ -115,19 +124,6 @@ class RegionalContent:
     workshops: list
     themes: list
     min_votes: int = RANKING_MIN_VOTES
-
-    @property
-    def answers(self):
-        return answer_counts(self.answer_totals)
-
-    def trajectories(self):
-        for theme in self.themes:
-            yield from theme.trajectories
-
-    def rows(self):
-        for trajectory in self.trajectories():
-            for question in trajectory.questions:
-                yield from question.proposals
 
 
 def region_tallies(consultation):

@@ -29,19 +29,51 @@ class _Sheet:
         sheet_row(self.sheet, values, font)
 
 
+def _placed_rows(content):
+    """Each proposal row of `content` with where it stands: its first columns
+    (identifier, theme, trajectory, question, rank, text, origin, workshops)."""
+    for theme in content.themes:
+        for trajectory in theme.trajectories:
+            trajectory_label = f"{trajectory.number}. {trajectory.title}"
+            for question in trajectory.questions:
+                for row in question.proposals:
+                    origin = getattr(
+                        row, "country", row
+                    )  # a region's row: its proposal
+                    yield (
+                        row,
+                        [
+                            row.pk,
+                            theme.title,
+                            trajectory_label,
+                            question.text,
+                            row.rank,
+                            row.text,
+                            origin.source,
+                            origin.workshop_label,
+                        ],
+                    )
+
+
+def _placement_head():
+    return [
+        _("Identifiant"),
+        _("Thème"),
+        _("Trajectoire"),
+        _("Question"),
+        _("Rang"),
+        _("Proposition"),
+        _("Origine"),
+        _("Ateliers"),
+    ]
+
+
 def _proposals(workbook, content):
     sheet = _Sheet(
         workbook,
         _("Propositions"),
         [
-            _("Identifiant"),
-            _("Thème"),
-            _("Trajectoire"),
-            _("Question"),
-            _("Rang"),
-            _("Proposition"),
-            _("Origine"),
-            _("Ateliers"),
+            *_placement_head(),
             _("Région"),
             _("Type d'organisation"),
             _("D'accord"),
@@ -58,36 +90,25 @@ def _proposals(workbook, content):
         ],
         widths=[11, 28, 28, 36, 7, 70, 10, 30, 22, 22],
     )
-    for theme in content.themes:
-        for trajectory in theme.trajectories:
-            trajectory_label = f"{trajectory.number}. {trajectory.title}"
-            for question in trajectory.questions:
-                for row in question.proposals:
-                    sheet.append(
-                        [
-                            row.pk,
-                            theme.title,
-                            trajectory_label,
-                            question.text,
-                            row.rank,
-                            row.text,
-                            row.source,
-                            row.workshop_label,
-                            row.region,
-                            row.organisation_type,
-                            row.agree,
-                            row.mixed,
-                            row.disagree,
-                            row.votes,
-                            row.agree_percent,
-                            row.mixed_percent,
-                            row.disagree_percent,
-                            row.approval_percent,
-                            round(row.score, 4),
-                            row.answer_state,
-                            row.answer,
-                        ]
-                    )
+    for row, placement in _placed_rows(content):
+        sheet.append(
+            [
+                *placement,
+                row.region,
+                row.organisation_type,
+                row.agree,
+                row.mixed,
+                row.disagree,
+                row.votes,
+                row.agree_percent,
+                row.mixed_percent,
+                row.disagree_percent,
+                row.approval_percent,
+                round(row.score, 4),
+                row.answer_state,
+                row.answer,
+            ]
+        )
 
 
 def _cross_table(workbook, content):
@@ -235,14 +256,7 @@ def _regional_proposals(workbook, content):
         workbook,
         _("Propositions"),
         [
-            _("Identifiant"),
-            _("Thème"),
-            _("Trajectoire"),
-            _("Question"),
-            _("Rang"),
-            _("Proposition"),
-            _("Origine"),
-            _("Ateliers"),
+            *_placement_head(),
             _("Type d'organisation"),
             _("Votes (pays)"),
             _("Adhésion (pays, %)"),
@@ -257,35 +271,24 @@ def _regional_proposals(workbook, content):
         ],
         widths=[11, 28, 28, 36, 7, 70, 10, 30, 22],
     )
-    for theme in content.themes:
-        for trajectory in theme.trajectories:
-            trajectory_label = f"{trajectory.number}. {trajectory.title}"
-            for question in trajectory.questions:
-                for row in question.proposals:
-                    country = row.country
-                    sheet.append(
-                        [
-                            row.pk,
-                            theme.title,
-                            trajectory_label,
-                            question.text,
-                            row.rank,
-                            row.text,
-                            country.source,
-                            country.workshop_label,
-                            country.organisation_type,
-                            country.votes,
-                            country.approval_percent,
-                            row.agree,
-                            row.mixed,
-                            row.disagree,
-                            row.votes,
-                            row.approval_percent,
-                            row.gap,
-                            country.answer_state,
-                            country.answer,
-                        ]
-                    )
+    for row, placement in _placed_rows(content):
+        country = row.country
+        sheet.append(
+            [
+                *placement,
+                country.organisation_type,
+                country.votes,
+                country.approval_percent,
+                row.agree,
+                row.mixed,
+                row.disagree,
+                row.votes,
+                row.approval_percent,
+                row.gap,
+                country.answer_state,
+                country.answer,
+            ]
+        )
 
 
 def _regional_comparison(workbook, content):
