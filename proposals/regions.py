@@ -56,27 +56,35 @@ def workshop_list(consultation: Consultation, region: Region) -> list[Workshop]:
     )
 
 
+def participation_by_region(
+    consultation: Consultation, region: Region | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """{region code: [{"label", "count"}]}: the organisations of each region (of
+    `region` alone, given one) that voted or proposed, by type, most first; one
+    grouped read."""
+    labels = dict(OrganisationType.choices)
+    rows = Participation.objects.filter(consultation=consultation).exclude(region=None)
+    if region is not None:
+        rows = rows.filter(region=region)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for code, kind, count in (
+        rows.order_by()
+        .values_list("region_id", "organisation_type")
+        .annotate(count=Count("pk"))
+    ):
+        found.setdefault(code, []).append(
+            {"label": labels.get(kind, _("Type non renseigné")), "count": count}
+        )
+    for items in found.values():
+        items.sort(key=lambda item: (-item["count"], str(item["label"])))
+    return found
+
+
 def participation_by_type(
     consultation: Consultation, region: Region
 ) -> list[dict[str, Any]]:
     """The region's organisations that voted or proposed, by type, most first."""
-    labels = dict(OrganisationType.choices)
-    rows = (
-        Participation.objects.filter(consultation=consultation, region=region)
-        .order_by()
-        .values("organisation_type")
-        .annotate(count=Count("pk"))
-    )
-    return sorted(
-        (
-            {
-                "label": labels.get(row["organisation_type"], _("Type non renseigné")),
-                "count": row["count"],
-            }
-            for row in rows
-        ),
-        key=lambda row: (-row["count"], str(row["label"])),
-    )
+    return participation_by_region(consultation, region).get(region.pk, [])
 
 
 def compared(pairs: Any) -> dict[str, Any]:

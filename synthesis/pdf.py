@@ -718,6 +718,11 @@ class _RegionalRenderer(_Renderer):
         )  # fmt: skip
 
     def trajectory(self, trajectory):
+        if not trajectory.proposal_count:
+            yield self.paragraph(
+                _("Aucune proposition de la région dans cette trajectoire.")
+            )
+            return
         region = trajectory.approval_percent if trajectory.votes else None
         yield self.paragraph(
             ", ".join(
@@ -747,10 +752,6 @@ class _RegionalRenderer(_Renderer):
             ],
             numeric_from=3,
         )
-        if not trajectory.proposal_count:
-            yield self.paragraph(
-                _("Aucune proposition de la région dans cette trajectoire.")
-            )
         yield from self.question_tables(trajectory, header)
 
     def proposal_row(self, row):

@@ -14,15 +14,18 @@ synthesis's reading costs.
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from consultation.models import OrganisationType, Region
+from consultation.models import Region
 from consultation.templatetags.typography import percent
-from proposals.models import Participation, Proposal, TallyDimension, VoteTally
+from proposals.models import Proposal, TallyDimension, VoteTally
 from proposals.ranking import RANKING_MIN_VOTES, approval_share
-from proposals.regions import COMPARISON_MIN_VOTES, compared
+from proposals.regions import (
+    COMPARISON_MIN_VOTES,
+    compared,
+    participation_by_region,
+)
 from proposals.results import region_names
 from trajectories.selectors import theme_list
 
@@ -145,25 +148,6 @@ def region_tallies(consultation):
     return tallies
 
 
-def participation_by_region(consultation):
-    """{region code: [{"label", "count"}]}: the organisations that voted or proposed,
-    by type, most first; one grouped read."""
-    labels = dict(OrganisationType.choices)
-    found = defaultdict(list)
-    rows = (
-        Participation.objects.filter(consultation=consultation)
-        .exclude(region=None)
-        .order_by()
-        .values_list("region_id", "organisation_type")
-        .annotate(count=Count("pk"))
-    )
-    for region, kind, count in rows:
-        found[region].append({"label": labels.get(kind, ""), "count": count})
-    for items in found.values():
-        items.sort(key=lambda item: (-item["count"], str(item["label"])))
-    return found
-
-
 def _summed(counts):
     """The (agree, mixed, disagree) of all these counts added up."""
     agree = mixed = disagree = 0
@@ -223,7 +207,8 @@ def regional_contents(consultation, regions=None):
         own = tallies.get(region.pk, {})
         mine = _regional_rows(rows_by_question, members[region.pk], own)
         region_counts = _summed(own.values())
-        content = RegionalContent(
+        held = [w for w in workshops if w.region_id == region.pk]
+        yield RegionalContent(
             consultation=consultation,
             region=region,
             generated_at=timezone.now(),
@@ -233,7 +218,7 @@ def regional_contents(consultation, regions=None):
                 "organisations": sum(
                     item["count"] for item in participation.get(region.pk, ())
                 ),
-                "workshops": sum(w.region_id == region.pk for w in workshops),
+                "workshops": len(held),
             },
             approval={
                 "region": approval_percent(region_counts),
@@ -250,10 +235,9 @@ def regional_contents(consultation, regions=None):
                 (row, own.get(row.pk, NO_VOTES), (row.agree, row.mixed, row.disagree))
                 for row in every_row
             ),
-            workshops=[w for w in workshops if w.region_id == region.pk],
+            workshops=held,
             themes=theme_sections(themes, mine, RegionalTrajectorySection),
         )
-        yield content
 
 
 def regional_method_paragraphs(content):

@@ -198,3 +198,18 @@ def test_a_flash_message_is_shown_and_never_kept(owner):
     assert "Votre proposition est retirée." in response.content.decode()
     again = client.get(URL)
     assert "Votre proposition est retirée." not in again.content.decode()
+
+
+def test_it_is_rendered_again_after_five_minutes_whatever_its_stamp(owner, monkeypatch):
+    """What the stamp does not follow (the inviter's new name on an invitation)
+    shows within `OWN_PAGE_SECONDS`."""
+    import time
+
+    from consultation.shared_pages import OWN_PAGE_SECONDS
+
+    client = _client(owner["member"])
+    client.get(URL)
+    assert client.get(URL)["X-Page-Cache"] == "own"
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + OWN_PAGE_SECONDS + 1)
+    assert client.get(URL).get("X-Page-Cache") is None

@@ -225,3 +225,32 @@ def test_the_workbook_of_every_state_reads_as_typed_with_its_thousands(
     answers = {row["Réponse officielle"] for row in rows.values()}
     assert {"Retenue", "Retenue en partie", "À l’étude", "Non retenue"} <= answers
     assert every_state["pending"].text not in rows  # only what is published
+
+
+def test_every_regional_synthesis_of_every_state_prints_in_the_font(every_state):
+    """Each region's PDF, on data with every state: every character printed is in
+    the font (a negative gap once printed an empty box: the font has no minus sign),
+    the thousands grouped, every answer and both directions of gap shown somewhere."""
+    from django.core.files.storage import default_storage
+
+    from synthesis.services import regional_syntheses_build
+
+    covered = set()
+    for path in FONT_FILES.values():
+        covered |= set(TTFontFile(str(path)).charToGlyph)
+    texts = []
+    for synthesis in regional_syntheses_build(every_state.consultation):
+        with default_storage.open(synthesis.file_name("synthese.pdf")) as file:
+            reader = PdfReader(io.BytesIO(file.read()))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        missing = {c for c in text if ord(c) not in covered and c not in "\n"}
+        assert missing == set(), (synthesis.region.name, missing)
+        texts.append(re.sub(r"[ \n]+", " ", text))  # narrow spaces kept
+    whole = "\n".join(texts)
+    assert len(texts) == 18
+    assert re.search(r"\b1\u202f\d{3}\b", whole)  # a count of a thousand or more
+    for state in ("Retenue", "Retenue en partie", "À l’étude", "Non retenue"):
+        assert f"Réponse : {state} —" in whole, state
+    assert re.search(r"\+\d+ pts?\b", whole) and re.search(r"\u2013\d+ pts?\b", whole)
+    # A trajectory without the region's proposals says so, and nothing else.
+    assert "0 proposition" not in whole
