@@ -6,6 +6,7 @@ in the words recorded with each decision (`label`).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -68,11 +69,12 @@ class Scope:
         """The scope in words, as a decision records it (in the site's language,
         whatever the moderator's); read once for a scope, however many decisions a
         list action records with it."""
-        if "_words" not in self.__dict__:
-            with translation.override(settings.LANGUAGE_CODE):
-                object.__setattr__(self, "_words", self._label())
-        words: str = self.__dict__["_words"]
-        return words
+        return self._words
+
+    @cached_property
+    def _words(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._label()
 
     def _label(self) -> str:
         if self.national:

@@ -595,3 +595,14 @@ def test_a_scope_is_set_on_a_staff_account_in_the_admin(world, client):
     outside = world["proposals"]["a", "11", Status.PENDING]
     change = reverse("admin:proposals_proposal_change", args=[outside.pk])
     assert client_of(national).get(change).status_code == 404
+
+
+def test_a_scopes_words_are_read_once_however_many_decisions_record_them(
+    db, django_assert_num_queries
+):
+    from consultation.scopes import Scope
+
+    scope = Scope(regions=frozenset({"53", "11"}))
+    with django_assert_num_queries(1):  # the regions' names
+        words = [scope.label() for _decision in range(20)]
+    assert set(words) == {"régions : Île-de-France (11), Bretagne (53)"}
