@@ -150,6 +150,70 @@ def cached(name: str, consultation_id: int, compute: Callable[[], T]) -> T:
     return _store(key, _counted(name, compute))
 
 
+def cached_parts(
+    name: str,
+    scopes: dict[int, list[Scope]],
+    compute: Callable[[list[int]], dict[int, T]],
+) -> dict[int, T]:
+    """
+    {part: value} for each part of a computation split by scope (a consultation's
+    results, by trajectory), each kept per the content versions of its own scopes: a
+    decision on one trajectory's proposals leaves the other parts in the cache.
+    `compute(parts)` computes several parts at once (the same queries, grouped). The
+    parts missing are computed now; those past RESULTS_CACHE_SECONDS are served and
+    computed again after the response (outside a request: now), like `cached`'s.
+    Parts hold no words: they are shared by every language.
+    """
+    versions = content_versions({scope for named in scopes.values() for scope in named})
+    keys = {
+        part: ":".join([name, str(part), *(str(versions[scope]) for scope in named)])
+        for part, named in scopes.items()
+    }
+    found = cache.get_many(list(keys.values()))
+    values: dict[int, T] = {}
+    stale = []
+    for part, key in keys.items():
+        if key in found:
+            values[part], fresh_until = found[key]
+            if time.time() >= fresh_until and _take_lock(key):
+                stale.append(part)
+    missing = [part for part in keys if part not in values]
+    in_request = getattr(_pending, "refreshes", None) is not None
+    now = missing if in_request else missing + stale
+
+    def compute_and_store(parts):
+        computed = _counted(name, lambda: compute(parts)) if parts else {}
+        for part in parts:
+            _store(keys[part], computed[part])
+        return computed
+
+    try:
+        values.update(compute_and_store(now))
+    finally:
+        for part in now:
+            cache.delete(_lock_key(keys[part]))
+    if in_request and stale:
+        refresh_key = f"{name}:{','.join(map(str, stale))}"
+
+        def refresh():
+            try:
+                compute_and_store(stale)
+            except Exception:
+                logger.exception("Refreshing %s failed", refresh_key)
+            finally:
+                cache.delete_many([_lock_key(keys[part]) for part in stale])
+
+        # One refresh for them all; each part's key named, so that a failed response
+        # releases every lock (`RefreshAfterResponseMiddleware`).
+        _pending.refreshes.append((keys[stale[0]], refresh))
+        _pending.refreshes.extend((keys[part], _nothing) for part in stale[1:])
+    return values
+
+
+def _nothing():
+    pass
+
+
 def computations(name):
     """How many times `cached(name, …)` computed its value, on every worker sharing the
     cache, since the cache was last cleared (`manage.py bench` counts a stampede's)."""

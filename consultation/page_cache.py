@@ -78,6 +78,54 @@ def shuffle_bucket(request):
     return request.shuffle_bucket
 
 
+# Reads the current counts of proposals: {id: counts}, registered by the app that
+# holds them (`register_counts_reader`).
+_counts_reader = None
+
+
+def register_counts_reader(reader):
+    global _counts_reader
+    _counts_reader = reader
+
+
+def counts_shown(request, counts):
+    """
+    A view's word that what votes move on its page is these counts alone ({id:
+    counts}, as the page read them): once the page is past its freshness, its copy is
+    rendered again only if one of them has moved (read in one query); otherwise it is
+    kept as it is for another freshness. A page whose order follows the votes (best
+    ranked first) must not say so: others' votes move it too.
+    """
+    request.page_counts = counts
+
+
+def counts_unchanged(stored):
+    """Whether the counts a kept page showed (`counts_shown`) are still those of the
+    database: False for a page that did not say, or when they cannot be read."""
+    counts = stored.get("counts")
+    if counts is None or _counts_reader is None:
+        return False
+    try:
+        return _counts_reader(list(counts)) == counts
+    except Exception:
+        logger.exception("Reading the counts of a kept page failed")
+        return False
+
+
+def refresh_stale(render, request, key, stored, stored_key):
+    """After a stale copy's response: kept as it is for another freshness when the
+    counts it shows have not moved (`counts_shown`), rendered again otherwise."""
+    if not counts_unchanged(stored):
+        render_again(render, request, key)
+        return
+    timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
+    renewed = {**stored, "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS}
+    cache.set(stored_key, renewed, timeout)
+    if stored_key != key:
+        cache.touch(key, timeout)  # the marker of a page kept by order
+    cache.delete(f"{key}:refreshing")
+
+
 def depends_on(request, *scopes):
     """
     A view's word that its page shows only the site's structure and these scopes
@@ -141,6 +189,7 @@ def page_entry(request, response):
         "fresh_until": time.time()
         + getattr(request, "page_seconds", settings.RESULTS_CACHE_SECONDS),
         "note": getattr(request, "page_note", {}),
+        "counts": getattr(request, "page_counts", None),
     }
 
 
@@ -201,8 +250,10 @@ class AnonymousPageCacheMiddleware:
         # Pages that list proposals in the visitor's order are kept once per order: the
         # base key then holds a marker, and the page is under the bucket's key.
         stored = cache.get(base_key)
+        stored_key = base_key
         if stored is not None and stored.get("by_bucket"):
-            stored = cache.get(f"{base_key}:{shuffle_bucket(request)}")
+            stored_key = f"{base_key}:{shuffle_bucket(request)}"
+            stored = cache.get(stored_key)
         if (
             stored is not None
             and content_versions(stored["depends"]) == stored["depends"]
@@ -219,12 +270,14 @@ class AnonymousPageCacheMiddleware:
                 # it a miss above): this reader gets it at once, and the page is
                 # rendered again once the response is sent.
                 response["X-Page-Cache"] = "stale"
-                after_response(response, lambda: self._refresh(request, base_key))
+                after_response(
+                    response,
+                    lambda: refresh_stale(
+                        self._render, request, base_key, stored, stored_key
+                    ),
+                )
             return remember_shuffle_bucket(request, response)
         return remember_shuffle_bucket(request, self._render(request, base_key))
-
-    def _refresh(self, request, base_key):
-        render_again(self._render, request, base_key)
 
     def _render(self, request, base_key):
         """The page from the view, kept when it may be."""

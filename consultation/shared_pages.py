@@ -16,8 +16,9 @@ The first request renders the page through the same path (markers, then filled),
 that what one person sees is always `fill(shared page, their facts)`.
 
 A person who voted after the copy was rendered gets the page rendered again (and kept
-for everyone): the counts beside their vote are never older than it
-(`counts_moved_by`).
+for everyone) unless the counts the copy shows have not moved since
+(`page_cache.counts_shown`: they voted elsewhere): the counts beside their vote are
+never older than it (`counts_moved_by`).
 
 Not shared, rendered for the person alone: staff (their controls and links), a
 request with flash messages, a page its view does not declare shareable
@@ -45,9 +46,10 @@ from .page_cache import (
     PAGE_STALE_SECONDS,
     SHUFFLE_COOKIE,
     bucket_in_cookie,
+    counts_unchanged,
     kept_headers,
     page_entry,
-    render_again,
+    refresh_stale,
     served,
     shuffle_bucket,
     store_page,
@@ -303,14 +305,20 @@ class SharedPageMiddleware:
             + ([] if bucket is None else [f"{key}:{bucket}"])
         )
         stored = found.get(key)
+        stored_key = key
         if stored is not None and stored.get("by_bucket"):
-            bucket_key = f"{key}:{shuffle_bucket(request)}"
-            stored = found[bucket_key] if bucket_key in found else cache.get(bucket_key)
+            stored_key = f"{key}:{shuffle_bucket(request)}"
+            stored = found[stored_key] if stored_key in found else cache.get(stored_key)
         if (
             stored is not None
             and _current(stored, key, found, hinted)
             and time.time() < (stored["until"] or float("inf"))
-            and found.get(_moved_key(user.pk), 0) < stored.get("rendered_at", 0)
+            and (
+                found.get(_moved_key(user.pk), 0) < stored.get("rendered_at", 0)
+                # They voted since: their vote beside the old counts, unless the
+                # counts it shows have not moved (they voted elsewhere).
+                or counts_unchanged(stored)
+            )
         ):
             known, involved = read_facts(
                 user, _slot_keys(stored), stored["involved_in"]
@@ -327,7 +335,10 @@ class SharedPageMiddleware:
             ):
                 response["X-Page-Cache"] = "shared-stale"
                 after_response(
-                    response, lambda: render_again(self._render, request, key)
+                    response,
+                    lambda: refresh_stale(
+                        self._render, request, key, stored, stored_key
+                    ),
                 )
             return response
         return self._render(request, key)

@@ -11,9 +11,18 @@ class ProposalsConfig(AppConfig):
 
         from consultation import mail, page_cache, shared_pages
 
-        from . import exposures, permissions, ranking, search, slots  # noqa: F401
+        from . import (  # noqa: F401
+            exposures,
+            permissions,
+            ranking,
+            search,
+            selectors,
+            slots,
+        )
         from .services import notifications
 
+        # A kept list page is rendered again only once its cards' counts moved.
+        page_cache.register_counts_reader(selectors.current_counts)
         connection_created.connect(search.register_sqlite_function)
         connection_created.connect(ranking.register_sqlite_function)
         # Who may be shown the same page, and who sees their own controls on one.

@@ -5,7 +5,7 @@ Gini coefficient (0 when every proposal was shown as often, towards 1 when a few
 all the showings), and the votes per 1,000 exposures.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from statistics import median
 from typing import Any
 
@@ -42,14 +42,17 @@ def exposure_spread(exposures: list[int]) -> dict[str, float]:
     }
 
 
-def exposure_fairness(consultation: Consultation) -> dict[int, dict[str, Any]]:
-    """Per trajectory (by number), the spread of its published proposals' exposures
-    and their votes per 1,000 exposures: [{"trajectory_id", "proposals", "spread",
-    "votes_per_thousand"}] (one query)."""
-    rows = (
-        Proposal.objects.public_in(consultation)
-        .order_by()
-        .values_list("question__trajectory_id", "exposure__count", "vote_count")
+def exposure_fairness(
+    consultation: Consultation, trajectory_ids: Collection[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per trajectory (of those named), the spread of its published proposals'
+    exposures and their votes per 1,000 exposures: {trajectory id: {"proposals",
+    "spread", "votes_per_thousand"}} (one query)."""
+    proposals = Proposal.objects.public_in(consultation)
+    if trajectory_ids is not None:
+        proposals = proposals.filter(question__trajectory__in=trajectory_ids)
+    rows = proposals.order_by().values_list(
+        "question__trajectory_id", "exposure__count", "vote_count"
     )
     by_trajectory: dict[int, tuple[list[int], list[int]]] = {}
     for trajectory_id, exposures, votes in rows:

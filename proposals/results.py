@@ -5,6 +5,7 @@ tallies (never the vote rows), so their cost grows with the proposals, not the v
 `consultation_results` caches them (see `consultation.cache`).
 """
 
+import hashlib
 import math
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -15,7 +16,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
-from consultation.cache import cached
+from consultation.cache import (
+    STRUCTURE,
+    Scope,
+    cached,
+    cached_parts,
+    trajectory_scope,
+)
 from consultation.models import Consultation, OrganisationType, Region
 from trajectories.models import Trajectory
 
@@ -23,6 +30,7 @@ from .fairness import exposure_fairness
 from .models import (
     AnswerState,
     Choice,
+    Participation,
     Proposal,
     Source,
     Status,
@@ -37,7 +45,12 @@ from .ranking import (
     distribution,
 )
 from .region_map import approval_scale, region_tiles
-from .selectors import consultation_figures, proposal_public_list
+from .selectors import (
+    consultation_figures,
+    figure_measures,
+    figures_from_totals,
+    proposal_public_list,
+)
 
 
 def consultation_tallies(consultation: Consultation) -> QuerySet[VoteTally]:
@@ -76,13 +89,6 @@ def tally_breakdowns(
     tallies: QuerySet[VoteTally], *, regions: dict[str, str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Support by region and by organisation type, summed over the given tallies."""
-    labels: dict[str, dict[str, str | Promise]] = {
-        TallyDimension.REGION: {**(regions or region_names())},
-        TallyDimension.ORGANISATION_TYPE: {
-            "": _("Type non renseigné"),
-            **dict(OrganisationType.choices),
-        },
-    }
     sums = (
         tallies.order_by()
         .values("dimension", "key")
@@ -92,6 +98,21 @@ def tally_breakdowns(
             disagree=Sum("disagree_count"),
         )
     )
+    return breakdowns_from_sums(sums, regions=regions)
+
+
+def breakdowns_from_sums(
+    sums: Iterable[dict[str, Any]], *, regions: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """`tally_breakdowns` from the tallies' sums by dimension and key (rows of
+    "dimension", "key", "agree", "mixed", "disagree")."""
+    labels: dict[str, dict[str, str | Promise]] = {
+        TallyDimension.REGION: {**(regions or region_names())},
+        TallyDimension.ORGANISATION_TYPE: {
+            "": _("Type non renseigné"),
+            **dict(OrganisationType.choices),
+        },
+    }
     breakdowns: dict[str, list[dict[str, Any]]] = {
         TallyDimension.REGION: [],
         TallyDimension.ORGANISATION_TYPE: [],
@@ -111,40 +132,77 @@ def tally_breakdowns(
 
 
 def proposal_top_per_trajectory(
-    *, consultation: Consultation, limit: int
+    *,
+    consultation: Consultation,
+    limit: int,
+    trajectory_ids: Collection[int] | None = None,
 ) -> QuerySet[Proposal]:
-    """The `limit` best-ranked published proposals of each trajectory, in one query;
-    only those with `RANKING_MIN_VOTES` votes are ranked."""
+    """The `limit` best-ranked published proposals of each trajectory (of those
+    named), in one query; only those with `RANKING_MIN_VOTES` votes are ranked."""
+    return _first_per_trajectory(
+        _in_trajectories(
+            proposal_public_list(consultation=consultation), trajectory_ids
+        ).filter(vote_count__gte=RANKING_MIN_VOTES),
+        [F("score").desc(), F("vote_count").desc(), F("pk").asc()],
+        limit,
+    )
+
+
+def _in_trajectories(
+    proposals: QuerySet[Proposal], trajectory_ids: Collection[int] | None
+) -> QuerySet[Proposal]:
+    if trajectory_ids is None:
+        return proposals
+    return proposals.filter(question__trajectory__in=trajectory_ids)
+
+
+def _first_per_trajectory(
+    proposals: QuerySet[Proposal], order_by: list[Any], limit: int
+) -> QuerySet[Proposal]:
+    """The first `limit` of `proposals` in each trajectory, in `order_by` (`rank`)."""
     rank = Window(
-        RowNumber(),
-        partition_by=F("question__trajectory"),
-        order_by=[F("score").desc(), F("vote_count").desc(), F("pk").asc()],
+        RowNumber(), partition_by=F("question__trajectory"), order_by=order_by
     )
     return (
-        proposal_public_list(consultation=consultation)
-        .filter(vote_count__gte=RANKING_MIN_VOTES)
-        .annotate(rank=rank)
+        proposals.annotate(rank=rank)
         .filter(rank__lte=limit)
         .order_by("question__trajectory__number", "rank")
     )
 
 
+DIVISIVE_ORDER = ["-split", "-vote_count", "pk"]
+
+
 def proposal_divisive_list(
-    *, consultation: Consultation, limit: int
+    *,
+    consultation: Consultation,
+    limit: int,
+    trajectory_ids: Collection[int] | None = None,
 ) -> QuerySet[Proposal]:
-    """Proposals that many approve and many reject at once: most of the smaller side."""
-    return (
-        proposal_public_list(consultation=consultation)
+    """Proposals that many approve and many reject at once: most of the smaller side.
+    With `trajectory_ids`, the first `limit` of each trajectory named."""
+    divided = (
+        _in_trajectories(
+            proposal_public_list(consultation=consultation), trajectory_ids
+        )
         .filter(
             agree_count__gt=0, disagree_count__gt=0, vote_count__gte=RANKING_MIN_VOTES
         )
         .annotate(split=Least("agree_count", "disagree_count"))
-        .order_by("-split", "-vote_count", "pk")[:limit]
+    )
+    if trajectory_ids is None:
+        return divided.order_by(*DIVISIVE_ORDER)[:limit]
+    return _first_per_trajectory(
+        divided, [F("split").desc(), F("vote_count").desc(), F("pk").asc()], limit
     )
 
 
 def proposal_consensus_list(
-    *, consultation: Consultation, limit: int, voting_regions: Collection[str | None]
+    *,
+    consultation: Consultation,
+    limit: int,
+    voting_regions: Collection[str | None],
+    trajectory_ids: Collection[int] | None = None,
 ) -> list[tuple[Proposal, float]]:
     """
     The proposals with the highest group-aware consensus (after Pol.is): the product
@@ -155,14 +213,37 @@ def proposal_consensus_list(
     votes from `CONSENSUS_MIN_REGIONS` regions are listed.
 
     Computed by the database as a sum of logarithms: the regions that have not voted on
-    a proposal each count ln(1/2), which is the same product.
+    a proposal each count ln(1/2), which is the same product. With `trajectory_ids`,
+    the first `limit` of each trajectory named, in the order of their trajectories.
     """
-    region_tallies = consultation_tallies(consultation).filter(
-        proposal__status=Status.PUBLISHED,
-        proposal__vote_count__gte=RANKING_MIN_VOTES,
+    return [
+        (proposal, score)
+        for group in _consensus(
+            consultation, limit, voting_regions, trajectory_ids
+        ).values()
+        for proposal, score in group
+    ]
+
+
+def _consensus(
+    consultation: Consultation,
+    limit: int,
+    voting_regions: Collection[str | None],
+    trajectory_ids: Collection[int] | None,
+) -> dict[Any, list[tuple[Proposal, float]]]:
+    """{trajectory id (None without `trajectory_ids`): [(proposal, consensus
+    score)]}, best first."""
+    candidates = _in_trajectories(
+        Proposal.objects.public_in(consultation), trajectory_ids
+    ).filter(vote_count__gte=RANKING_MIN_VOTES)
+    region_tallies = VoteTally.objects.filter(
+        proposal__in=candidates,
         dimension=TallyDimension.REGION,
         key__in=voting_regions,
     )
+    grouped_by = ["proposal"]
+    if trajectory_ids is not None:
+        grouped_by.append("proposal__question__trajectory")
     log_approval = Ln(
         (
             Cast(F("agree_count"), FloatField()) * APPROVAL_WEIGHTS[Choice.AGREE]
@@ -177,7 +258,7 @@ def proposal_consensus_list(
     # A group without a row, like a row without votes, counts ln((0 + 1) / (0 + 2)).
     scores = (
         region_tallies.order_by()
-        .values("proposal")
+        .values(*grouped_by)
         .annotate(log_score=Sum(log_approval), groups=Count("id"))
         .filter(groups__gte=CONSENSUS_MIN_REGIONS)
         .annotate(
@@ -185,13 +266,29 @@ def proposal_consensus_list(
             + (Value(float(len(voting_regions))) - Cast(F("groups"), FloatField()))
             * Value(math.log(0.5))
         )
-        .order_by("-total", "proposal")[:limit]
+        .order_by("-total", "proposal")
     )
-    ranked = [(row["proposal"], math.exp(row["total"])) for row in scores]
+    ranked: dict[int | None, list[tuple[int, float]]] = {}
+    if trajectory_ids is None:
+        ranked[None] = [
+            (row["proposal"], math.exp(row["total"])) for row in scores[:limit]
+        ]
+    else:
+        # Every candidate of the trajectories named (a few thousand rows for one), the
+        # first `limit` of each kept.
+        for trajectory_id in trajectory_ids:
+            ranked[trajectory_id] = []
+        for row in scores:
+            group = ranked[row["proposal__question__trajectory"]]
+            if len(group) < limit:
+                group.append((row["proposal"], math.exp(row["total"])))
     proposals = proposal_public_list(consultation=consultation).in_bulk(
-        [pk for pk, _ in ranked]
+        [pk for group in ranked.values() for pk, _ in group]
     )
-    return [(proposals[pk], score) for pk, score in ranked if pk in proposals]
+    return {
+        key: [(proposals[pk], score) for pk, score in group if pk in proposals]
+        for key, group in ranked.items()
+    }
 
 
 def source_comparison(sources: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -239,10 +336,12 @@ def answer_counts(counts: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
-def proposal_withdrawn_list(*, consultation: Consultation) -> QuerySet[Proposal]:
+def proposal_withdrawn_list(
+    *, consultation: Consultation, trajectory_ids: Collection[int] | None = None
+) -> QuerySet[Proposal]:
     """Proposals withdrawn after votes: out of the rankings, their votes still count."""
     return (
-        Proposal.objects.on_record_in(consultation)
+        _in_trajectories(Proposal.objects.on_record_in(consultation), trajectory_ids)
         .filter(status=Status.WITHDRAWN)
         .select_related("question__trajectory", "region", "author")
         .order_by("question__trajectory__number", "pk")
@@ -300,10 +399,22 @@ def trajectory_summaries(
     `trajectories`); with `fairness` (`fairness.exposure_fairness`), the spread of its
     proposals' exposures in the random order.
     """
+    return _summaries(
+        Trajectory.objects.filter(consultation=consultation).select_related(
+            "theme", "consultation"
+        ),
+        sums,
+        fairness,
+    )
+
+
+def _summaries(
+    trajectories: Iterable[Trajectory],
+    sums: dict[int, dict[str, Any]],
+    fairness: dict[int, dict[str, Any]] | None,
+) -> list[dict[str, Any]]:
     summaries = []
-    for trajectory in Trajectory.objects.filter(
-        consultation=consultation
-    ).select_related("theme", "consultation"):
+    for trajectory in trajectories:
         row = sums.get(trajectory.pk, {})
         summary = _row(
             trajectory.pk,
@@ -350,39 +461,229 @@ def consultation_overview(
     }
 
 
+# How many proposals each of the results' lists shows (per trajectory for the best
+# ranked).
+RESULTS_LIST_LENGTH = 10
+
+
 def consultation_results(*, consultation: Consultation, limit: int) -> dict[str, Any]:
-    """Everything the results page shows, cached (see `consultation.cache`)."""
+    """Everything the results page shows, cached (see `consultation.cache`), merged
+    from each trajectory's part (`results_parts`): after a decision on one
+    trajectory's proposals, only its part is computed again."""
 
     def compute() -> dict[str, Any]:
-        overview = consultation_overview(consultation, by_trajectory=True)
-        figures, breakdowns = overview["figures"], overview["breakdowns"]
+        trajectories = list(
+            Trajectory.objects.filter(consultation=consultation)
+            .select_related("theme", "consultation")
+            .order_by("number", "pk")
+        )
+        parts = results_parts(consultation, [t.pk for t in trajectories], limit)
+        regions = region_names()
+        breakdowns = breakdowns_from_sums(_summed_tallies(parts), regions=regions)
+        voting_regions = [row["key"] for row in breakdowns["regions"]]
+        consensus = cached_parts(
+            # The consensus counts the regions that voted: kept per set of them.
+            "results-consensus:" + _digest(sorted(voting_regions)) + f":{limit}",
+            {pk: _part_scopes(pk) for pk in parts},
+            lambda ids: _consensus(consultation, limit, voting_regions, ids),
+        )
+        figures = merged_figures(consultation, parts, voting_regions)
         per_trajectory = figures.pop("trajectories")
         scale = approval_scale(breakdowns["regions"])
+        proposed = {pair for part in parts.values() for pair in part["proposing"]}
+        summaries = _summaries(
+            trajectories,
+            per_trajectory,
+            {pk: part["fairness"] for pk, part in parts.items() if part["fairness"]},
+        )
         return {
             "figures": figures,
             "sources": source_comparison(figures.pop("sources")),
             "answers": answer_counts(figures.pop("answers")),
-            "top": list(
-                proposal_top_per_trajectory(consultation=consultation, limit=limit)
-            ),
+            "top": [proposal for part in parts.values() for proposal in part["top"]],
             "breakdowns": breakdowns,
-            "consensus": proposal_consensus_list(
-                consultation=consultation,
-                limit=limit,
-                voting_regions=overview["voting_regions"],
+            "consensus": sorted(
+                (pair for group in consensus.values() for pair in group),
+                key=lambda pair: (-pair[1], pair[0].pk),
+            )[:limit],
+            "divisive": sorted(
+                (proposal for part in parts.values() for proposal in part["divisive"]),
+                key=lambda p: (-p.split, -p.vote_count, p.pk),
+            )[:limit],
+            "withdrawn": [
+                proposal for part in parts.values() for proposal in part["withdrawn"]
+            ],
+            "coverage": participation_coverage(
+                breakdowns=breakdowns, regions=regions, proposed=proposed
             ),
-            "divisive": list(
-                proposal_divisive_list(consultation=consultation, limit=limit)
-            ),
-            "withdrawn": list(proposal_withdrawn_list(consultation=consultation)),
-            "coverage": overview["coverage"],
-            "region_tiles": region_tiles(
-                breakdowns["regions"], overview["regions"], scale
-            ),
+            "region_tiles": region_tiles(breakdowns["regions"], regions, scale),
             "approval_scale": scale,
-            "trajectories": trajectory_summaries(
-                consultation, per_trajectory, fairness=exposure_fairness(consultation)
-            ),
+            "trajectories": summaries,
         }
 
     return cached("results", consultation.pk, compute)
+
+
+def consultation_key_figures(consultation: Consultation) -> dict[str, Any]:
+    """The key figures of the home page (`consultation_figures`'s), cached, merged
+    from the results' parts: a decision computes only its trajectory's part again."""
+
+    def compute() -> dict[str, Any]:
+        ids = list(
+            Trajectory.objects.filter(consultation=consultation)
+            .order_by("number", "pk")
+            .values_list("pk", flat=True)
+        )
+        parts = results_parts(consultation, ids, RESULTS_LIST_LENGTH)
+        voting_regions = {
+            key
+            for dimension, key, *counts in _summed_tallies_rows(parts)
+            if dimension == TallyDimension.REGION and any(counts)
+        }
+        figures = merged_figures(consultation, parts, voting_regions)
+        for detail in ("trajectories", "sources", "answers"):
+            figures.pop(detail)
+        return figures
+
+    return cached("figures", consultation.pk, compute)
+
+
+def _part_scopes(trajectory_id: int) -> list[Scope]:
+    """What a trajectory's part depends on: its proposals and the structure."""
+    return [STRUCTURE, trajectory_scope(trajectory_id)]
+
+
+def _digest(values: list[str]) -> str:
+    return hashlib.md5(",".join(values).encode(), usedforsecurity=False).hexdigest()
+
+
+def results_parts(
+    consultation: Consultation, trajectory_ids: list[int], limit: int
+) -> dict[int, dict[str, Any]]:
+    """{trajectory id: its part of the results}, in the order given, each kept per
+    its trajectory's content version (`consultation.cache.cached_parts`)."""
+    parts = cached_parts(
+        f"results-part:{limit}",
+        {pk: _part_scopes(pk) for pk in trajectory_ids},
+        lambda ids: _compute_parts(consultation, ids, limit),
+    )
+    return {pk: parts[pk] for pk in trajectory_ids}
+
+
+def _compute_parts(
+    consultation: Consultation, ids: list[int], limit: int
+) -> dict[int, dict[str, Any]]:
+    """The parts of the trajectories `ids`, in one query per kind whatever their
+    number: the measures of the key figures, the tallies' sums, who proposed, the
+    best ranked, the most divisive and the withdrawn of each."""
+    on_record = Proposal.objects.on_record_in(consultation).filter(
+        question__trajectory__in=ids
+    )
+    parts: dict[int, dict[str, Any]] = {
+        pk: {
+            "measures": {"question__trajectory": pk},
+            "tallies": [],
+            "proposing": set(),
+            "top": [],
+            "divisive": [],
+            "withdrawn": [],
+        }
+        for pk in ids
+    }
+    measures = figure_measures(by_source=True, by_trajectory=True)
+    for row in on_record.order_by().values("question__trajectory").annotate(**measures):
+        parts[row["question__trajectory"]]["measures"] = row
+    for row in (
+        VoteTally.objects.filter(proposal__in=on_record)
+        .order_by()
+        .values_list(
+            "proposal__question__trajectory", "dimension", "key",
+        )
+        .annotate(Sum("agree_count"), Sum("mixed_count"), Sum("disagree_count"))
+    ):  # fmt: skip
+        parts[row[0]]["tallies"].append(row[1:])
+    for trajectory_id, region, organisation_type in (
+        Proposal.objects.public_in(consultation)
+        .filter(question__trajectory__in=ids)
+        .order_by()
+        .values_list("question__trajectory", "region", "organisation_type")
+        .distinct()
+    ):
+        parts[trajectory_id]["proposing"].add((region, organisation_type))
+    lists = {
+        "top": proposal_top_per_trajectory(
+            consultation=consultation, limit=limit, trajectory_ids=ids
+        ),
+        "divisive": proposal_divisive_list(
+            consultation=consultation, limit=limit, trajectory_ids=ids
+        ),
+        "withdrawn": proposal_withdrawn_list(
+            consultation=consultation, trajectory_ids=ids
+        ),
+    }
+    for name, proposals in lists.items():
+        for proposal in proposals:
+            parts[proposal.question.trajectory_id][name].append(proposal)
+    fairness = exposure_fairness(consultation, ids)
+    for pk, part in parts.items():
+        part["fairness"] = fairness.get(pk)
+    return parts
+
+
+def participation_count(consultation: Consultation) -> int:
+    """How many organisations take part: kept like a part of the results, but over
+    the structure alone (a decision does not change it; time does)."""
+    return cached_parts(
+        "participations",
+        {consultation.pk: [STRUCTURE]},
+        lambda ids: {
+            pk: Participation.objects.filter(consultation=pk).count() for pk in ids
+        },
+    )[consultation.pk]
+
+
+def _summed_tallies_rows(
+    parts: dict[int, dict[str, Any]],
+) -> list[tuple[str, str, int, int, int]]:
+    """(dimension, key, agree, mixed, disagree) summed over the parts."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for part in parts.values():
+        for dimension, key, agree, mixed, disagree in part["tallies"]:
+            counts = sums.setdefault((dimension, key), [0, 0, 0])
+            counts[0] += agree
+            counts[1] += mixed
+            counts[2] += disagree
+    return [
+        (dimension, key, agree, mixed, disagree)
+        for (dimension, key), (agree, mixed, disagree) in sums.items()
+    ]
+
+
+def _summed_tallies(parts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        dict(zip(("dimension", "key", "agree", "mixed", "disagree"), row, strict=True))
+        for row in _summed_tallies_rows(parts)
+    ]
+
+
+def merged_figures(
+    consultation: Consultation,
+    parts: dict[int, dict[str, Any]],
+    voting_regions: Iterable[str | None],
+) -> dict[str, Any]:
+    """`consultation_figures(by_source=True, by_trajectory=True)` from the parts."""
+    groups = [
+        part["measures"] for part in parts.values() if "proposals" in part["measures"]
+    ]
+    names = figure_measures(by_source=True, by_trajectory=True)
+    totals = {name: sum(group[name] or 0 for group in groups) for name in names}
+    proposing_regions = {
+        region for part in parts.values() for region, _type in part["proposing"]
+    }
+    return figures_from_totals(
+        totals,
+        groups,
+        organisations=participation_count(consultation),
+        regions=len(set(voting_regions) - {""} | (proposing_regions - {None})),
+        by_source=True,
+    )

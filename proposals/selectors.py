@@ -238,6 +238,21 @@ def shuffled_ids(trajectory: Trajectory, seed: int) -> list[int]:
     return order
 
 
+def counts_of(proposals: Iterable[Proposal]) -> dict[int, tuple[int, int, int]]:
+    """{id: (agree, mixed, disagree)} of proposals already read."""
+    return {p.pk: (p.agree_count, p.mixed_count, p.disagree_count) for p in proposals}
+
+
+def current_counts(ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """{id: (agree, mixed, disagree)} as they are now (`counts_of`'s, read again)."""
+    return {
+        pk: (agree, mixed, disagree)
+        for pk, agree, mixed, disagree in Proposal.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "agree_count", "mixed_count", "disagree_count")
+    }
+
+
 def proposal_page(
     proposals: QuerySet[Proposal] | list[int],
     *,
@@ -306,31 +321,8 @@ def consultation_figures(
     """
     published = Proposal.objects.public_in(consultation)
     on_record = Proposal.objects.on_record_in(consultation)
-    breakdown_counts: dict[str, Aggregate] = {}
-    if by_source:
-        for state in AnswerState.values:
-            breakdown_counts[f"answers__{state}"] = Count(
-                "id", filter=Q(status=Status.PUBLISHED, answer__state=state)
-            )
-        for source in Source.values:
-            mine = Q(status=Status.PUBLISHED, source=source)
-            breakdown_counts[f"{source}__proposals"] = Count("id", filter=mine)
-            for choice in Choice.values:
-                breakdown_counts[f"{source}__{choice}"] = Sum(
-                    f"{choice}_count", filter=mine
-                )
-    if by_trajectory:
-        for choice in Choice.values:
-            breakdown_counts[f"trajectory__{choice}"] = Sum(f"{choice}_count")
-    measures = {
-        "proposals": Count("id", filter=Q(status=Status.PUBLISHED)),
-        "unranked": Count(
-            "id",
-            filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
-        ),
-        "votes": Sum("vote_count"),
-        **breakdown_counts,
-    }
+    measures = figure_measures(by_source=by_source, by_trajectory=by_trajectory)
+    groups = None
     if by_trajectory:
         groups = list(
             on_record.order_by().values("question__trajectory").annotate(**measures)
@@ -357,18 +349,65 @@ def consultation_figures(
             .values_list("region", flat=True)
             .distinct()
         )
+    return figures_from_totals(
+        totals,
+        groups,
+        organisations=Participation.objects.filter(consultation=consultation).count(),
+        regions=len(set(voting_regions) - {""} | set(proposing_regions)),
+        by_source=by_source,
+    )
+
+
+def figure_measures(*, by_source: bool, by_trajectory: bool) -> dict[str, Aggregate]:
+    """What `consultation_figures` counts over the proposals on record, by name."""
+    breakdown_counts: dict[str, Aggregate] = {}
+    if by_source:
+        for state in AnswerState.values:
+            breakdown_counts[f"answers__{state}"] = Count(
+                "id", filter=Q(status=Status.PUBLISHED, answer__state=state)
+            )
+        for source in Source.values:
+            mine = Q(status=Status.PUBLISHED, source=source)
+            breakdown_counts[f"{source}__proposals"] = Count("id", filter=mine)
+            for choice in Choice.values:
+                breakdown_counts[f"{source}__{choice}"] = Sum(
+                    f"{choice}_count", filter=mine
+                )
+    if by_trajectory:
+        for choice in Choice.values:
+            breakdown_counts[f"trajectory__{choice}"] = Sum(f"{choice}_count")
+    return {
+        "proposals": Count("id", filter=Q(status=Status.PUBLISHED)),
+        "unranked": Count(
+            "id",
+            filter=Q(status=Status.PUBLISHED, vote_count__lt=RANKING_MIN_VOTES),
+        ),
+        "votes": Sum("vote_count"),
+        **breakdown_counts,
+    }
+
+
+def figures_from_totals(
+    totals: dict[str, Any],
+    groups: list[dict[str, Any]] | None,
+    *,
+    organisations: int,
+    regions: int,
+    by_source: bool,
+) -> dict[str, Any]:
+    """The key figures from `figure_measures`' totals (and, by trajectory, its rows
+    grouped by `question__trajectory`)."""
     figures = {
-        "proposals": totals["proposals"],
-        "unranked": totals["unranked"],  # published, with too few votes to be ranked
+        "proposals": totals["proposals"] or 0,
+        # published, with too few votes to be ranked
+        "unranked": totals["unranked"] or 0,
         "votes": totals["votes"] or 0,
-        "organisations": Participation.objects.filter(
-            consultation=consultation
-        ).count(),
-        "regions": len(set(voting_regions) - {""} | set(proposing_regions)),
+        "organisations": organisations,
+        "regions": regions,
     }
     if by_source:
         figures["answers"] = {
-            state: totals[f"answers__{state}"] for state in AnswerState.values
+            state: totals[f"answers__{state}"] or 0 for state in AnswerState.values
         }
         figures["sources"] = {
             source: {
@@ -377,10 +416,10 @@ def consultation_figures(
             }
             for source in Source.values
         }
-    if by_trajectory:
+    if groups is not None:
         figures["trajectories"] = {
             group["question__trajectory"]: {
-                "proposals": group["proposals"],
+                "proposals": group["proposals"] or 0,
                 **{
                     choice: group[f"trajectory__{choice}"] or 0
                     for choice in Choice.values

@@ -432,3 +432,18 @@ def test_a_copy_kept_as_text_is_filled_like_one_kept_as_bytes(rf):
         filled = fill(entry, request, known)
         # The page, the fact in its slot, a token (masked anew at each request).
         assert re.fullmatch(rb"<p>D\xe2\x80\x99accord<input value='\w{64}'>", filled)
+
+
+def test_who_voted_elsewhere_is_served_the_copy_filled_with_their_facts(readers):
+    """Their vote moved no count the page shows: the copy, not a render for them."""
+    world, first, second, _unconfirmed = readers
+    popular, elsewhere = world["popular"], world["elsewhere"]
+    url = popular.question.trajectory.get_absolute_url()
+    voter = _client(first)
+    voter.get(url)
+    assert voter.get(url)["X-Page-Cache"].startswith("shared")
+    voter.post(reverse("vote", args=[elsewhere.pk]), {"choice": "agree", "next": url})
+    assert elsewhere.question.trajectory_id != popular.question.trajectory_id
+    response = voter.get(url)
+    assert response["X-Page-Cache"] == "shared"
+    assert _pressed(_read(response))[popular.pk] == Choice.AGREE

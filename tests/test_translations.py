@@ -101,7 +101,7 @@ def test_the_constant_placeholders_are_never_one():
     from proposals import ranking
     from proposals.models import PROPOSAL_MIN_LENGTH
     from proposals.models.arguments import ARGUMENT_MIN_LENGTH
-    from proposals.views.pages import RESULTS_LIST_LENGTH
+    from proposals.results import RESULTS_LIST_LENGTH
 
     assert PROPOSAL_MIN_LENGTH > 1 and ARGUMENT_MIN_LENGTH > 1
     assert ranking.RANKING_MIN_VOTES > 1 and ranking.CONSENSUS_MIN_REGIONS > 1

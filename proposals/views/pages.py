@@ -11,6 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from consultation.cache import cached, proposal_scope, trajectory_scope
 from consultation.models import Region
 from consultation.page_cache import (
+    counts_shown,
     declare_canonical_query,
     depends_on,
     shuffle_bucket,
@@ -35,7 +36,6 @@ from ..ranking import CONSENSUS_MIN_REGIONS, RANKING_MIN_VOTES
 PROPOSALS_PER_PAGE = 20
 # How long a search's page is kept for the readers who search the same words.
 SEARCH_PAGE_SECONDS = 60
-RESULTS_LIST_LENGTH = 10
 
 
 class HomeView(TemplateView):
@@ -59,11 +59,7 @@ class HomeView(TemplateView):
             context["themes"] = trajectory_selectors.theme_list(
                 consultation=consultation
             )
-            context["figures"] = cached(
-                "figures",
-                consultation.pk,
-                lambda: selectors.consultation_figures(consultation=consultation),
-            )
+            context["figures"] = results.consultation_key_figures(consultation)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -181,6 +177,9 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         if filters["sort"] == selectors.Sort.RANDOM and not filters["search"]:
             # The fairness of the random order is measured by what it shows.
             exposures_record(self.request, [proposal.pk for proposal in page])
+        if filters["sort"] in (selectors.Sort.RANDOM, selectors.Sort.RECENT):
+            # Votes move only its cards' counts, not its order.
+            counts_shown(self.request, selectors.counts_of(page.object_list))
         # The cards' fragments, in one round trip; the new ones stored after rendering.
         show_question = len(questions) > 1
         self.fragments = FragmentStore.prefetch(
@@ -279,6 +278,8 @@ class ProposalDetailView(DetailView):
                 consultation=self.object.question.trajectory.consultation,
                 involved_in=[self.object.pk],
             )
+        # Votes move its counts and what follows from them (its score, its tallies).
+        counts_shown(self.request, selectors.counts_of([self.object]))
         vote_refusal = permissions.vote_refusal(user, self.object)
         argument_refusal = permissions.argument_refusal(user, self.object)
         return super().get_context_data(
@@ -320,11 +321,11 @@ class ResultsView(ConsultationMixin, TemplateView):
                 {
                     "consultation": consultation,
                     "unfolded": unfolded,
-                    "list_length": RESULTS_LIST_LENGTH,
+                    "list_length": results.RESULTS_LIST_LENGTH,
                     "min_votes": RANKING_MIN_VOTES,
                     "min_regions": CONSENSUS_MIN_REGIONS,
                     "results": results.consultation_results(
-                        consultation=consultation, limit=RESULTS_LIST_LENGTH
+                        consultation=consultation, limit=results.RESULTS_LIST_LENGTH
                     ),
                 },
             )

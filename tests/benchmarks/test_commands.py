@@ -88,7 +88,8 @@ def test_bench_measures_every_page_and_its_queries():
     counts = bench._query_counts(pages)
     for name, figures in counts.items():
         if name not in ("ceiling", "vote", "vote_hot"):
-            assert 0 < figures["cold"] <= 13, name
+            # The home page computes the results' parts it shares with the results.
+            assert 0 < figures["cold"] <= 14, name
             assert figures["warm"] <= figures["cold"], name
     assert counts["results"]["warm"] < counts["results"]["cold"]
 
@@ -109,7 +110,7 @@ def test_bench_measures_the_pages_of_people_who_take_part_logged_in():
     counts = bench._query_counts(pages, member=member)
     for name, figures in counts.items():
         if name != "ceiling_logged_in":
-            assert 0 < figures["warm"] <= figures["cold"] <= 15, name
+            assert 0 < figures["warm"] <= figures["cold"] <= 16, name
     # Its session is a real one: the logged-in ceiling answers it, not a stranger.
     client = Client()
     client.cookies["sessionid"] = bench._session(member)

@@ -1,0 +1,84 @@
+"""
+A kept page whose only moving part is its proposals' counts (`counts_shown`) is
+rendered again past its freshness only once one of those counts moved: otherwise it
+is kept as it is, for the price of one query.
+"""
+
+import pytest
+from django.test import Client
+
+from proposals import services
+from proposals.models import Choice
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_lists(question):
+    """A proposal on the page read, another in another trajectory."""
+    shown = ProposalFactory(question=question)
+    elsewhere = ProposalFactory()
+    return shown, elsewhere
+
+
+def _reader():
+    """An anonymous reader who keeps their order of the lists (its cookie)."""
+    return Client()
+
+
+def test_a_stale_list_whose_counts_did_not_move_is_kept_without_a_render(
+    two_lists, settings, django_assert_max_num_queries
+):
+    settings.RESULTS_CACHE_SECONDS = 0  # every kept page is past its freshness
+    shown, elsewhere = two_lists
+    url = shown.question.trajectory.get_absolute_url()
+    reader = _reader()
+    kept = reader.get(url)
+    services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
+    # Served stale; its refresh (when the test client closes the response) reads the
+    # counts of the page's proposals once, finds them unchanged, renders nothing.
+    with django_assert_max_num_queries(1):
+        stale = reader.get(url)
+    assert stale["X-Page-Cache"] == "stale"
+    assert reader.get(url).content == kept.content
+
+
+def test_a_stale_list_whose_counts_moved_is_rendered_again(two_lists, settings):
+    settings.RESULTS_CACHE_SECONDS = 0
+    shown, _elsewhere = two_lists
+    url = shown.question.trajectory.get_absolute_url()
+    reader = _reader()
+    before = reader.get(url).content
+    services.vote_cast(proposal=shown, voter=UserFactory(), choice=Choice.AGREE)
+    assert reader.get(url).content == before  # stale: served, then rendered again
+    after = reader.get(url).content
+    assert after != before
+    assert "vote-counts" in after.decode()
+
+
+def test_a_proposal_page_is_kept_until_its_own_counts_move(two_lists, settings):
+    settings.RESULTS_CACHE_SECONDS = 0
+    shown, elsewhere = two_lists
+    url = shown.get_absolute_url()
+    kept = Client().get(url).content
+    services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
+    Client().get(url)
+    assert Client().get(url).content == kept
+    services.vote_cast(proposal=shown, voter=UserFactory(), choice=Choice.AGREE)
+    Client().get(url)
+    assert "1 vote," in Client().get(url).content.decode()
+
+
+def test_the_best_ranked_order_is_rendered_again_whatever_the_counts(
+    two_lists, settings, django_assert_max_num_queries
+):
+    """Others' votes move its order: it does not say its counts are all that moves."""
+    settings.RESULTS_CACHE_SECONDS = 0
+    shown, elsewhere = two_lists
+    url = shown.question.trajectory.get_absolute_url() + "?sort=best"
+    reader = _reader()
+    reader.get(url)
+    services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(1):
+        assert reader.get(url)["X-Page-Cache"] == "stale"
