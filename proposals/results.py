@@ -170,7 +170,7 @@ def _first_per_trajectory(
     )
 
 
-DIVISIVE_ORDER = ["-split", "-vote_count", "pk"]
+DIVISIVE_ORDER = [F("split").desc(), F("vote_count").desc(), F("pk").asc()]
 
 
 def proposal_divisive_list(
@@ -192,9 +192,7 @@ def proposal_divisive_list(
     )
     if trajectory_ids is None:
         return divided.order_by(*DIVISIVE_ORDER)[:limit]
-    return _first_per_trajectory(
-        divided, [F("split").desc(), F("vote_count").desc(), F("pk").asc()], limit
-    )
+    return _first_per_trajectory(divided, DIVISIVE_ORDER, limit)
 
 
 def proposal_consensus_list(
@@ -202,7 +200,6 @@ def proposal_consensus_list(
     consultation: Consultation,
     limit: int,
     voting_regions: Collection[str | None],
-    trajectory_ids: Collection[int] | None = None,
 ) -> list[tuple[Proposal, float]]:
     """
     The proposals with the highest group-aware consensus (after Pol.is): the product
@@ -213,16 +210,9 @@ def proposal_consensus_list(
     votes from `CONSENSUS_MIN_REGIONS` regions are listed.
 
     Computed by the database as a sum of logarithms: the regions that have not voted on
-    a proposal each count ln(1/2), which is the same product. With `trajectory_ids`,
-    the first `limit` of each trajectory named, in the order of their trajectories.
+    a proposal each count ln(1/2), which is the same product.
     """
-    return [
-        (proposal, score)
-        for group in _consensus(
-            consultation, limit, voting_regions, trajectory_ids
-        ).values()
-        for proposal, score in group
-    ]
+    return _consensus(consultation, limit, voting_regions, None)[None]
 
 
 def _consensus(
@@ -231,8 +221,8 @@ def _consensus(
     voting_regions: Collection[str | None],
     trajectory_ids: Collection[int] | None,
 ) -> dict[Any, list[tuple[Proposal, float]]]:
-    """{trajectory id (None without `trajectory_ids`): [(proposal, consensus
-    score)]}, best first."""
+    """{trajectory id: [(proposal, consensus score)]}, best first, the first `limit`
+    of each trajectory named; without `trajectory_ids`, {None: the first `limit`}."""
     candidates = _in_trajectories(
         Proposal.objects.public_in(consultation), trajectory_ids
     ).filter(vote_count__gte=RANKING_MIN_VOTES)
@@ -389,30 +379,17 @@ def participation_coverage(
 
 
 def trajectory_summaries(
-    consultation: Consultation,
+    trajectories: Iterable[Trajectory],
     sums: dict[int, dict[str, Any]],
     fairness: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """
-    Each trajectory at a glance, for the small multiples: its published proposals and
+    Each of `trajectories` at a glance, for the small multiples: its published
+    proposals and
     the votes cast on its proposals on record (`sums`, from `consultation_figures`'s
     `trajectories`); with `fairness` (`fairness.exposure_fairness`), the spread of its
     proposals' exposures in the random order.
     """
-    return _summaries(
-        Trajectory.objects.filter(consultation=consultation).select_related(
-            "theme", "consultation"
-        ),
-        sums,
-        fairness,
-    )
-
-
-def _summaries(
-    trajectories: Iterable[Trajectory],
-    sums: dict[int, dict[str, Any]],
-    fairness: dict[int, dict[str, Any]] | None,
-) -> list[dict[str, Any]]:
     summaries = []
     for trajectory in trajectories:
         row = sums.get(trajectory.pk, {})
@@ -479,8 +456,9 @@ def consultation_results(*, consultation: Consultation, limit: int) -> dict[str,
         )
         parts = results_parts(consultation, [t.pk for t in trajectories], limit)
         regions = region_names()
-        breakdowns = breakdowns_from_sums(_summed_tallies(parts), regions=regions)
-        voting_regions = [row["key"] for row in breakdowns["regions"]]
+        sums = _summed_tallies(parts)
+        breakdowns = breakdowns_from_sums(sums, regions=regions)
+        voting_regions = _voting_regions(sums)
         consensus = cached_parts(
             # The consensus counts the regions that voted: kept per set of them.
             "results-consensus:" + _digest(sorted(voting_regions)) + f":{limit}",
@@ -491,7 +469,7 @@ def consultation_results(*, consultation: Consultation, limit: int) -> dict[str,
         per_trajectory = figures.pop("trajectories")
         scale = approval_scale(breakdowns["regions"])
         proposed = {pair for part in parts.values() for pair in part["proposing"]}
-        summaries = _summaries(
+        summaries = trajectory_summaries(
             trajectories,
             per_trajectory,
             {pk: part["fairness"] for pk, part in parts.items() if part["fairness"]},
@@ -535,11 +513,7 @@ def consultation_key_figures(consultation: Consultation) -> dict[str, Any]:
             .values_list("pk", flat=True)
         )
         parts = results_parts(consultation, ids, RESULTS_LIST_LENGTH)
-        voting_regions = {
-            key
-            for dimension, key, *counts in _summed_tallies_rows(parts)
-            if dimension == TallyDimension.REGION and any(counts)
-        }
+        voting_regions = _voting_regions(_summed_tallies(parts))
         figures = merged_figures(consultation, parts, voting_regions)
         for detail in ("trajectories", "sources", "answers"):
             figures.pop(detail)
@@ -642,28 +616,32 @@ def participation_count(consultation: Consultation) -> int:
     )[consultation.pk]
 
 
-def _summed_tallies_rows(
-    parts: dict[int, dict[str, Any]],
-) -> list[tuple[str, str, int, int, int]]:
-    """(dimension, key, agree, mixed, disagree) summed over the parts."""
+def _summed_tallies(parts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tallies' sums over the parts, as `breakdowns_from_sums` reads them."""
     sums: dict[tuple[str, str], list[int]] = {}
     for part in parts.values():
-        for dimension, key, agree, mixed, disagree in part["tallies"]:
-            counts = sums.setdefault((dimension, key), [0, 0, 0])
-            counts[0] += agree
-            counts[1] += mixed
-            counts[2] += disagree
+        for dimension, key, *counts in part["tallies"]:
+            summed = sums.setdefault((dimension, key), [0, 0, 0])
+            for index, count in enumerate(counts):
+                summed[index] += count
     return [
-        (dimension, key, agree, mixed, disagree)
-        for (dimension, key), (agree, mixed, disagree) in sums.items()
+        {
+            "dimension": dimension,
+            "key": key,
+            **dict(zip(Choice.values, counts, strict=True)),
+        }
+        for (dimension, key), counts in sums.items()
     ]
 
 
-def _summed_tallies(parts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        dict(zip(("dimension", "key", "agree", "mixed", "disagree"), row, strict=True))
-        for row in _summed_tallies_rows(parts)
-    ]
+def _voting_regions(sums: list[dict[str, Any]]) -> set[str]:
+    """The regions (or "" for votes without one) whose participants have voted."""
+    return {
+        row["key"]
+        for row in sums
+        if row["dimension"] == TallyDimension.REGION
+        and row["agree"] + row["mixed"] + row["disagree"]
+    }
 
 
 def merged_figures(

@@ -146,3 +146,50 @@ def test_a_logged_in_reader_gets_the_results_body_rendered_once(
     ].text_content() == (
         lxml.html.fromstring(first.content.decode()).xpath(main)[0].text_content()
     )
+
+
+class PartsCounter:
+    """Computes parts as "<part> <run>", recording which parts each run computed."""
+
+    def __init__(self):
+        self.runs = []
+
+    def __call__(self, parts):
+        self.runs.append(sorted(parts))
+        return {part: f"{part} {len(self.runs)}" for part in parts}
+
+
+def test_parts_are_kept_per_their_own_scope_and_shared_by_every_language(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import translation
+
+    from consultation.cache import cached_parts, content_changed, trajectory_scope
+
+    compute = PartsCounter()
+    scopes = {pk: [trajectory_scope(pk)] for pk in (1, 2, 3)}
+    assert cached_parts("parts", scopes, compute) == {1: "1 1", 2: "2 1", 3: "3 1"}
+    with translation.override("en"):
+        cached_parts("parts", scopes, compute)
+    assert compute.runs == [[1, 2, 3]]  # English reads the same parts
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed(7, trajectories=[2])
+    assert cached_parts("parts", scopes, compute) == {1: "1 1", 2: "2 2", 3: "3 1"}
+    assert compute.runs == [[1, 2, 3], [2]]
+
+
+def test_stale_parts_are_served_then_computed_together_after_the_response(settings):
+    from consultation.cache import cached_parts, trajectory_scope
+
+    settings.RESULTS_CACHE_SECONDS = 0
+    compute = PartsCounter()
+    scopes = {pk: [trajectory_scope(pk)] for pk in (1, 2)}
+    cached_parts("parts", scopes, compute)
+
+    def view():
+        return HttpResponse(repr(cached_parts("parts", scopes, compute)))
+
+    assert in_a_request(view) == repr({1: "1 1", 2: "2 1"})  # stale, at once
+    assert compute.runs == [[1, 2], [1, 2]]  # then once for both, after it
+    # Outside a request (a command, a refresh): the stale parts computed now.
+    assert cached_parts("parts", scopes, compute) == {1: "1 3", 2: "2 3"}

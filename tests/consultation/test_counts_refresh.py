@@ -27,12 +27,13 @@ def _reader():
     return Client()
 
 
+@pytest.mark.parametrize("order", ["", "?sort=recent"])
 def test_a_stale_list_whose_counts_did_not_move_is_kept_without_a_render(
-    two_lists, settings, django_assert_max_num_queries
+    two_lists, settings, django_assert_max_num_queries, order
 ):
     settings.RESULTS_CACHE_SECONDS = 0  # every kept page is past its freshness
     shown, elsewhere = two_lists
-    url = shown.question.trajectory.get_absolute_url()
+    url = shown.question.trajectory.get_absolute_url() + order
     reader = _reader()
     kept = reader.get(url)
     services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
@@ -57,26 +58,30 @@ def test_a_stale_list_whose_counts_moved_is_rendered_again(two_lists, settings):
     assert "vote-counts" in after.decode()
 
 
-def test_a_proposal_page_is_kept_until_its_own_counts_move(two_lists, settings):
+def test_a_proposal_page_is_kept_until_its_own_counts_move(
+    two_lists, settings, django_assert_max_num_queries
+):
     settings.RESULTS_CACHE_SECONDS = 0
     shown, elsewhere = two_lists
     url = shown.get_absolute_url()
     kept = Client().get(url).content
     services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
-    Client().get(url)
+    with django_assert_max_num_queries(1):
+        assert Client().get(url)["X-Page-Cache"] == "stale"
     assert Client().get(url).content == kept
     services.vote_cast(proposal=shown, voter=UserFactory(), choice=Choice.AGREE)
     Client().get(url)
     assert "1 vote," in Client().get(url).content.decode()
 
 
-def test_the_best_ranked_order_is_rendered_again_whatever_the_counts(
-    two_lists, settings, django_assert_max_num_queries
+@pytest.mark.parametrize("order", ["best", "debated"])
+def test_an_order_that_follows_the_votes_is_rendered_again_whatever_the_counts(
+    two_lists, settings, django_assert_max_num_queries, order
 ):
     """Others' votes move its order: it does not say its counts are all that moves."""
     settings.RESULTS_CACHE_SECONDS = 0
     shown, elsewhere = two_lists
-    url = shown.question.trajectory.get_absolute_url() + "?sort=best"
+    url = shown.question.trajectory.get_absolute_url() + f"?sort={order}"
     reader = _reader()
     reader.get(url)
     services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)

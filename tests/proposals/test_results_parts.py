@@ -11,6 +11,7 @@ from django.urls import reverse
 from proposals import results, services
 from proposals.selectors import consultation_figures
 from tests.every_state import every_state
+from trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,8 @@ def test_the_merged_parts_say_what_one_reading_of_the_whole_says(world):
     assert _pks(merged["withdrawn"]) == withdrawn
     assert world["withdrawn"].pk in withdrawn
     summaries = results.trajectory_summaries(
-        consultation, figures["trajectories"], fairness=None
+        Trajectory.objects.filter(consultation=consultation).order_by("number", "pk"),
+        figures["trajectories"],
     )
     assert [(s["key"], s["total"], s["proposals"]) for s in merged["trajectories"]] == [
         (s["key"], s["total"], s["proposals"]) for s in summaries
