@@ -78,52 +78,121 @@ def shuffle_bucket(request):
     return request.shuffle_bucket
 
 
-# Reads the current counts of proposals: {id: counts}, registered by the app that
-# holds them (`register_counts_reader`).
+# Reads the current counts of proposals: {id: counts}, and writes new counts into a
+# kept page, registered by the app that holds them (`register_counts_reader`).
 _counts_reader = None
+_counts_patcher = None
 
 
-def register_counts_reader(reader):
-    global _counts_reader
-    _counts_reader = reader
+def register_counts_reader(reader, patcher=None):
+    """`reader(ids)`: {id: counts} as they are now. `patcher(pieces, moved)`: a kept
+    page's pieces (bytes, and the slots between them) with the counts `moved` ({id:
+    counts}) written in place of those it shows, or None when one is not marked on
+    it."""
+    global _counts_reader, _counts_patcher
+    _counts_reader, _counts_patcher = reader, patcher
 
 
-def counts_shown(request, counts):
+def counts_shown(request, counts, *, patchable=False):
     """
     A view's word that what votes move on its page is these counts alone ({id:
     counts}, as the page read them): once the page is past its freshness, its copy is
     rendered again only if one of them has moved (read in one query); otherwise it is
-    kept as it is for another freshness. A page whose order follows the votes (best
-    ranked first) must not say so: others' votes move it too.
+    kept as it is for another freshness. `patchable`: the counts are only in the
+    marked summaries the registered patcher rewrites (a list's cards), so that moved
+    counts are written into the copy instead of rendering it again. A page whose order
+    follows the votes (best ranked first) must not say so: others' votes move it too.
     """
     request.page_counts = counts
+    request.page_counts_patchable = patchable
+
+
+def current_counts(stored):
+    """The counts a kept page shows (`counts_shown`) as the database has them now, or
+    None: a page that did not say, or counts that cannot be read."""
+    counts = stored.get("counts")
+    if counts is None or _counts_reader is None:
+        return None
+    try:
+        return _counts_reader(list(counts))
+    except Exception:
+        logger.exception("Reading the counts of a kept page failed")
+        return None
 
 
 def counts_unchanged(stored):
     """Whether the counts a kept page showed (`counts_shown`) are still those of the
     database: False for a page that did not say, or when they cannot be read."""
-    counts = stored.get("counts")
-    if counts is None or _counts_reader is None:
-        return False
+    current = current_counts(stored)
+    return current is not None and current == stored["counts"]
+
+
+def with_current_counts(stored, current):
+    """The kept page `stored` with the counts `current` written in (its content, or
+    its pieces for a shared page), or None when it cannot be patched: it did not say
+    its counts may be (`counts_shown`), a proposal left it, or one is not marked."""
+    if not stored.get("counts_patchable") or _counts_patcher is None:
+        return None
+    if set(current) != set(stored["counts"]):
+        return None
+    moved = {
+        pk: counts for pk, counts in current.items() if stored["counts"][pk] != counts
+    }
+    field = "pieces" if "pieces" in stored else "content"
+    pieces = stored[field] if field == "pieces" else [stored[field]]
     try:
-        return _counts_reader(list(counts)) == counts
+        patched = _counts_patcher(pieces, moved)
     except Exception:
-        logger.exception("Reading the counts of a kept page failed")
-        return False
+        logger.exception("Writing the counts into a kept page failed")
+        return None
+    if patched is None:
+        return None
+    return {
+        **stored,
+        field: patched if field == "pieces" else patched[0],
+        "counts": current,
+    }
 
 
 def refresh_stale(render, request, key, stored, stored_key):
     """After a stale copy's response: kept as it is for another freshness when the
-    counts it shows have not moved (`counts_shown`), rendered again otherwise."""
-    if not counts_unchanged(stored):
+    counts it shows have not moved (`counts_shown`), with its moved counts written in
+    when it may be, rendered again otherwise."""
+    renewed = with_counts_read(stored)
+    if renewed is None:
         render_again(render, request, key)
         return
+    renewed["fresh_until"] = time.time() + settings.RESULTS_CACHE_SECONDS
+    keep_renewed(key, stored_key, renewed)
+    cache.delete(f"{key}:refreshing")
+
+
+def with_counts_read(stored):
+    """The kept page `stored` as it may be served with the counts of now: itself when
+    they have not moved, with them written in when it may be (`with_current_counts`),
+    else None (it must be rendered again). Its `rendered_at`, if it has one, is then
+    no older than the reading."""
+    read_at = time.time()
+    current = current_counts(stored)
+    if current is None:
+        return None
+    renewed = (
+        dict(stored)
+        if current == stored["counts"]
+        else with_current_counts(stored, current)
+    )
+    if renewed is not None and "rendered_at" in renewed:
+        renewed["rendered_at"] = max(renewed["rendered_at"], read_at)
+    return renewed
+
+
+def keep_renewed(key, stored_key, entry):
+    """Keep `entry`, a page kept under `stored_key` (its order's, for a page kept by
+    order under `key`), again for its whole time."""
     timeout = settings.RESULTS_CACHE_SECONDS + PAGE_STALE_SECONDS
-    renewed = {**stored, "fresh_until": time.time() + settings.RESULTS_CACHE_SECONDS}
-    cache.set(stored_key, renewed, timeout)
+    cache.set(stored_key, entry, timeout)
     if stored_key != key:
         cache.touch(key, timeout)  # the marker of a page kept by order
-    cache.delete(f"{key}:refreshing")
 
 
 def depends_on(request, *scopes):
@@ -190,6 +259,7 @@ def page_entry(request, response):
         + getattr(request, "page_seconds", settings.RESULTS_CACHE_SECONDS),
         "note": getattr(request, "page_note", {}),
         "counts": getattr(request, "page_counts", None),
+        "counts_patchable": getattr(request, "page_counts_patchable", False),
     }
 
 

@@ -46,13 +46,14 @@ from .page_cache import (
     PAGE_STALE_SECONDS,
     SHUFFLE_COOKIE,
     bucket_in_cookie,
-    counts_unchanged,
+    keep_renewed,
     kept_headers,
     page_entry,
     refresh_stale,
     served,
     shuffle_bucket,
     store_page,
+    with_counts_read,
 )
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
@@ -309,17 +310,20 @@ class SharedPageMiddleware:
         if stored is not None and stored.get("by_bucket"):
             stored_key = f"{key}:{shuffle_bucket(request)}"
             stored = found[stored_key] if stored_key in found else cache.get(stored_key)
-        if (
+        usable = (
             stored is not None
             and _current(stored, key, found, hinted)
             and time.time() < (stored["until"] or float("inf"))
-            and (
-                found.get(_moved_key(user.pk), 0) < stored.get("rendered_at", 0)
-                # They voted since: their vote beside the old counts, unless the
-                # counts it shows have not moved (they voted elsewhere).
-                or counts_unchanged(stored)
-            )
-        ):
+        )
+        if usable and found.get(_moved_key(user.pk), 0) >= stored["rendered_at"]:
+            # They voted since: never their vote beside the old counts. Served if the
+            # counts it shows have not moved (they voted elsewhere), or once the
+            # moved ones are written in (kept so for everyone); else rendered.
+            renewed = with_counts_read(stored)
+            if renewed is not None and renewed["counts"] != stored["counts"]:
+                keep_renewed(key, stored_key, renewed)
+            stored, usable = renewed, renewed is not None
+        if usable:
             known, involved = read_facts(
                 user, _slot_keys(stored), stored["involved_in"]
             )

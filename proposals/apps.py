@@ -13,6 +13,7 @@ class ProposalsConfig(AppConfig):
 
         from . import (  # noqa: F401
             exposures,
+            fragments,
             permissions,
             ranking,
             search,
@@ -21,8 +22,11 @@ class ProposalsConfig(AppConfig):
         )
         from .services import notifications
 
-        # A kept list page is rendered again only once its cards' counts moved.
-        page_cache.register_counts_reader(selectors.current_counts)
+        # A kept page is rendered again only once its cards' counts moved, and a
+        # list's moved counts are written into its copy instead.
+        page_cache.register_counts_reader(
+            selectors.current_counts, fragments.summaries_written
+        )
         connection_created.connect(search.register_sqlite_function)
         connection_created.connect(ranking.register_sqlite_function)
         # Who may be shown the same page, and who sees their own controls on one.

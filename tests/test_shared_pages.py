@@ -8,6 +8,7 @@ import re
 
 import lxml.html
 import pytest
+from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
@@ -167,7 +168,8 @@ def _counts(page, pk):
 
 def test_who_votes_reads_the_counts_with_their_vote_at_once(readers):
     """The copy's counts may lag behind the votes (RESULTS_CACHE_SECONDS), but not
-    for who just voted: their page is rendered again, and kept for everyone."""
+    for who just voted: the moved counts are written into the copy, kept so for
+    everyone."""
     world, first, second, _unconfirmed = readers
     elsewhere = world["elsewhere"]
     url = elsewhere.question.trajectory.get_absolute_url()
@@ -182,8 +184,8 @@ def test_who_votes_reads_the_counts_with_their_vote_at_once(readers):
     after = _counts(_read(response), elsewhere.pk)
     assert after != before
     assert _pressed(_read(response))[elsewhere.pk] == Choice.DISAGREE
-    assert response.get("X-Page-Cache", "rendered") == "rendered"
-    # The copy rendered for the voter is everyone's now, with the new counts.
+    assert response["X-Page-Cache"] == "shared"
+    # The copy written in for the voter is everyone's now, with the new counts.
     response = other.get(url)
     assert response["X-Page-Cache"] == "shared"
     assert _counts(_read(response), elsewhere.pk) == after
@@ -360,6 +362,60 @@ def test_a_page_that_lists_no_proposals_is_kept_once_for_every_order(readers):
         client.cookies[name] = value
     assert reader.get(url).get("X-Page-Cache") is None  # rendered
     assert other.get(url)["X-Page-Cache"] == "shared"
+
+
+def test_a_list_in_an_order_of_votes_is_kept_once_for_every_order(readers):
+    """Best ranked and most debated follow the votes, not the reader's order: one
+    copy for all of them, anonymous and shared."""
+    from benchmarks.management.commands.bench import _order_cookies
+
+    world, first, second, _unconfirmed = readers
+    orders = _order_cookies()
+    trajectory = world["popular"].question.trajectory.get_absolute_url()
+    for sort in ("best", "debated"):
+        url = f"{trajectory}?sort={sort}"
+        anonymous = [Client(), Client()]
+        people = [_client(first), _client(second)]
+        for clients in (anonymous, people):
+            for client, order in zip(clients, orders[:2], strict=True):
+                name, value = order.split("=", 1)
+                client.cookies[name] = value
+        assert anonymous[0].get(url).get("X-Page-Cache") is None  # rendered
+        assert anonymous[1].get(url)["X-Page-Cache"] == "hit"
+        assert people[0].get(url).get("X-Page-Cache") is None
+        assert people[1].get(url)["X-Page-Cache"] == "shared"
+    # The random order stays each reader's own.
+    reader, other = Client(), Client()
+    for client, order in zip((reader, other), orders[:2], strict=True):
+        name, value = order.split("=", 1)
+        client.cookies[name] = value
+    reader.get(trajectory)
+    assert other.get(trajectory).get("X-Page-Cache") is None
+
+
+def _without_tokens(content):
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+def test_who_voted_on_a_list_gets_the_copy_with_the_counts_written_in(
+    readers, django_assert_max_num_queries
+):
+    """Their vote moved a count the copy shows: the count is written into the copy
+    (kept so for everyone), not the page rendered for them."""
+    world, first, second, _unconfirmed = readers
+    url = world["popular"].question.trajectory.get_absolute_url()
+    reader, voter = _client(first), _client(second)
+    voter.cookies["ordre"] = reader.get(url).cookies["ordre"].value  # kept
+    shown = _pressed(_read(reader.get(url)))
+    proposal = next(pk for pk, choice in shown.items() if choice is None)
+    voter.post(reverse("vote", args=[proposal]), {"choice": Choice.AGREE})
+    with django_assert_max_num_queries(6):  # their session, facts, the counts
+        response = voter.get(url)
+    assert response["X-Page-Cache"] == "shared"
+    assert _pressed(_read(response))[proposal] == Choice.AGREE
+    assert reader.get(url)["X-Page-Cache"] == "shared"
+    cache.clear()
+    assert _without_tokens(response.content) == _without_tokens(voter.get(url).content)
 
 
 def test_a_page_for_one_person_is_not_looked_for_among_the_copies_again(readers):

@@ -154,7 +154,13 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         filters = form.filters()
         proposals = selectors.proposal_trajectory_list(
             trajectory=self.object,
-            seed=shuffle_bucket(self.request),
+            # Only the random order is the reader's own: a list in another order is
+            # kept once for every reader.
+            seed=(
+                shuffle_bucket(self.request)
+                if filters["sort"] == selectors.Sort.RANDOM
+                else 0
+            ),
             **{
                 name: value
                 for name, value in filters.items()
@@ -178,8 +184,10 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
             # The fairness of the random order is measured by what it shows.
             exposures_record(self.request, [proposal.pk for proposal in page])
         if filters["sort"] in (selectors.Sort.RANDOM, selectors.Sort.RECENT):
-            # Votes move only its cards' counts, not its order.
-            counts_shown(self.request, selectors.counts_of(page.object_list))
+            # Votes move only its cards' counts, not its order: written in its copy.
+            counts_shown(
+                self.request, selectors.counts_of(page.object_list), patchable=True
+            )
         # The cards' fragments, in one round trip; the new ones stored after rendering.
         show_question = len(questions) > 1
         self.fragments = FragmentStore.prefetch(
