@@ -46,6 +46,49 @@ def proposal_scope(proposal_id: int) -> str:
     return f"proposal:{proposal_id}"
 
 
+def shown_scope(name: str, consultation_id: int) -> str:
+    """The scope of a page over a whole consultation that shows a few of its proposals
+    by name (the results' rankings: `shows_proposals`): it goes stale at once with the
+    structure or a decision on one of them; other decisions move only its figures,
+    which follow within RESULTS_CACHE_SECONDS, as votes do."""
+    return f"shown:{name}:{consultation_id}"
+
+
+def _shown_key(name: str, consultation_id: int) -> str:
+    return f"shown-proposals:{name}:{consultation_id}"
+
+
+# The pages over a consultation that record the proposals they show (`shows_proposals`).
+SHOWN_PAGES = ("results",)
+# Past this many proposals recorded, the record starts again (its page then stale).
+SHOWN_MAX = 5_000
+
+
+def shows_proposals(
+    name: str, consultation_id: int, ids: Iterable[int], *, version_before: int
+) -> None:
+    """
+    `name`'s page (one of SHOWN_PAGES) shows the proposals `ids`, read after the
+    consultation's content version was `version_before`: a decision on one of them
+    makes it stale at once (`content_changed`). The record only grows (a copy kept
+    from an earlier reading may show others); a proposal new to it whose decision
+    came while it was read, before it was recorded, makes the page stale now.
+    """
+    key = _shown_key(name, consultation_id)
+    recorded = cache.get(key)
+    ids = frozenset(ids)
+    new = ids if recorded is None else ids - recorded
+    if recorded is not None and not new:
+        return
+    if recorded is None or len(recorded) + len(new) > SHOWN_MAX:
+        cache.set(key, ids, timeout=None)
+        new = ids
+    else:
+        cache.set(key, recorded | new, timeout=None)
+    if content_version(consultation_id) != version_before:
+        cache.set(version_key(shown_scope(name, consultation_id)), time.time_ns(), None)
+
+
 def version_key(scope: Scope | None) -> str:
     return f"content-version:{scope}"
 
@@ -86,11 +129,28 @@ def content_changed(
         if trajectories or proposals:
             scopes += [trajectory_scope(pk) for pk in trajectories]
             scopes += [proposal_scope(pk) for pk in proposals]
+            if consultation_id is not None:
+                scopes += _shown_scopes_moved(consultation_id, set(proposals))
         else:
             scopes.append(STRUCTURE)
         cache.set_many({version_key(scope): version for scope in scopes}, timeout=None)
 
     transaction.on_commit(bump)
+
+
+def _shown_scopes_moved(consultation_id: int, proposals: set[int]) -> list[str]:
+    """The scopes of the pages (SHOWN_PAGES) that show one of `proposals`, or that
+    have no record of what they show."""
+    records = cache.get_many(
+        [_shown_key(name, consultation_id) for name in SHOWN_PAGES]
+    )
+    return [
+        shown_scope(name, consultation_id)
+        for name in SHOWN_PAGES
+        if (recorded := records.get(_shown_key(name, consultation_id))) is None
+        or not proposals
+        or recorded & proposals
+    ]
 
 
 # How long an entry outlives its freshness: served stale while a request refreshes it.
@@ -102,9 +162,16 @@ COLD_WAIT_SECONDS = 30
 _pending = local()  # the refreshes this thread's request owes, run after its response
 
 
-def cached(name: str, consultation_id: int, compute: Callable[[], T]) -> T:
+def cached(
+    name: str,
+    consultation_id: int,
+    compute: Callable[[], T],
+    *,
+    scopes: Iterable[Scope] = (),
+) -> T:
     """
     `compute()`, per content version and language, fresh for RESULTS_CACHE_SECONDS.
+    `scopes`: the versions it is kept per, instead of the consultation's.
 
     Single-flight: one computation at a time for a key, across workers (a lock in the
     cache). When the entry is stale, readers get it at once and one request refreshes
@@ -112,11 +179,13 @@ def cached(name: str, consultation_id: int, compute: Callable[[], T]) -> T:
     waits. When there is no entry (a first read, or a content change that must show at
     once), one reader computes and the others wait for its value.
     """
+    scopes = list(scopes) or [consultation_id]
+    versions = content_versions(scopes)
     key = ":".join(
         [
             name,
             str(consultation_id),
-            str(content_version(consultation_id)),
+            *(str(versions[scope]) for scope in scopes),
             translation.get_language() or settings.LANGUAGE_CODE,
         ]
     )

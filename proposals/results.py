@@ -21,6 +21,9 @@ from consultation.cache import (
     Scope,
     cached,
     cached_parts,
+    content_version,
+    shown_scope,
+    shows_proposals,
     trajectory_scope,
 )
 from consultation.models import Consultation, OrganisationType, Region
@@ -449,6 +452,22 @@ def consultation_results(*, consultation: Consultation, limit: int) -> dict[str,
     trajectory's proposals, only its part is computed again."""
 
     def compute() -> dict[str, Any]:
+        version_before = content_version(consultation.pk)
+        shown = compute_whole()
+        shows_proposals(
+            "results",
+            consultation.pk,
+            [
+                *(proposal.pk for proposal in shown["top"]),
+                *(proposal.pk for proposal, _score in shown["consensus"]),
+                *(proposal.pk for proposal in shown["divisive"]),
+                *(proposal.pk for proposal in shown["withdrawn"]),
+            ],
+            version_before=version_before,
+        )
+        return shown
+
+    def compute_whole() -> dict[str, Any]:
         trajectories = list(
             Trajectory.objects.filter(consultation=consultation)
             .select_related("theme", "consultation")
@@ -499,7 +518,16 @@ def consultation_results(*, consultation: Consultation, limit: int) -> dict[str,
             "trajectories": summaries,
         }
 
-    return cached("results", consultation.pk, compute)
+    return cached(
+        "results", consultation.pk, compute, scopes=results_scopes(consultation)
+    )
+
+
+def results_scopes(consultation: Consultation) -> list[Scope]:
+    """What the results are kept per: the structure, and the decisions on the
+    proposals they show (`shown_scope`); other decisions move their figures, which
+    follow within RESULTS_CACHE_SECONDS, as votes do."""
+    return [STRUCTURE, shown_scope("results", consultation.pk)]
 
 
 def consultation_key_figures(consultation: Consultation) -> dict[str, Any]:

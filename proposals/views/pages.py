@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
-from consultation.cache import cached, proposal_scope, trajectory_scope
+from consultation.cache import cached, proposal_scope, shown_scope, trajectory_scope
 from consultation.models import Region
 from consultation.page_cache import (
     counts_shown,
@@ -322,6 +322,9 @@ class ResultsView(ConsultationMixin, TemplateView):
         # them too, by its style sheet).
         unfolded = "tout" in self.request.GET
         share_page(self.request, consultation=consultation)
+        # Stale at once with a decision on a proposal it shows, not with the others.
+        depends_on(self.request, shown_scope("results", consultation.pk))
+        scopes = results.results_scopes(consultation)
 
         def body():
             return render_to_string(
@@ -346,6 +349,7 @@ class ResultsView(ConsultationMixin, TemplateView):
                 "results-body-unfolded" if unfolded else "results-body",
                 consultation.pk,
                 body,
+                scopes=scopes,
             ),
             **kwargs,
         )

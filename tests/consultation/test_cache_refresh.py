@@ -9,11 +9,21 @@ import time
 
 import lxml.html
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from consultation.cache import RefreshAfterResponseMiddleware, cached, computations
+from consultation.cache import (
+    RefreshAfterResponseMiddleware,
+    cached,
+    computations,
+    content_changed,
+    content_version,
+    shown_scope,
+    shows_proposals,
+    version_key,
+)
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +203,37 @@ def test_stale_parts_are_served_then_computed_together_after_the_response(settin
     assert compute.runs == [[1, 2], [1, 2]]  # then once for both, after it
     # Outside a request (a command, a refresh): the stale parts computed now.
     assert cached_parts("parts", scopes, compute) == {1: "1 3", 2: "2 3"}
+
+
+def test_a_page_that_shows_proposals_goes_stale_with_a_decision_on_one_of_them(
+    django_capture_on_commit_callbacks,
+):
+    """`shows_proposals`: a decision on a proposal recorded stales its page's scope,
+    a decision on another does not; a page with no record goes stale at any."""
+    scope = version_key(shown_scope("results", 7))
+
+    def decided(*proposals):
+        before = content_version(shown_scope("results", 7))
+        with django_capture_on_commit_callbacks(execute=True):
+            content_changed(7, trajectories=[1], proposals=proposals)
+        return cache.get(scope) != before
+
+    assert decided(3)  # nothing recorded yet
+    shows_proposals("results", 7, [1, 2], version_before=content_version(7))
+    assert not decided(3)
+    assert decided(2)
+    # The record only grows: a copy kept from an earlier reading may show 1.
+    shows_proposals("results", 7, [4], version_before=content_version(7))
+    assert decided(1) and decided(4)
+
+
+def test_a_proposal_new_to_the_record_decided_while_it_was_read_stales_the_page():
+    """The decision came before the record held it: the page is stale at once."""
+    before = content_version(7)
+    shows_proposals("results", 7, [1], version_before=before)
+    scope = content_version(shown_scope("results", 7))
+    cache.set(version_key(7), before + 1, None)  # a decision during the reading
+    shows_proposals("results", 7, [1], version_before=before)  # nothing new
+    assert content_version(shown_scope("results", 7)) == scope
+    shows_proposals("results", 7, [1, 5], version_before=before)
+    assert content_version(shown_scope("results", 7)) != scope

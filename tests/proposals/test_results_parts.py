@@ -4,6 +4,7 @@ say what one reading of the whole consultation says; a decision on one trajector
 proposals computes its part alone again.
 """
 
+import lxml.html
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -106,3 +107,35 @@ def test_a_decision_computes_the_part_of_its_trajectory_alone_again(
     )
     page = Client().get(reverse("results")).content.decode()
     assert popular.get_absolute_url() not in page
+
+
+def _published_count(page):
+    """The key figure « propositions publiées » as the page writes it."""
+    tree = lxml.html.fromstring(page)
+    figure = tree.xpath("//*[@id='chiffres']//*[contains(@class, 'figure-box')]")[0]
+    return " ".join(figure.text_content().split())
+
+
+def test_a_decision_stales_the_results_at_once_only_on_a_proposal_they_show(
+    world, moderator, settings, django_capture_on_commit_callbacks
+):
+    """Rejecting a proposal the results show takes it off at once; rejecting one they
+    do not show moves only their figures, which follow at their next freshness."""
+    settings.RESULTS_CACHE_SECONDS = 0  # each kept copy is past its freshness
+    url = reverse("results")
+    reader = Client()
+    before = reader.get(url).content
+    unshown, shown = world["published"], world["popular"]
+    assert unshown.get_absolute_url().encode() not in before
+    assert shown.get_absolute_url().encode() in before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(proposal=unshown, moderator=moderator, reason="Non.")
+    kept = reader.get(url)
+    assert kept["X-Page-Cache"] == "stale"  # served, then rendered again
+    assert kept.content == before
+    assert _published_count(reader.get(url).content) != _published_count(before)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(proposal=shown, moderator=moderator, reason="Non.")
+    response = reader.get(url)
+    assert "X-Page-Cache" not in response  # rendered now, without it
+    assert shown.get_absolute_url().encode() not in response.content
