@@ -547,7 +547,8 @@ def consultation_key_figures(consultation: Consultation) -> dict[str, Any]:
             figures.pop(detail)
         return figures
 
-    return cached("figures", consultation.pk, compute)
+    # Decisions move them as votes do: they follow at their next freshness.
+    return cached("figures", consultation.pk, compute, scopes=[STRUCTURE])
 
 
 def _part_scopes(trajectory_id: int) -> list[Scope]:

@@ -51,6 +51,9 @@ class HomeView(TemplateView):
             else trajectory_selectors.consultation_current()
         )
         share_page(self.request, consultation=consultation)
+        # It names no proposal: decisions move only its figures, which follow at its
+        # next freshness, as votes do.
+        depends_on(self.request)
         context = {
             "consultation": consultation,
             "canonical_path": consultation.get_absolute_url() if consultation else "/",

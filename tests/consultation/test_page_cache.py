@@ -196,10 +196,10 @@ def test_the_pagination_links_of_a_filtered_list_are_canonical(proposal):
 def test_a_decision_leaves_the_pages_it_does_not_change_in_the_cache(
     question, moderator, django_capture_on_commit_callbacks
 ):
-    """A moderation decision on a proposal of trajectory A empties trajectory A's pages,
-    that proposal's page and the home page; the other trajectories, proposals and
-    themes stay cached, and so do the results, which do not show it (their figures
-    follow at their next freshness)."""
+    """A moderation decision on a proposal of trajectory A empties trajectory A's pages
+    and that proposal's page; the other trajectories, proposals and themes stay
+    cached, and so do the home page and the results, which do not show it (their
+    figures follow at their next freshness)."""
     decided = ProposalFactory(question=question, text="Une proposition décidée")
     other_question = GuidingQuestionFactory(
         trajectory__theme__consultation=question.trajectory.consultation
@@ -213,8 +213,9 @@ def test_a_decision_leaves_the_pages_it_does_not_change_in_the_cache(
         neighbour.get_absolute_url(),
         other_question.trajectory.theme.get_absolute_url(),
         reverse("results"),
+        "/",
     ]
-    emptied = [question.trajectory.get_absolute_url(), "/"]
+    emptied = [question.trajectory.get_absolute_url()]
     for url in kept + emptied:
         reader.get(url)
         assert reader.get(url)["X-Page-Cache"] == "hit", url

@@ -112,7 +112,7 @@ def test_a_decision_computes_the_part_of_its_trajectory_alone_again(
 def _published_count(page):
     """The key figure « propositions publiées » as the page writes it."""
     tree = lxml.html.fromstring(page)
-    figure = tree.xpath("//*[@id='chiffres']//*[contains(@class, 'figure-box')]")[0]
+    figure = tree.xpath("//*[contains(@class, 'figure-box')]")[0]
     return " ".join(figure.text_content().split())
 
 
@@ -139,3 +139,21 @@ def test_a_decision_stales_the_results_at_once_only_on_a_proposal_they_show(
     response = reader.get(url)
     assert "X-Page-Cache" not in response  # rendered now, without it
     assert shown.get_absolute_url().encode() not in response.content
+
+
+def test_a_decision_leaves_the_home_page_whose_figures_follow_at_its_freshness(
+    world, moderator, settings, django_capture_on_commit_callbacks
+):
+    """The home page names no proposal: a decision moves only its key figures."""
+    settings.RESULTS_CACHE_SECONDS = 0  # each kept copy is past its freshness
+    reader = Client()
+    before = reader.get("/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(
+            proposal=world["popular"], moderator=moderator, reason="Non."
+        )
+    kept = reader.get("/")
+    assert kept["X-Page-Cache"] == "stale"  # served, then rendered again
+    assert kept.content == before
+    after = reader.get("/").content
+    assert _published_count(after) != _published_count(before)
