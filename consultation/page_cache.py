@@ -93,18 +93,20 @@ def register_counts_reader(reader, patcher=None):
     _counts_reader, _counts_patcher = reader, patcher
 
 
-def counts_shown(request, counts, *, patchable=False):
+def counts_shown(request, counts, *, patchable=False, order_follows_votes=False):
     """
-    A view's word that what votes move on its page is these counts alone ({id:
-    counts}, as the page read them): once the page is past its freshness, its copy is
-    rendered again only if one of them has moved (read in one query); otherwise it is
-    kept as it is for another freshness. `patchable`: the counts are only in the
-    marked summaries the registered patcher rewrites (a list's cards), so that moved
-    counts are written into the copy instead of rendering it again. A page whose order
-    follows the votes (best ranked first) must not say so: others' votes move it too.
+    A view's word that what votes move on its page is these counts ({id: counts}, as
+    the page read them): once the page is past its freshness, its copy is rendered
+    again only if one of them has moved (read in one query); otherwise it is kept as
+    it is for another freshness. `patchable`: the counts are only in the marked
+    summaries the registered patcher rewrites (a list's cards), so that moved counts
+    are written into the copy instead of rendering it again. `order_follows_votes`
+    (best ranked first): others' votes move its order too, so that past its freshness
+    it is rendered again; its counts are written in only for who just voted.
     """
     request.page_counts = counts
     request.page_counts_patchable = patchable
+    request.page_order_follows_votes = order_follows_votes
 
 
 def current_counts(stored):
@@ -158,7 +160,9 @@ def refresh_stale(render, request, key, stored, stored_key):
     """After a stale copy's response: kept as it is for another freshness when the
     counts it shows have not moved (`counts_shown`), with its moved counts written in
     when it may be, rendered again otherwise."""
-    renewed = with_counts_read(stored)
+    renewed = None
+    if not stored.get("order_follows_votes"):
+        renewed = with_counts_read(stored)
     if renewed is None:
         render_again(render, request, key)
         return
@@ -260,6 +264,7 @@ def page_entry(request, response):
         "note": getattr(request, "page_note", {}),
         "counts": getattr(request, "page_counts", None),
         "counts_patchable": getattr(request, "page_counts_patchable", False),
+        "order_follows_votes": getattr(request, "page_order_follows_votes", False),
     }
 
 

@@ -186,11 +186,15 @@ class TrajectoryDetailView(ConsultationMixin, DetailView):
         if filters["sort"] == selectors.Sort.RANDOM and not filters["search"]:
             # The fairness of the random order is measured by what it shows.
             exposures_record(self.request, [proposal.pk for proposal in page])
-        if filters["sort"] in (selectors.Sort.RANDOM, selectors.Sort.RECENT):
-            # Votes move only its cards' counts, not its order: written in its copy.
-            counts_shown(
-                self.request, selectors.counts_of(page.object_list), patchable=True
-            )
+        # Votes move its cards' counts, written into its copy, and in the best
+        # ranked and most debated orders its order too.
+        counts_shown(
+            self.request,
+            selectors.counts_of(page.object_list),
+            patchable=True,
+            order_follows_votes=filters["sort"]
+            not in (selectors.Sort.RANDOM, selectors.Sort.RECENT),
+        )
         # The cards' fragments, in one round trip; the new ones stored after rendering.
         show_question = len(questions) > 1
         self.fragments = FragmentStore.prefetch(
