@@ -162,13 +162,22 @@ def _in_trajectories(
 def _first_per_trajectory(
     proposals: QuerySet[Proposal], order_by: list[Any], limit: int
 ) -> QuerySet[Proposal]:
-    """The first `limit` of `proposals` in each trajectory, in `order_by` (`rank`)."""
+    """The first `limit` of `proposals` in each trajectory, in `order_by` (`rank`).
+    The ranking reads ids alone (a narrow window over every proposal, its own query:
+    as a subquery, PostgreSQL joined every proposal's author before filtering); then
+    the rows of the first, with what a page shows of each, are read for them only."""
     rank = Window(
         RowNumber(), partition_by=F("question__trajectory"), order_by=order_by
     )
-    return (
-        proposals.annotate(rank=rank)
+    firsts = list(
+        proposals.select_related(None)
+        .annotate(rank=rank)
         .filter(rank__lte=limit)
+        .values_list("pk", flat=True)
+    )
+    return (
+        proposals.filter(pk__in=firsts)
+        .annotate(rank=rank)
         .order_by("question__trajectory__number", "rank")
     )
 
@@ -576,8 +585,8 @@ def results_parts(
 def _compute_parts(
     consultation: Consultation, ids: list[int], limit: int
 ) -> dict[int, dict[str, Any]]:
-    """The parts of the trajectories `ids`, in one query per kind whatever their
-    number: the measures of the key figures, the tallies' sums, who proposed, the
+    """The parts of the trajectories `ids`, in one query per kind (two for the
+    rankings) whatever their number: the measures of the key figures, the tallies' sums, who proposed, the
     best ranked, the most divisive and the withdrawn of each."""
     on_record = Proposal.objects.on_record_in(consultation).filter(
         question__trajectory__in=ids

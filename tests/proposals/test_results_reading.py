@@ -45,7 +45,7 @@ def voted(question):
 def test_the_map_draws_every_region_and_the_table_beside_it_says_the_same(
     client, voted, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(13) as cold:
+    with django_assert_max_num_queries(15) as cold:
         page = lxml.html.fromstring(client.get(reverse("results")).content)
     # More trajectories and regions cost no query more.
     for number in range(20, 25):
