@@ -586,8 +586,9 @@ def _compute_parts(
     consultation: Consultation, ids: list[int], limit: int
 ) -> dict[int, dict[str, Any]]:
     """The parts of the trajectories `ids`, in one query per kind (two for the
-    rankings) whatever their number: the measures of the key figures, the tallies' sums, who proposed, the
-    best ranked, the most divisive and the withdrawn of each."""
+    rankings) whatever their number: the measures of the key figures, the tallies'
+    sums, who proposed, the best ranked, the most divisive and the withdrawn of
+    each."""
     on_record = Proposal.objects.on_record_in(consultation).filter(
         question__trajectory__in=ids
     )
