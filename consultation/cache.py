@@ -71,21 +71,18 @@ def shows_proposals(
     `name`'s page (one of SHOWN_PAGES) shows the proposals `ids`, read after the
     consultation's content version was `version_before`: a decision on one of them
     makes it stale at once (`content_changed`). The record only grows (a copy kept
-    from an earlier reading may show others); a proposal new to it whose decision
-    came while it was read, before it was recorded, makes the page stale now.
+    from an earlier reading may show others) up to SHOWN_MAX, then starts again and
+    makes the page stale; a proposal new to it whose decision came while it was read,
+    before it was recorded, makes the page stale now.
     """
     key = _shown_key(name, consultation_id)
     recorded = cache.get(key)
     ids = frozenset(ids)
-    new = ids if recorded is None else ids - recorded
-    if recorded is not None and not new:
+    if recorded is not None and ids <= recorded:
         return
-    if recorded is None or len(recorded) + len(new) > SHOWN_MAX:
-        cache.set(key, ids, timeout=None)
-        new = ids
-    else:
-        cache.set(key, recorded | new, timeout=None)
-    if content_version(consultation_id) != version_before:
+    started_again = recorded is not None and len(recorded | ids) > SHOWN_MAX
+    cache.set(key, ids if recorded is None or started_again else recorded | ids, None)
+    if started_again or content_version(consultation_id) != version_before:
         cache.set(version_key(shown_scope(name, consultation_id)), time.time_ns(), None)
 
 

@@ -122,13 +122,6 @@ def current_counts(stored):
         return None
 
 
-def counts_unchanged(stored):
-    """Whether the counts a kept page showed (`counts_shown`) are still those of the
-    database: False for a page that did not say, or when they cannot be read."""
-    current = current_counts(stored)
-    return current is not None and current == stored["counts"]
-
-
 def with_current_counts(stored, current):
     """The kept page `stored` with the counts `current` written in (its content, or
     its pieces for a shared page), or None when it cannot be patched: it did not say

@@ -15,10 +15,11 @@ their follows), and fills them in: a substitution of strings, not a template ren
 The first request renders the page through the same path (markers, then filled), so
 that what one person sees is always `fill(shared page, their facts)`.
 
-A person who voted after the copy was rendered gets the page rendered again (and kept
-for everyone) unless the counts the copy shows have not moved since
-(`page_cache.counts_shown`: they voted elsewhere): the counts beside their vote are
-never older than it (`counts_moved_by`).
+A person who voted after the copy was rendered gets it as it is if the counts it shows
+have not moved since (`page_cache.counts_shown`: they voted elsewhere), with the moved
+counts written in when it is a list (kept so for everyone), and the page rendered
+again otherwise: the counts beside their vote are never older than it
+(`counts_moved_by`).
 
 Not shared, rendered for the person alone: staff (their controls and links), a
 request with flash messages, a page its view does not declare shareable

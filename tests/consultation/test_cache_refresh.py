@@ -237,3 +237,16 @@ def test_a_proposal_new_to_the_record_decided_while_it_was_read_stales_the_page(
     assert content_version(shown_scope("results", 7)) == scope
     shows_proposals("results", 7, [1, 5], version_before=before)
     assert content_version(shown_scope("results", 7)) != scope
+
+
+def test_a_record_past_its_limit_starts_again_and_stales_its_page(monkeypatch):
+    """Started again, the record no longer holds what kept copies may show: they go
+    stale at once."""
+    monkeypatch.setattr("consultation.cache.SHOWN_MAX", 3)
+    version = content_version(7)
+    shows_proposals("results", 7, [1, 2], version_before=version)
+    scope = content_version(shown_scope("results", 7))
+    shows_proposals("results", 7, [3], version_before=version)
+    assert content_version(shown_scope("results", 7)) == scope
+    shows_proposals("results", 7, [4], version_before=version)
+    assert content_version(shown_scope("results", 7)) != scope

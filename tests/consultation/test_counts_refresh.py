@@ -99,3 +99,15 @@ def test_an_order_that_follows_the_votes_is_rendered_again_whatever_the_counts(
     services.vote_cast(proposal=elsewhere, voter=UserFactory(), choice=Choice.AGREE)
     with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(1):
         assert reader.get(url)["X-Page-Cache"] == "stale"
+
+
+def test_counts_are_written_only_into_a_copy_that_marks_every_moved_summary():
+    """Otherwise (a summary not marked, a copy kept as text) the page is rendered."""
+    from proposals.fragments import summaries_written
+
+    marked = b"<div><!--counts:1-->old<!--/counts:1--></div>"
+    written = summaries_written([marked, ("vote", 1), b"<p></p>"], {1: (2, 0, 1)})
+    assert written[1:] == [("vote", 1), b"<p></p>"]
+    assert b"old" not in written[0] and b"vote-counts" in written[0]
+    assert summaries_written([marked], {1: (2, 0, 1), 2: (1, 0, 0)}) is None
+    assert summaries_written([marked.decode()], {1: (2, 0, 1)}) is None
