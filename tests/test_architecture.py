@@ -93,6 +93,10 @@ def _defined_names():
     for _path, source in _sources(*APPS):
         names.update(re.findall(r"^\s*(?:def|class)\s+(\w+)", source, re.M))
         names.update(re.findall(r"^(\w+)\s*=", source, re.M))
+    # The database's own functions, created by migrations.
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        created = r"CREATE (?:OR REPLACE )?FUNCTION (\w+)"
+        names.update(re.findall(created, path.read_text()))
     return names
 
 

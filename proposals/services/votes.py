@@ -1,23 +1,25 @@
 """
-Votes: `vote_cast` is the only code path that creates, changes or removes a vote, in a
-few statements and never by reading a value into Python to write it back:
+Votes: `vote_cast` is the only code path that creates, changes or removes a vote, never
+by reading a value into Python to write it back:
 
 1. the voter's vote row is written first: inserted (with the voter's participation), or
    locked and changed, or deleted. One voter's concurrent votes on a proposal (a double
    click, a second tab) queue on that row;
-2. one statement then moves the proposal's counters, its score and its two per-group
-   tallies, only if the proposal is still open to votes (a data-modifying CTE on
-   PostgreSQL; two statements on SQLite, which writes one transaction at a time).
+2. the proposal's counters, score and two per-group tallies then move, only if the
+   proposal is still open to votes.
 
-The proposal's row is locked from that statement to the commit (`bench` reports how
-long: about a millisecond under load at the large tier), and the counters, score and
-tallies always equal the vote rows. On PostgreSQL the statement is prepared once per
-database session (`_counters_prepared`), so that it is not planned while the row is
-locked.
+On PostgreSQL both are one statement, the function `proposals_vote_cast` (migration
+0031), sent outside any transaction: the statement is its own transaction, and the
+proposal's row is locked from its counters' update to the commit with no round trip to
+the application in between (`bench` reports how long: from the lock, on the server's
+clock, to the answer's arrival). SQLite, which writes one transaction at a time, runs
+the same steps as a few statements in a transaction. The counters, score and tallies
+always equal the vote rows.
 """
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -50,91 +52,28 @@ VOTE_WRITE_ATTEMPTS = 3
 # A row as the database cursor returns it.
 Row = tuple[Any, ...]
 
-# PostgreSQL's counters' statement, prepared once per database session: $1–$3 the
-# deltas of the three choices, $4 the proposal, $5 the status open to votes, $6–$8 a
-# new tally row's counts, $9–$12 the two (dimension, key) groups.
-COUNTERS_STATEMENT = "vote_counters_move"
-_COUNTERS_PREPARE = f"""
-    PREPARE {COUNTERS_STATEMENT}
-        (integer, integer, integer, bigint, text, integer, integer, integer,
-         text, text, text, text) AS
-    WITH moved AS (
-        UPDATE {PROPOSAL} SET
-            agree_count = agree_count + $1,
-            mixed_count = mixed_count + $2,
-            disagree_count = disagree_count + $3,
-            vote_count = vote_count + $1 + $2 + $3,
-            score = wilson_lower_bound(
-                agree_count + $1, mixed_count + $2, disagree_count + $3
-            )
-        WHERE id = $4 AND status = $5
-        RETURNING id, agree_count, mixed_count, disagree_count
-    ), tallied AS (
-        INSERT INTO {TALLY} (proposal_id, dimension, key, agree_count, mixed_count,
-                             disagree_count)
-        SELECT moved.id, grouped.dimension, grouped.key, $6, $7, $8
-        FROM moved CROSS JOIN (VALUES ($9, $10), ($11, $12)) AS grouped (dimension, key)
-        WHERE true
-        ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
-            agree_count = {TALLY}.agree_count + $1,
-            mixed_count = {TALLY}.mixed_count + $2,
-            disagree_count = {TALLY}.disagree_count + $3
-    )
-    SELECT agree_count, mixed_count, disagree_count FROM moved
-"""  # noqa: S608 - the tables are the models', values are parameters
-
-
-def _counters_prepared() -> None:
-    """Prepare the counters' statement on this PostgreSQL session, unless it is (a
-    prepared statement outlives transactions, not the session)."""
-    if connection.vendor != "postgresql":
-        return
-    connection.ensure_connection()
-    session = connection.connection
-    if getattr(connection, "counters_prepared_on", None) is not session:
-        with connection.cursor() as cursor:
-            cursor.execute(_COUNTERS_PREPARE)
-        connection.counters_prepared_on = session  # type: ignore[attr-defined]
-
 
 def _vote_insert(*, proposal: Proposal, voter: User, choice: str) -> int | None:
     """Insert `voter`'s vote unless they already have one; its id, or None. A first
     vote also counts the voter among the consultation's participants."""
-    consultation_id = proposal.question.trajectory.consultation_id
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    vote: list[Any] = [proposal.pk, voter.pk, choice, voter.region_id]
-    vote += [voter.organisation_type, now, now]
-    insert = f"""
-        INSERT INTO {VOTE} (proposal_id, voter_id, choice, region_id,
-                            organisation_type, created_at, updated_at)
-        VALUES (%s, %s, %s, %s, %s, %s, %s)
-        ON CONFLICT (proposal_id, voter_id) DO NOTHING
-        RETURNING id
-    """  # noqa: S608 - the table names are the models', values are parameters
-    participation: list[Any] = [consultation_id, voter.pk, voter.region_id]
-    participation += [voter.organisation_type, now]
+    now = timezone.now()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"""
-                WITH vote AS ({insert}), participation AS (
-                    INSERT INTO {PARTICIPATION} (consultation_id, user_id, region_id,
-                                                 organisation_type, created_at)
-                    SELECT %s, %s, %s, %s, %s FROM vote
-                    ON CONFLICT (consultation_id, user_id) DO NOTHING
-                )
-                SELECT id FROM vote
-                """,  # noqa: S608 - as above
-                vote + participation,
-            )
-            row = cursor.fetchone()
-        else:
-            cursor.execute(insert, vote)
-            row = cursor.fetchone()
-            if row is not None:
-                participation_record(
-                    consultation=proposal.question.trajectory.consultation, user=voter
-                )
+        cursor.execute(
+            f"""
+            INSERT INTO {VOTE} (proposal_id, voter_id, choice, region_id,
+                                organisation_type, created_at, updated_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (proposal_id, voter_id) DO NOTHING
+            RETURNING id
+            """,  # noqa: S608 - the table name is the model's, values are parameters
+            [proposal.pk, voter.pk, choice, voter.region_id, voter.organisation_type]
+            + [connection.ops.adapt_datetimefield_value(now)] * 2,
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        participation_record(
+            consultation=proposal.question.trajectory.consultation, user=voter
+        )
     return row[0] if row else None
 
 
@@ -154,43 +93,24 @@ def _vote_delete(*, proposal: Proposal, voter: User) -> Row | None:
 def _vote_change(*, proposal: Proposal, voter: User, choice: str) -> Row | None:
     """Lock `voter`'s existing vote and set its choice; its (id, previous choice,
     region, organisation type), or None when there is none."""
-    if connection.vendor != "postgresql":
-        existing = (
-            Vote.objects.select_for_update()
-            .filter(proposal=proposal, voter=voter)
-            .values_list("pk", "choice", "region_id", "organisation_type")
-            .first()
+    existing = (
+        Vote.objects.select_for_update()
+        .filter(proposal=proposal, voter=voter)
+        .values_list("pk", "choice", "region_id", "organisation_type")
+        .first()
+    )
+    if existing is not None and existing[1] != choice:
+        Vote.objects.filter(pk=existing[0]).update(
+            choice=choice, updated_at=timezone.now()
         )
-        if existing is not None and existing[1] != choice:
-            Vote.objects.filter(pk=existing[0]).update(
-                choice=choice, updated_at=timezone.now()
-            )
-        return existing
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {VOTE} SET
-                choice = %s,
-                updated_at = CASE WHEN previous.choice = %s
-                                  THEN {VOTE}.updated_at ELSE %s END
-            FROM (
-                SELECT id, choice FROM {VOTE}
-                WHERE proposal_id = %s AND voter_id = %s FOR UPDATE
-            ) AS previous
-            WHERE {VOTE}.id = previous.id
-            RETURNING {VOTE}.id, previous.choice, {VOTE}.region_id,
-                      {VOTE}.organisation_type
-            """,  # noqa: S608 - the table name is the model's, values are parameters
-            [choice, choice, timezone.now(), proposal.pk, voter.pk],
-        )
-        return cursor.fetchone()
+    return existing
 
 
 def _vote_write(
     *, proposal: Proposal, voter: User, choice: str | None
-) -> tuple[Vote | None, str | None, list[Any] | None]:
+) -> tuple[int | None, str | None, list[Any] | None]:
     """
-    Write `voter`'s vote on `proposal`. Returns the vote (None once removed), its
+    Write `voter`'s vote on `proposal`. Returns the vote's id (None once removed), its
     previous choice and the (region, organisation type) its tallies count it in.
     """
     if choice is None:
@@ -208,15 +128,7 @@ def _vote_write(
             vote_id, previous, *group = existing
         else:
             previous, group = None, [voter.region_id, voter.organisation_type]
-        vote = Vote(
-            pk=vote_id,
-            proposal=proposal,
-            voter=voter,
-            choice=choice,
-            region_id=group[0],
-            organisation_type=group[1],
-        )
-        return vote, previous, group
+        return vote_id, previous, group
     raise ProposalActionError(permissions.race_refusal("vote.retry"))
 
 
@@ -239,41 +151,22 @@ def _counts_move(
         TallyDimension.ORGANISATION_TYPE,
         organisation_type,
     ]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"EXECUTE {COUNTERS_STATEMENT} "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [*deltas, proposal.pk, Status.PUBLISHED, *inserted, *groups],
-            )
-            return cursor.fetchone()
-    counters = f"""
-        UPDATE {PROPOSAL} SET
-            agree_count = agree_count + %s,
-            mixed_count = mixed_count + %s,
-            disagree_count = disagree_count + %s,
-            vote_count = vote_count + %s,
-            score = wilson_lower_bound(
-                agree_count + %s, mixed_count + %s, disagree_count + %s
-            )
-        WHERE id = %s AND status = %s
-        RETURNING id, agree_count, mixed_count, disagree_count
-    """  # noqa: S608 - the table name is the model's, values are parameters
-    counters_params: list[Any] = [
-        *deltas,
-        sum(deltas),
-        *deltas,
-        proposal.pk,
-        Status.PUBLISHED,
-    ]
-    upsert = f"""
-        ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
-            agree_count = {TALLY}.agree_count + %s,
-            mixed_count = {TALLY}.mixed_count + %s,
-            disagree_count = {TALLY}.disagree_count + %s
-    """  # noqa: S608 - as above
     with connection.cursor() as cursor:
-        cursor.execute(counters, counters_params)
+        cursor.execute(
+            f"""
+            UPDATE {PROPOSAL} SET
+                agree_count = agree_count + %s,
+                mixed_count = mixed_count + %s,
+                disagree_count = disagree_count + %s,
+                vote_count = vote_count + %s,
+                score = wilson_lower_bound(
+                    agree_count + %s, mixed_count + %s, disagree_count + %s
+                )
+            WHERE id = %s AND status = %s
+            RETURNING id, agree_count, mixed_count, disagree_count
+            """,  # noqa: S608 - the table name is the model's, values are parameters
+            [*deltas, sum(deltas), *deltas, proposal.pk, Status.PUBLISHED],
+        )
         row = cursor.fetchone()
         if row is None:
             return None
@@ -282,7 +175,10 @@ def _counts_move(
             INSERT INTO {TALLY} (proposal_id, dimension, key, agree_count,
                                  mixed_count, disagree_count)
             VALUES (%s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s)
-            {upsert}
+            ON CONFLICT (proposal_id, dimension, key) DO UPDATE SET
+                agree_count = {TALLY}.agree_count + %s,
+                mixed_count = {TALLY}.mixed_count + %s,
+                disagree_count = {TALLY}.disagree_count + %s
             """,  # noqa: S608 - as above
             [
                 *(proposal.pk, *groups[:2], *inserted),
@@ -308,7 +204,83 @@ def participation_record(*, consultation: Consultation, user: User) -> None:
     )
 
 
-@transaction.atomic
+class _NotOpenToVotes(Exception):
+    """Raised inside a vote's transaction to undo it: the proposal closed to votes."""
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """What writing a vote did: `outcome` (one of the `CAST_*` below), the vote's id
+    and its (region, organisation type), and the new counts when they moved."""
+
+    outcome: str
+    vote_id: int | None = None
+    group: tuple[Any, Any] | None = None
+    counts: tuple[int, int, int] | None = None
+
+
+CAST_MOVED, CAST_UNCHANGED = "moved", "unchanged"
+CAST_NOT_PUBLISHED, CAST_RETRY = "not_published", "retry"
+
+
+def _cast_in_one_statement(*, proposal: Proposal, voter: User, choice: str | None):
+    """PostgreSQL: the whole vote in one statement, its own transaction when no
+    transaction is open (migration 0031)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM proposals_vote_cast(%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                proposal.pk,
+                voter.pk,
+                choice,
+                voter.region_id,
+                voter.organisation_type,
+                proposal.question.trajectory.consultation_id,
+                timezone.now(),
+                Status.PUBLISHED,
+            ],
+        )
+        outcome, vote_id, region, organisation_type, *counts, locked_at = (
+            cursor.fetchone()
+        )
+    if outcome != CAST_MOVED:
+        return _Cast(outcome, vote_id, (region, organisation_type))
+    if settings.VOTE_LOCK_LOG:
+        # The server's clock at the lock, ours once it is released: the same clock.
+        _lock_time_logged(locked_at, clock=time.time)
+    return _Cast(outcome, vote_id, (region, organisation_type), tuple(counts))
+
+
+def _cast_in_statements(*, proposal: Proposal, voter: User, choice: str | None):
+    """SQLite: the vote row, then the counters, in one transaction."""
+    try:
+        with transaction.atomic():
+            vote_id, previous, group = _vote_write(
+                proposal=proposal, voter=voter, choice=choice
+            )
+            if choice == previous or group is None:  # None: no vote before nor after
+                return _Cast(CAST_UNCHANGED, vote_id, group and tuple(group))
+            if settings.VOTE_LOCK_LOG:
+                _lock_time_logged(time.perf_counter(), clock=time.perf_counter)
+            counts = _counts_move(
+                proposal=proposal, group=group, add=choice, remove=previous
+            )
+            if counts is None:
+                raise _NotOpenToVotes  # the vote written above is rolled back
+            if choice is None:
+                # A removed vote may leave a group with no vote: its row goes, so that
+                # every tally counts at least one vote.
+                VoteTally.objects.filter(
+                    proposal_id=proposal.pk,
+                    agree_count=0,
+                    mixed_count=0,
+                    disagree_count=0,
+                ).delete()
+            return _Cast(CAST_MOVED, vote_id, tuple(group), tuple(counts))
+    except _NotOpenToVotes:
+        return _Cast(CAST_NOT_PUBLISHED)
+
+
 def vote_cast(*, proposal: Proposal, voter: User, choice: str | None) -> Vote | None:
     """
     Set `voter`'s vote on `proposal` to `choice` (a `Choice` value), or remove it when
@@ -318,46 +290,47 @@ def vote_cast(*, proposal: Proposal, voter: User, choice: str | None) -> Vote | 
     if proposal.status != Status.PUBLISHED:
         proposal.refresh_from_db(fields=["status"])  # published since it was read?
     refuse_if(permissions.vote_refusal(voter, proposal))
-    vote, previous, group = _vote_write(proposal=proposal, voter=voter, choice=choice)
-    if choice != previous and group is not None:  # None: no vote before nor after
-        _counters_prepared()
-        if settings.VOTE_LOCK_LOG:
-            _lock_time_logged()
-        counts = _counts_move(
-            proposal=proposal, group=group, add=choice, remove=previous
+    if connection.vendor == "postgresql":
+        cast = _cast_in_one_statement(proposal=proposal, voter=voter, choice=choice)
+    else:
+        cast = _cast_in_statements(proposal=proposal, voter=voter, choice=choice)
+    if cast.outcome == CAST_RETRY:
+        raise ProposalActionError(permissions.race_refusal("vote.retry"))
+    if cast.outcome == CAST_NOT_PUBLISHED:
+        # Closed to votes since it was read (withdrawn, rejected): nothing was kept.
+        fresh = Proposal.objects.select_related(
+            "question__trajectory__consultation"
+        ).get(pk=proposal.pk)
+        refuse_if(permissions.vote_refusal(voter, fresh))
+        raise ProposalActionError(permissions.race_refusal("vote.not_published"))
+    if cast.counts is not None:
+        proposal.agree_count, proposal.mixed_count, proposal.disagree_count = (
+            cast.counts
         )
-        if counts is None:
-            # Closed to votes since it was read (withdrawn, rejected): the vote written
-            # above is rolled back with this exception.
-            fresh = Proposal.objects.select_related(
-                "question__trajectory__consultation"
-            ).get(pk=proposal.pk)
-            refuse_if(permissions.vote_refusal(voter, fresh))
-            raise ProposalActionError(permissions.race_refusal("vote.not_published"))
-        if choice is None:
-            # A removed vote may leave a group with no vote: its row goes, so that every
-            # tally counts at least one vote.
-            VoteTally.objects.filter(
-                proposal_id=proposal.pk,
-                agree_count=0,
-                mixed_count=0,
-                disagree_count=0,
-            ).delete()
-        proposal.agree_count, proposal.mixed_count, proposal.disagree_count = counts
-        proposal.vote_count = sum(counts)
-        proposal.score = wilson_lower_bound(*counts)
+        proposal.vote_count = sum(cast.counts)
+        proposal.score = wilson_lower_bound(*cast.counts)
     proposal.my_vote = choice
-    return vote
+    if choice is None or cast.vote_id is None:
+        return None
+    region, organisation_type = cast.group
+    return Vote(
+        pk=cast.vote_id,
+        proposal=proposal,
+        voter=voter,
+        choice=choice,
+        region_id=region,
+        organisation_type=organisation_type,
+    )
 
 
-def _lock_time_logged() -> None:
-    """From now (the counters' statement locks the proposal's row) to the commit that
-    releases it: appended to `settings.VOTE_LOCK_LOG`, for `bench`."""
-    locked_at = time.perf_counter()
+def _lock_time_logged(locked_at: float, *, clock) -> None:
+    """From `locked_at` (on `clock`), when the counters' statement locked the
+    proposal's row, to the end of the commit that releases it: appended to
+    `settings.VOTE_LOCK_LOG`, for `bench`."""
 
     def released() -> None:
         with open(settings.VOTE_LOCK_LOG, "a") as log:
-            log.write(f"{time.perf_counter() - locked_at:.6f}\n")
+            log.write(f"{clock() - locked_at:.6f}\n")
 
     transaction.on_commit(released)
 

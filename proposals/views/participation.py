@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
+    Http404,
     HttpResponseBadRequest,
     JsonResponse,
 )
@@ -123,9 +124,9 @@ def _wants_json(request):
 @RATE_LIMIT_VOTE_IP
 def vote(request, pk):
     """Cast, change or remove the visitor's vote; JSON for scripts, else redirect."""
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("question__trajectory__consultation"), pk=pk
-    )
+    proposal = selectors.proposal_for_vote(pk)
+    if proposal is None:
+        raise Http404
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choix de vote inconnu."))
