@@ -842,28 +842,32 @@ def my_space_stamp(user: User) -> str:
     return repr((row, account))
 
 
+# A model read by `proposal_for_vote`: its fields, each with its column and converters.
+ReadPlan = list[tuple[Any, list[Any], list[tuple[Any, list[Any]]]]]
+
+
 @functools.cache
-def _vote_read_plan(vendor: str) -> tuple[str, list[tuple[Any, list, list]]]:
+def _vote_read_plan(vendor: str) -> tuple[str, ReadPlan]:
     """The statement of `proposal_for_vote` and, per model, its fields with their
     converters: built once per process (the ORM would build them at each vote)."""
     quote = connection.ops.quote_name
-    # (model, alias, the fields read, the field the next model is joined on)
-    chain = [
-        (Proposal, "proposal", Proposal._meta.concrete_fields, "question"),
+    # (model, alias, the fields read: all of them, or else its key and the next one's)
+    chain: list[tuple[Any, str, list[Any] | None, str | None]] = [
+        (Proposal, "proposal", list(Proposal._meta.concrete_fields), "question"),
         (GuidingQuestion, "question", None, "trajectory"),
         (Trajectory, "trajectory", None, "consultation"),
-        (Consultation, "consultation", Consultation._meta.concrete_fields, None),
+        (Consultation, "consultation", list(Consultation._meta.concrete_fields), None),
     ]
     columns, tables, plan = [], [], []
     joined_on = None  # the previous model's column that leads to this one
-    for model, alias, fields, leads_to in chain:
+    for model, alias, read, leads_to in chain:
         table = f"{quote(model._meta.db_table)} AS {alias}"
         if joined_on is not None:
             key = f"{alias}.{quote(model._meta.pk.column)}"
             table = f"JOIN {table} ON {key} = {joined_on}"
         tables.append(table)
-        link = model._meta.get_field(leads_to) if leads_to else None
-        fields = fields or [model._meta.pk, link]  # on the way: its key, the next
+        link: Any = model._meta.get_field(leads_to) if leads_to else None
+        fields = read or [model._meta.pk, link]
         columns += [f"{alias}.{quote(field.column)}" for field in fields]
         converters = []
         for field in fields:

@@ -18,7 +18,7 @@ always equal the vote rows.
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,7 +223,13 @@ CAST_MOVED, CAST_UNCHANGED = "moved", "unchanged"
 CAST_NOT_PUBLISHED, CAST_RETRY = "not_published", "retry"
 
 
-def _cast_in_one_statement(*, proposal: Proposal, voter: User, choice: str | None):
+def _pair(group: list[Any] | None) -> tuple[Any, Any] | None:
+    return None if group is None else (group[0], group[1])
+
+
+def _cast_in_one_statement(
+    *, proposal: Proposal, voter: User, choice: str | None
+) -> "_Cast":
     """PostgreSQL: the whole vote in one statement, its own transaction when no
     transaction is open (migration 0031)."""
     with connection.cursor() as cursor:
@@ -248,10 +254,14 @@ def _cast_in_one_statement(*, proposal: Proposal, voter: User, choice: str | Non
     if settings.VOTE_LOCK_LOG:
         # The server's clock at the lock, ours once it is released: the same clock.
         _lock_time_logged(locked_at, clock=time.time)
-    return _Cast(outcome, vote_id, (region, organisation_type), tuple(counts))
+    return _Cast(
+        outcome, vote_id, (region, organisation_type), (counts[0], counts[1], counts[2])
+    )
 
 
-def _cast_in_statements(*, proposal: Proposal, voter: User, choice: str | None):
+def _cast_in_statements(
+    *, proposal: Proposal, voter: User, choice: str | None
+) -> "_Cast":
     """SQLite: the vote row, then the counters, in one transaction."""
     try:
         with transaction.atomic():
@@ -259,7 +269,7 @@ def _cast_in_statements(*, proposal: Proposal, voter: User, choice: str | None):
                 proposal=proposal, voter=voter, choice=choice
             )
             if choice == previous or group is None:  # None: no vote before nor after
-                return _Cast(CAST_UNCHANGED, vote_id, group and tuple(group))
+                return _Cast(CAST_UNCHANGED, vote_id, _pair(group))
             if settings.VOTE_LOCK_LOG:
                 _lock_time_logged(time.perf_counter(), clock=time.perf_counter)
             counts = _counts_move(
@@ -276,7 +286,9 @@ def _cast_in_statements(*, proposal: Proposal, voter: User, choice: str | None):
                     mixed_count=0,
                     disagree_count=0,
                 ).delete()
-            return _Cast(CAST_MOVED, vote_id, tuple(group), tuple(counts))
+            return _Cast(
+                CAST_MOVED, vote_id, _pair(group), (counts[0], counts[1], counts[2])
+            )
     except _NotOpenToVotes:
         return _Cast(CAST_NOT_PUBLISHED)
 
@@ -310,7 +322,7 @@ def vote_cast(*, proposal: Proposal, voter: User, choice: str | None) -> Vote | 
         proposal.vote_count = sum(cast.counts)
         proposal.score = wilson_lower_bound(*cast.counts)
     proposal.my_vote = choice
-    if choice is None or cast.vote_id is None:
+    if choice is None or cast.vote_id is None or cast.group is None:
         return None
     region, organisation_type = cast.group
     return Vote(
@@ -323,7 +335,7 @@ def vote_cast(*, proposal: Proposal, voter: User, choice: str | None) -> Vote | 
     )
 
 
-def _lock_time_logged(locked_at: float, *, clock) -> None:
+def _lock_time_logged(locked_at: float, *, clock: Callable[[], float]) -> None:
     """From `locked_at` (on `clock`), when the counters' statement locked the
     proposal's row, to the end of the commit that releases it: appended to
     `settings.VOTE_LOCK_LOG`, for `bench`."""
