@@ -117,6 +117,32 @@ class FailSafeRedisCacheClient(RedisCacheClient):
 
         return self._guarded(set_aside, fallback=dict)
 
+    # Rate limits' counters (`consultation.security.rate_limited`): each counter is
+    # added to, and given its time to live when it is new, all in one round trip.
+    COUNTERS_INCREMENT = """
+        local counts = {}
+        for index, key in ipairs(KEYS) do
+            counts[index] = redis.call('INCR', key)
+            if counts[index] == 1 then redis.call('EXPIRE', key, ARGV[index]) end
+        end
+        return counts
+    """
+
+    def counters_increment(self, keys, timeouts):
+        """Add one to each counter of `keys` (one made new lives `timeouts[i]`
+        seconds); their new counts, or zeros when Redis does not answer."""
+
+        def increment():
+            client = self.get_client(keys[0], write=True)
+            script = self._scripts.get("counters_increment")
+            if script is None:
+                script = self._scripts["counters_increment"] = client.register_script(
+                    self.COUNTERS_INCREMENT
+                )
+            return [int(count) for count in script(keys=keys, args=timeouts)]
+
+        return self._guarded(increment, fallback=lambda: [0] * len(keys))
+
     def _guarded(self, function, *, fallback):
         if time.monotonic() < self._down_until:
             return fallback()
@@ -132,3 +158,9 @@ class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = FailSafeRedisCacheClient
+
+    def counters_increment(self, timeouts):
+        """Add one to each counter named in `timeouts` ({key: seconds to live when
+        new}) in one round trip; their new counts, in the same order."""
+        keys = [self.make_and_validate_key(key) for key in timeouts]
+        return self._cache.counters_increment(keys, list(timeouts.values()))

@@ -1,11 +1,81 @@
 """Small hooks for the security libraries (login throttling, rate limits), and the
 refusal of input that no page accepts."""
 
+import functools
+import re
+import time
+
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django_ratelimit.core import get_usage
+from django_ratelimit.exceptions import Ratelimited
+
+# A rate as django-ratelimit writes it: "120/m", "10/5m" (10 every 5 minutes).
+RATE = re.compile(r"(\d+)/(\d*)([smhd])")
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_limited(*limits):
+    """
+    A view's rate limits on POST, each a (who, name): counted per account ("user"; an
+    anonymous request by its address) or per address ("ip"), at the rate
+    `settings.RATE_LIMITS[name]` ("120/m") read at each request. All of them are
+    counted in one round trip to Redis (django-ratelimit's decorator takes two per
+    limit); over any, `Ratelimited` is raised and django-ratelimit's middleware answers
+    with `RATELIMIT_VIEW`. When Redis does not answer, nothing is refused.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def limited(request, *args, **kwargs):
+            if request.method == "POST" and _over_rate_limits(request, limits):
+                raise Ratelimited
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorator
+
+
+def _over_rate_limits(request, limits):
+    from django.conf import settings
+
+    now = int(time.time())
+    counters = {}
+    for who, name in limits:
+        count, periods, unit = RATE.fullmatch(settings.RATE_LIMITS[name]).groups()
+        period = int(periods or 1) * RATE_PERIODS[unit]
+        if who == "user" and request.user.is_authenticated:
+            whom = f"user-{request.user.pk}"
+        else:
+            whom = f"ip-{client_ip(request)}"
+        key = f"rate-limit:{name}:{whom}:{now // period}"
+        counters[key] = (int(count), period)
+    counts = _counters_increment(
+        {key: period + 1 for key, (_limit, period) in counters.items()}
+    )
+    limits_reached = [limit for limit, _period in counters.values()]
+    return any(
+        count > limit for count, limit in zip(counts, limits_reached, strict=True)
+    )
+
+
+def _counters_increment(timeouts):
+    """Add one to each counter of `timeouts` ({key: seconds}): in one round trip to
+    Redis, else one by one (the process's own cache, in development and tests)."""
+    if hasattr(cache, "counters_increment"):
+        return cache.counters_increment(timeouts)
+    counts = []
+    for key, timeout in timeouts.items():
+        cache.add(key, 0, timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # gone since: counted afresh
+            counts.append(0)
+    return counts
 
 
 def client_ip(request):

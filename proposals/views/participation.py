@@ -19,9 +19,8 @@ from django.views.decorators.http import (
     require_POST,
 )
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.decorators import ratelimit
 
-from consultation.security import rate
+from consultation.security import rate_limited
 from consultation.shared_pages import counts_moved_by, kept_for_its_owner
 
 from .. import permissions, selectors, services
@@ -37,23 +36,12 @@ from ..text import text_fingerprint
 from ..vote_summary import vote_said, vote_summary
 from .pages import TrajectoryDetailView
 
-RATE_LIMIT_PROPOSAL_USER = ratelimit(
-    key="user", rate=rate("proposal_user"), method="POST", block=True
-)
-RATE_LIMIT_PROPOSAL_IP = ratelimit(
-    key="ip", rate=rate("proposal_ip"), method="POST", block=True
-)
-RATE_LIMIT_VOTE_USER = ratelimit(
-    key="user", rate=rate("vote_user"), method="POST", block=True
-)
-RATE_LIMIT_VOTE_IP = ratelimit(
-    key="ip", rate=rate("vote_ip"), method="POST", block=True
-)
+RATE_LIMITS_PROPOSAL = rate_limited(("user", "proposal_user"), ("ip", "proposal_ip"))
+RATE_LIMITS_VOTE = rate_limited(("user", "vote_user"), ("ip", "vote_ip"))
 
 
 @method_decorator(login_required, name="post")
-@method_decorator(RATE_LIMIT_PROPOSAL_USER, name="post")
-@method_decorator(RATE_LIMIT_PROPOSAL_IP, name="post")
+@method_decorator(RATE_LIMITS_PROPOSAL, name="post")
 class ProposalCreateView(TrajectoryDetailView):
     """The trajectory page's proposal form, posted: on error the page shows it again."""
 
@@ -120,8 +108,7 @@ def _wants_json(request):
 
 @require_POST
 @login_required
-@RATE_LIMIT_VOTE_USER
-@RATE_LIMIT_VOTE_IP
+@RATE_LIMITS_VOTE
 def vote(request, pk):
     """Cast, change or remove the visitor's vote; JSON for scripts, else redirect."""
     proposal = selectors.proposal_for_vote(pk)
