@@ -252,7 +252,8 @@ def _cast_in_one_statement(
     if outcome != CAST_MOVED:
         return _Cast(outcome, vote_id, (region, organisation_type))
     if settings.VOTE_LOCK_LOG:
-        # The server's clock at the lock, ours once it is released: the same clock.
+        # The server's clock at the lock, ours once it is released: one clock when
+        # the database runs on this machine, as under `bench`.
         _lock_time_logged(locked_at, clock=time.time)
     return _Cast(
         outcome, vote_id, (region, organisation_type), (counts[0], counts[1], counts[2])
