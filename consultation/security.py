@@ -44,7 +44,7 @@ def _over_rate_limits(request, limits):
     from django.conf import settings
 
     now = int(time.time())
-    counters = {}
+    timeouts, allowed = {}, []
     for who, name in limits:
         count, periods, unit = RATE.fullmatch(settings.RATE_LIMITS[name]).groups()
         period = int(periods or 1) * RATE_PERIODS[unit]
@@ -52,15 +52,10 @@ def _over_rate_limits(request, limits):
             whom = f"user-{request.user.pk}"
         else:
             whom = f"ip-{client_ip(request)}"
-        key = f"rate-limit:{name}:{whom}:{now // period}"
-        counters[key] = (int(count), period)
-    counts = _counters_increment(
-        {key: period + 1 for key, (_limit, period) in counters.items()}
-    )
-    limits_reached = [limit for limit, _period in counters.values()]
-    return any(
-        count > limit for count, limit in zip(counts, limits_reached, strict=True)
-    )
+        timeouts[f"rate-limit:{name}:{whom}:{now // period}"] = period + 1
+        allowed.append(int(count))
+    counts = _counters_increment(timeouts)
+    return any(count > limit for count, limit in zip(counts, allowed, strict=True))
 
 
 def _counters_increment(timeouts):

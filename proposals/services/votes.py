@@ -44,7 +44,6 @@ from .common import ProposalActionError, refuse_if
 PROPOSAL = Proposal._meta.db_table
 VOTE = Vote._meta.db_table
 TALLY = VoteTally._meta.db_table
-PARTICIPATION = Participation._meta.db_table
 
 # A vote changed and removed between two of our statements is looked for again.
 VOTE_WRITE_ATTEMPTS = 3
@@ -229,7 +228,7 @@ def _pair(group: list[Any] | None) -> tuple[Any, Any] | None:
 
 def _cast_in_one_statement(
     *, proposal: Proposal, voter: User, choice: str | None
-) -> "_Cast":
+) -> _Cast:
     """PostgreSQL: the whole vote in one statement, its own transaction when no
     transaction is open (migration 0031)."""
     with connection.cursor() as cursor:
@@ -262,7 +261,7 @@ def _cast_in_one_statement(
 
 def _cast_in_statements(
     *, proposal: Proposal, voter: User, choice: str | None
-) -> "_Cast":
+) -> _Cast:
     """SQLite: the vote row, then the counters, in one transaction."""
     try:
         with transaction.atomic():

@@ -84,14 +84,36 @@ def test_votes_are_limited_per_address_whatever_the_account(client, question, se
     assert Vote.objects.count() == 2
 
 
-def test_a_rate_over_several_minutes_counts_over_them(settings, rf, db):
-    """ "3/5m": three in five minutes (django-ratelimit's way of writing rates)."""
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote_user": "3/5m"}
+def test_a_rate_over_several_minutes_counts_over_them(settings, rf, db, monkeypatch):
+    """ "1/5m": one in five minutes (django-ratelimit's way of writing rates), so a
+    second two minutes later is refused; one a minute would let it through."""
+    from types import SimpleNamespace
+
+    from consultation import security
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote_user": "1/5m"}
     request = rf.post("/")
     request.user = UserFactory()
-    assert [_over_rate_limits(request, VOTE_LIMITS) for _ in range(4)] == [
-        False,
-        False,
+    start = 300 * 5_000_000 + 10  # early in a five-minute window
+    refused = []
+    for at in (start, start + 120):
+        monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda at=at: at))
+        refused.append(_over_rate_limits(request, VOTE_LIMITS))
+    assert refused == [False, True]
+
+
+def test_an_anonymous_request_is_counted_per_account_by_its_address(settings, rf, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote_user": "1/m"}
+    requests = []
+    for address in ("192.0.2.1", "192.0.2.1", "192.0.2.2"):
+        request = rf.post("/", REMOTE_ADDR=address)
+        request.user = AnonymousUser()
+        requests.append(request)
+    limits = (("user", "vote_user"),)
+    assert [_over_rate_limits(request, limits) for request in requests] == [
         False,
         True,
+        False,
     ]
